@@ -1,0 +1,3 @@
+//! Knowledge as data: the provider catalog (and, later, the symptom catalog).
+
+pub mod providers;

@@ -1,0 +1,286 @@
+//! Loading a config document: guards against hostile input, HuJSON parsing, and line/column lookup.
+
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+
+use super::tree::{Node, Span};
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::rules::catalog::{self, Rule};
+
+/// Largest document we read. Real configs are kilobytes; 32 MiB leaves room for
+/// generated configs with tens of thousands of grants.
+pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
+
+/// jsonc-parser's own nesting limit; Aperture configs nest about six levels deep.
+pub const MAX_NESTING_DEPTH: usize = 512;
+
+/// A parsed document: the source text, where each line starts, and the positioned tree.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    line_starts: Vec<usize>,
+    pub root: Node,
+}
+
+/// Why a document could not be parsed at all; always one diagnostic.
+#[derive(Debug, Clone)]
+pub struct LoadError(pub Diagnostic);
+
+/// HuJSON: JSON plus comments and trailing commas, nothing looser.
+pub fn hujson_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+impl Document {
+    /// Parse raw bytes (a file or stdin).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Document, LoadError> {
+        if bytes.len() > MAX_DOCUMENT_BYTES {
+            return Err(too_large(bytes.len()));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Document::parse(text),
+            Err(e) => {
+                let valid = &bytes[..e.valid_up_to()];
+                // The prefix is valid UTF-8 by construction.
+                let prefix = std::str::from_utf8(valid).unwrap_or_default();
+                let (line, column) = line_col_in(prefix, prefix.len());
+                Err(LoadError(document_diagnostic(
+                    &catalog::NOT_TEXT,
+                    format!(
+                        "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
+                        bytes[e.valid_up_to()],
+                        e.valid_up_to()
+                    ),
+                    Some((line, column)),
+                    "save the config as UTF-8 (HuJSON is always UTF-8); if this is a binary file, pass the config file instead",
+                )))
+            }
+        }
+    }
+
+    /// Parse document text.
+    pub fn parse(text: &str) -> Result<Document, LoadError> {
+        if text.len() > MAX_DOCUMENT_BYTES {
+            return Err(too_large(text.len()));
+        }
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if let Some(pos) = text.find('\0') {
+            let (line, column) = line_col_in(text, pos);
+            return Err(LoadError(document_diagnostic(
+                &catalog::NOT_TEXT,
+                "the input contains NUL bytes: it is binary data, not a HuJSON config".into(),
+                Some((line, column)),
+                "pass the Aperture config file (HuJSON text), not a binary file",
+            )));
+        }
+        if text.trim().is_empty() || is_only_comments(text) {
+            return Err(LoadError(
+                document_diagnostic(
+                    &catalog::EMPTY_DOCUMENT,
+                    "the document is empty: Aperture refuses to save an empty config".into(),
+                    Some((1, 1)),
+                    "start from a minimal config: a `providers` object and a `grants` array with an admin grant",
+                )
+                .with_aperture("config must not be empty".into()),
+            ));
+        }
+        let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+        let parsed = jsonc_parser::parse_to_ast(text, &collect, &hujson_options()).map_err(|e| {
+            let (rule, hint) = match e.kind() {
+                ParseErrorKind::NestingDepthExceeded => (
+                    &catalog::NESTING_TOO_DEEP,
+                    "an Aperture config nests about six levels deep; check for runaway brackets or a file that is not a config",
+                ),
+                kind => (&catalog::SYNTAX_ERROR, syntax_hint(kind)),
+            };
+            let message = match e.kind() {
+                ParseErrorKind::NestingDepthExceeded => {
+                    format!("nesting deeper than {MAX_NESTING_DEPTH} levels")
+                }
+                kind => format!("syntax error: {}", lowercase_first(&kind.to_string())),
+            };
+            LoadError(document_diagnostic(
+                rule,
+                message,
+                Some((e.line_display() as u32, e.column_display() as u32)),
+                hint,
+            ))
+        })?;
+        let Some(ast) = parsed.value else {
+            return Err(LoadError(document_diagnostic(
+                &catalog::EMPTY_DOCUMENT,
+                "the document holds only comments".into(),
+                Some((1, 1)),
+                "add the config object",
+            )));
+        };
+        let root = Node::from_ast(&ast);
+        let document = Document { line_starts: line_starts(text), text: text.to_owned(), root };
+        if !document.root.is_object() {
+            let (line, column) = document.line_col(document.root.span.start);
+            return Err(LoadError(document_diagnostic(
+                &catalog::ROOT_NOT_OBJECT,
+                format!("the top-level value is {}, but an Aperture config is an object", article(document.root.kind())),
+                Some((line, column)),
+                "wrap the content in `{ ... }` with keys such as `providers` and `grants`",
+            )));
+        }
+        Ok(document)
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    /// The text of a 1-based line, without its line break.
+    pub fn line_text(&self, line: u32) -> Option<&str> {
+        let index = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
+        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+    }
+
+    /// Position of a span's start.
+    pub fn span_position(&self, span: Span) -> (u32, u32) {
+        self.line_col(span.start)
+    }
+}
+
+impl Diagnostic {
+    fn with_aperture(mut self, message: String) -> Self {
+        self.aperture_message = Some(message);
+        self
+    }
+}
+
+fn too_large(len: usize) -> LoadError {
+    LoadError(document_diagnostic(
+        &catalog::DOCUMENT_TOO_LARGE,
+        format!(
+            "the document is {:.1} MiB; this tool reads at most {} MiB",
+            len as f64 / (1024.0 * 1024.0),
+            MAX_DOCUMENT_BYTES / (1024 * 1024)
+        ),
+        None,
+        "an Aperture config is normally a few kilobytes: check that this is the right file",
+    ))
+}
+
+fn document_diagnostic(rule: &Rule, message: String, position: Option<(u32, u32)>, fix: &str) -> Diagnostic {
+    Diagnostic {
+        code: rule.code.into(),
+        severity: rule.severity,
+        message,
+        path: String::new(),
+        line: position.map(|p| p.0),
+        column: position.map(|p| p.1),
+        aperture_message: None,
+        fix: Fix { description: fix.into(), patch: None },
+        docs: rule.docs.into(),
+    }
+}
+
+fn syntax_hint(kind: &ParseErrorKind) -> &'static str {
+    match kind {
+        ParseErrorKind::ExpectedComma => "add a comma between the two values or members",
+        ParseErrorKind::ExpectedColonAfterObjectKey => "put `:` between the key and its value",
+        ParseErrorKind::ExpectedStringObjectProperty | ParseErrorKind::UnexpectedWord => {
+            "quote object keys and string values with double quotes (HuJSON does not allow bare words)"
+        }
+        ParseErrorKind::SingleQuotedStringsNotAllowed => "use double quotes: HuJSON does not allow single-quoted strings",
+        ParseErrorKind::UnterminatedObject => "close the object with `}`",
+        ParseErrorKind::UnterminatedArray => "close the array with `]`",
+        ParseErrorKind::UnterminatedCommentBlock => "close the block comment with `*/`",
+        ParseErrorKind::MultipleRootJsonValues => "a config is one object: remove the text after the closing `}`",
+        ParseErrorKind::HexadecimalNumbersNotAllowed
+        | ParseErrorKind::UnaryPlusNumbersNotAllowed
+        | ParseErrorKind::BareDecimalPointNumbersNotAllowed
+        | ParseErrorKind::NonFiniteNumbersNotAllowed => "write numbers in plain JSON form (e.g. `10`, `0.5`)",
+        _ => "fix the HuJSON syntax at this position (JSON with `//` comments and trailing commas)",
+    }
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn article(kind: &str) -> String {
+    match kind {
+        "array" | "integer" | "object" => format!("an {kind}"),
+        other => format!("a {other}"),
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+}
+
+fn line_col_in(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line as u32, before[line_start..].chars().count() as u32 + 1)
+}
+
+/// True when the text holds only whitespace and comments.
+fn is_only_comments(text: &str) -> bool {
+    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    matches!(jsonc_parser::parse_to_ast(text, &collect, &hujson_options()), Ok(r) if r.value.is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(r: Result<Document, LoadError>) -> String {
+        r.err().map(|e| e.0.code).unwrap_or_default()
+    }
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let doc = Document::parse("{\n  \"é\": \"x\"\n}").unwrap();
+        let member = &doc.root.members().unwrap()[0];
+        assert_eq!(doc.line_col(member.key_span.start), (2, 3));
+        assert_eq!(doc.line_col(member.value.span.start), (2, 8));
+        assert_eq!(doc.line_text(2), Some("  \"é\": \"x\""));
+    }
+
+    #[test]
+    fn hostile_inputs_become_diagnostics() {
+        assert_eq!(code(Document::parse("")), "AP002");
+        assert_eq!(code(Document::parse("  // nothing\n")), "AP002");
+        assert_eq!(code(Document::from_bytes(&[0x7b, 0xff, 0xfe])), "AP006");
+        assert_eq!(code(Document::parse("{\"a\":\0}")), "AP006");
+        assert_eq!(code(Document::parse("[1]")), "AP003");
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(code(Document::parse(&deep)), "AP005");
+        let err = Document::parse("{\n  \"a\": 1\n  \"b\": 2\n}").unwrap_err().0;
+        assert_eq!((err.code.as_str(), err.line, err.column), ("AP001", Some(3), Some(3)));
+        assert_eq!(code(Document::parse("{'a': 1}")), "AP001");
+        assert!(Document::parse("{\"a\": [1, 2,], // c\n}").is_ok());
+    }
+}

@@ -1,0 +1,9 @@
+//! The Aperture config core: source text with positions, the positioned tree, and the typed model.
+
+pub mod document;
+pub mod model;
+pub mod pointer;
+pub mod tree;
+
+pub use document::{Document, LoadError, MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH};
+pub use tree::{Member, Node, Span, Value};

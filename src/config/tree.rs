@@ -1,0 +1,190 @@
+//! The positioned tree: every value and object key keeps its byte span in the source.
+
+use std::borrow::Cow;
+
+/// Byte range in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One object member. Duplicate keys are kept in source order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// A JSON value. Numbers keep their source text so integers and floats stay exact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+/// A value with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+impl Node {
+    /// JSON type name as JSON Schema spells it (`integer` for whole numbers).
+    pub fn kind(&self) -> &'static str {
+        match &self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if is_integer_literal(n) => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.value {
+            Value::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match &self.value {
+            Value::Number(n) => n.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(n) => n.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(members) => Some(members),
+            _ => None,
+        }
+    }
+
+    pub fn is_object(&self) -> bool {
+        matches!(self.value, Value::Object(_))
+    }
+
+    /// The member with this key. With duplicates the last one wins, as in Go's decoder.
+    pub fn member(&self, key: &str) -> Option<&Member> {
+        self.members()?.iter().rev().find(|m| m.key == key)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.member(key).map(|m| &m.value)
+    }
+
+    pub fn get_str(&self, key: &str) -> Option<&str> {
+        self.get(key).and_then(Node::as_str)
+    }
+
+    /// Object members without earlier duplicates (last wins), in source order.
+    pub fn unique_members(&self) -> Vec<&Member> {
+        let Some(members) = self.members() else { return Vec::new() };
+        if members.len() < 2 {
+            return members.iter().collect();
+        }
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        let mut out: Vec<&Member> = members.iter().rev().filter(|m| seen.insert(m.key.as_str())).collect();
+        out.reverse();
+        out
+    }
+
+    /// Follow an RFC 6901 pointer.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        let mut node = self;
+        for token in super::pointer::tokens(pointer)? {
+            node = match &node.value {
+                Value::Object(_) => node.get(&token)?,
+                Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The plain JSON value (comments and positions dropped; last duplicate wins).
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::from_str::<serde_json::Number>(n)
+                .map(serde_json::Value::Number)
+                .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Array(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Object(_) => serde_json::Value::Object(
+                self.unique_members().into_iter().map(|m| (m.key.clone(), m.value.to_json())).collect(),
+            ),
+        }
+    }
+
+    /// Convert the jsonc-parser AST (depth is bounded by the parser's nesting limit).
+    pub(crate) fn from_ast(value: &jsonc_parser::ast::Value<'_>) -> Node {
+        use jsonc_parser::ast::Value as A;
+        let span = |r: jsonc_parser::common::Range| Span { start: r.start, end: r.end };
+        match value {
+            A::StringLit(s) => Node { value: Value::String(cow_string(&s.value)), span: span(s.range) },
+            A::NumberLit(n) => Node { value: Value::Number(n.value.to_owned()), span: span(n.range) },
+            A::BooleanLit(b) => Node { value: Value::Bool(b.value), span: span(b.range) },
+            A::NullKeyword(n) => Node { value: Value::Null, span: span(n.range) },
+            A::Array(a) => Node {
+                value: Value::Array(a.elements.iter().map(Node::from_ast).collect()),
+                span: span(a.range),
+            },
+            A::Object(o) => Node {
+                value: Value::Object(
+                    o.properties
+                        .iter()
+                        .map(|p| {
+                            let (key, key_range) = match &p.name {
+                                jsonc_parser::ast::ObjectPropName::String(s) => (cow_string(&s.value), s.range),
+                                jsonc_parser::ast::ObjectPropName::Word(w) => (w.value.to_owned(), w.range),
+                            };
+                            Member { key, key_span: span(key_range), value: Node::from_ast(&p.value) }
+                        })
+                        .collect(),
+                ),
+                span: span(o.range),
+            },
+        }
+    }
+}
+
+fn cow_string(value: &Cow<'_, str>) -> String {
+    value.as_ref().to_owned()
+}
+
+fn is_integer_literal(n: &str) -> bool {
+    !n.contains(['.', 'e', 'E'])
+}

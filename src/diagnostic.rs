@@ -1,0 +1,110 @@
+//! Diagnostics as data: the contract's `Diagnostic` shape, severities, fixes and counts.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How serious a finding is. Aperture itself has two levels (warning, error); `info`
+/// carries our advice that never blocks a save.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// One RFC 6902 JSON Patch operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchOp {
+    /// `add`, `remove`, `replace`, `move`, `copy` or `test`.
+    pub op: String,
+    /// RFC 6901 pointer the operation applies to.
+    pub path: String,
+    /// Source pointer for `move` and `copy`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// New value for `add`, `replace` and `test`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
+}
+
+impl PatchOp {
+    pub fn add(path: impl Into<String>, value: serde_json::Value) -> Self {
+        Self { op: "add".into(), path: path.into(), from: None, value: Some(value) }
+    }
+    pub fn replace(path: impl Into<String>, value: serde_json::Value) -> Self {
+        Self { op: "replace".into(), path: path.into(), from: None, value: Some(value) }
+    }
+    pub fn remove(path: impl Into<String>) -> Self {
+        Self { op: "remove".into(), path: path.into(), from: None, value: None }
+    }
+    pub fn move_to(from: impl Into<String>, path: impl Into<String>) -> Self {
+        Self { op: "move".into(), path: path.into(), from: Some(from.into()), value: None }
+    }
+}
+
+/// How to fix a finding: always a description, plus a patch where a mechanical fix exists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fix {
+    pub description: String,
+    /// RFC 6902 patch against the parsed document, or null when the fix needs a human.
+    pub patch: Option<Vec<PatchOp>>,
+}
+
+/// One finding, in the contract's exact shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnostic {
+    /// Stable rule code, e.g. `AP101`.
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// RFC 6901 JSON pointer; "" is the whole document.
+    pub path: String,
+    /// 1-based line, null when the input was not text.
+    pub line: Option<u32>,
+    /// 1-based column in Unicode scalar values, null when the input was not text.
+    pub column: Option<u32>,
+    /// The exact text Aperture emits for this condition, or null when Aperture stays silent.
+    pub aperture_message: Option<String>,
+    pub fix: Fix,
+    /// Documentation link.
+    pub docs: String,
+}
+
+/// Number of diagnostics per severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub info: usize,
+}
+
+impl Counts {
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut counts = Counts::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warning => counts.warning += 1,
+                Severity::Info => counts.info += 1,
+            }
+        }
+        counts
+    }
+}

@@ -1,0 +1,12 @@
+//! aperture-orchestrator: generate, validate, explain, test and troubleshoot Aperture by Tailscale configs.
+//!
+//! The library does all the work; the binary's CLI and the MCP server are thin adapters
+//! over the tool functions in [`tools`].
+
+pub mod catalog;
+pub mod access;
+pub mod config;
+pub mod diagnostic;
+pub mod glob;
+pub mod redact;
+pub mod rules;

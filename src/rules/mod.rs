@@ -1,0 +1,217 @@
+//! Checks over a parsed document; each emits findings through a rule of the catalog.
+
+pub mod catalog;
+mod connectors;
+mod document;
+mod grants;
+mod hooks;
+mod legacy;
+mod providers;
+mod quotas;
+mod storage;
+pub mod structure;
+
+use std::collections::HashSet;
+
+use crate::config::{Document, Node, Span};
+use crate::diagnostic::{Diagnostic, Fix, PatchOp};
+use catalog::Rule;
+
+/// One finding before it is placed in the source.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    rule: &'static Rule,
+    path: String,
+    span: Option<Span>,
+    message: String,
+    aperture_message: Option<String>,
+    fix: String,
+    patch: Option<Vec<PatchOp>>,
+}
+
+impl Finding {
+    pub fn new(rule: &'static Rule, path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            path: path.into(),
+            span: Some(span),
+            message: message.into(),
+            aperture_message: None,
+            fix: String::new(),
+            patch: None,
+        }
+    }
+
+    /// Aperture's own text for this occurrence (the rule's template, filled in).
+    pub fn aperture(mut self, message: impl Into<String>) -> Self {
+        self.aperture_message = Some(message.into());
+        self
+    }
+
+    pub fn fix(mut self, description: impl Into<String>) -> Self {
+        self.fix = description.into();
+        self
+    }
+
+    pub fn patch(mut self, ops: Vec<PatchOp>) -> Self {
+        self.patch = Some(ops);
+        self
+    }
+}
+
+/// Collects findings while checks run over one document.
+pub struct Context<'a> {
+    pub doc: &'a Document,
+    findings: Vec<Finding>,
+    /// Pointers a specific rule already explained; the generic structure walk skips them.
+    claimed: HashSet<String>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        Context { doc, findings: Vec::new(), claimed: HashSet::new() }
+    }
+
+    pub fn root(&self) -> &'a Node {
+        &self.doc.root
+    }
+
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// Mark a pointer (and everything below it) as explained by a specific rule.
+    pub fn claim(&mut self, pointer: &str) {
+        self.claimed.insert(pointer.to_owned());
+    }
+
+    pub fn is_claimed(&self, pointer: &str) -> bool {
+        self.claimed.contains(pointer)
+    }
+
+    /// Place findings in the source and sort them by position.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        let doc = self.doc;
+        let mut out: Vec<Diagnostic> = self
+            .findings
+            .into_iter()
+            .map(|f| {
+                let position = f.span.map(|s| doc.span_position(s));
+                Diagnostic {
+                    code: f.rule.code.into(),
+                    severity: f.rule.severity,
+                    message: f.message,
+                    path: f.path,
+                    line: position.map(|p| p.0),
+                    column: position.map(|p| p.1),
+                    aperture_message: f.aperture_message,
+                    fix: Fix { description: f.fix, patch: f.patch },
+                    docs: f.rule.docs.into(),
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| (a.line, a.column, &a.code).cmp(&(b.line, b.column, &b.code)));
+        out
+    }
+}
+
+/// Run every check on a parsed document, in load-mode severities.
+pub fn check(doc: &Document) -> Vec<Diagnostic> {
+    let mut ctx = Context::new(doc);
+    let index = Index::build(&doc.root);
+    document::check(&mut ctx, &index);
+    providers::check(&mut ctx, &index);
+    grants::check(&mut ctx, &index);
+    legacy::check(&mut ctx, &index);
+    quotas::check(&mut ctx, &index);
+    hooks::check(&mut ctx, &index);
+    connectors::check(&mut ctx, &index);
+    storage::check(&mut ctx);
+    structure::check(&mut ctx);
+    ctx.into_diagnostics()
+}
+
+/// What the document declares, for cross-reference checks (built once, looked up in O(1)).
+pub struct Index<'a> {
+    /// Provider ID → provider node, in source order.
+    pub providers: Vec<(&'a str, &'a Node)>,
+    pub provider_ids: HashSet<&'a str>,
+    pub hooks: HashSet<&'a str>,
+    pub quotas: HashSet<&'a str>,
+    pub mcp_servers: HashSet<&'a str>,
+    pub connectors: HashSet<&'a str>,
+}
+
+impl<'a> Index<'a> {
+    pub fn build(root: &'a Node) -> Self {
+        let keys = |section: Option<&'a Node>| -> HashSet<&'a str> {
+            section.map(|n| n.unique_members().into_iter().map(|m| m.key.as_str()).collect()).unwrap_or_default()
+        };
+        let providers: Vec<(&str, &Node)> = root
+            .get("providers")
+            .map(|p| p.unique_members().into_iter().map(|m| (m.key.as_str(), &m.value)).collect())
+            .unwrap_or_default();
+        Index {
+            provider_ids: providers.iter().map(|(id, _)| *id).collect(),
+            providers,
+            hooks: keys(root.get("hooks")),
+            quotas: keys(root.get("quotas")),
+            mcp_servers: keys(root.get("mcp").and_then(|m| m.get("servers"))),
+            connectors: keys(root.get("connectors").and_then(|c| c.get("servers"))),
+        }
+    }
+}
+
+/// Members of an object section with their pointers (`/section/key`).
+pub(crate) fn section_members<'a>(root: &'a Node, section: &str) -> Vec<(String, &'a crate::config::Member)> {
+    let base = crate::config::pointer::join("", section);
+    root.get(section)
+        .map(|s| {
+            s.unique_members()
+                .into_iter()
+                .map(|m| (crate::config::pointer::join(&base, &m.key), m))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
+pub fn did_you_mean<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let lowered = input.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (c, strsim::levenshtein(&lowered, &c.to_ascii_lowercase())))
+        .filter(|(c, d)| *d <= (c.len().max(input.len()) / 3).max(1))
+        .min_by_key(|(_, d)| *d)
+        .map(|(c, _)| c)
+}
+
+/// `Header-Name: value` with a valid header token before the colon.
+pub(crate) fn is_header_line(entry: &str) -> bool {
+    let Some((name, value)) = entry.split_once(':') else { return false };
+    !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && !value.trim().is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(did_you_mean("basurl", ["baseurl", "models"]), Some("baseurl"));
+        assert_eq!(did_you_mean("base_url", ["baseurl", "models"]), Some("baseurl"));
+        assert_eq!(did_you_mean("apiKey", ["apikey", "name"]), Some("apikey"));
+        assert_eq!(did_you_mean("zzzzzz", ["baseurl", "models"]), None);
+    }
+
+    #[test]
+    fn header_lines() {
+        assert!(is_header_line("X-Team: platform"));
+        assert!(!is_header_line("X-Team platform"));
+        assert!(!is_header_line(": v"));
+        assert!(!is_header_line("Bad Name: v"));
+        assert!(!is_header_line("X-Empty:"));
+    }
+}
