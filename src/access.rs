@@ -30,15 +30,22 @@ pub struct GrantRef<'a> {
 
 impl GrantRef<'_> {
     pub fn role(&self) -> Option<Role> {
-        self.capabilities.iter().filter_map(|c| c.node.get_str("role").and_then(Role::parse)).max()
+        self.capabilities
+            .iter()
+            .filter_map(|c| c.node.get_str("role").and_then(Role::parse))
+            .max()
     }
     pub fn models(&self) -> impl Iterator<Item = &str> {
-        self.capabilities.iter().filter_map(|c| c.node.get_str("models"))
+        self.capabilities
+            .iter()
+            .filter_map(|c| c.node.get_str("models"))
     }
 }
 
 /// Aperture roles; `admin` outranks `user`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     User,
@@ -57,14 +64,22 @@ impl Role {
 
 /// Every current-form grant of a document (`grants`), in order.
 pub fn grants(root: &Node) -> Vec<GrantRef<'_>> {
-    let Some(items) = root.get("grants").and_then(Node::as_array) else { return Vec::new() };
+    let Some(items) = root.get("grants").and_then(Node::as_array) else {
+        return Vec::new();
+    };
     items
         .iter()
         .enumerate()
         .filter(|(_, g)| g.is_object())
         .map(|(index, node)| {
             let path = pointer::index("/grants", index);
-            let src = node.get("src").and_then(Node::as_array).unwrap_or_default().iter().filter_map(Node::as_str).collect();
+            let src = node
+                .get("src")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(Node::as_str)
+                .collect();
             let cap_path = pointer::join(&pointer::join(&path, "app"), APERTURE_CAP);
             let capabilities = node
                 .get("app")
@@ -74,9 +89,18 @@ pub fn grants(root: &Node) -> Vec<GrantRef<'_>> {
                 .iter()
                 .enumerate()
                 .filter(|(_, c)| c.is_object())
-                .map(|(j, c)| CapabilityRef { path: pointer::index(&cap_path, j), node: c })
+                .map(|(j, c)| CapabilityRef {
+                    path: pointer::index(&cap_path, j),
+                    node: c,
+                })
                 .collect();
-            GrantRef { index, path, node, src, capabilities }
+            GrantRef {
+                index,
+                path,
+                node,
+                src,
+                capabilities,
+            }
         })
         .collect()
 }
@@ -96,7 +120,9 @@ pub fn covers(grant_src: &str, identity: &str) -> Covers {
     }
     let identity_is_tag = identity.starts_with("tag:");
     let identity_is_person = !identity_is_tag && identity != "*" && identity != "(loopback)";
-    if identity_is_person && (grant_src.starts_with("group:") || grant_src.starts_with("autogroup:")) {
+    if identity_is_person
+        && (grant_src.starts_with("group:") || grant_src.starts_with("autogroup:"))
+    {
         return Covers::Maybe;
     }
     // SCIM groups may be named by e-mail, so one e-mail address may be a group containing another.
@@ -134,7 +160,8 @@ pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
         }
     }
     // Aggregate per selector in one pass; `*` grants apply to every row.
-    let mut by_src: std::collections::HashMap<&str, (Option<Role>, Vec<&str>)> = std::collections::HashMap::new();
+    let mut by_src: std::collections::HashMap<&str, (Option<Role>, Vec<&str>)> =
+        std::collections::HashMap::new();
     for g in grants {
         let role = g.role();
         let models: Vec<&str> = g.models().collect();
@@ -156,14 +183,22 @@ pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
                     models.push((*m).to_owned());
                 }
             }
-            AccessRow { src: s.to_owned(), role, models }
+            AccessRow {
+                src: s.to_owned(),
+                role,
+                models,
+            }
         })
         .collect()
 }
 
 /// The canonical identity string of a tag set: sorted, de-duplicated, comma-joined, no spaces.
 pub fn canonical_tags(raw: &str) -> Option<String> {
-    let mut tags: Vec<&str> = raw.split([',', ' ']).map(str::trim).filter(|t| !t.is_empty()).collect();
+    let mut tags: Vec<&str> = raw
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
     if tags.is_empty() || !tags.iter().all(|t| t.starts_with("tag:")) {
         return None;
     }
@@ -189,14 +224,27 @@ mod tests {
         .unwrap();
         let table = access_table(&grants(&doc.root));
         assert_eq!(table.len(), 3);
-        assert_eq!(table[0], AccessRow { src: "ops@example.com".into(), role: Some(Role::Admin), models: vec!["**".into()] });
-        assert_eq!(table[2].models, vec!["openai/*".to_owned(), "**".to_owned()]);
+        assert_eq!(
+            table[0],
+            AccessRow {
+                src: "ops@example.com".into(),
+                role: Some(Role::Admin),
+                models: vec!["**".into()]
+            }
+        );
+        assert_eq!(
+            table[2].models,
+            vec!["openai/*".to_owned(), "**".to_owned()]
+        );
         assert_eq!(table[2].role, Some(Role::User));
     }
 
     #[test]
     fn canonical_tag_form() {
-        assert_eq!(canonical_tags("tag:prod, tag:api").as_deref(), Some("tag:api,tag:prod"));
+        assert_eq!(
+            canonical_tags("tag:prod, tag:api").as_deref(),
+            Some("tag:api,tag:prod")
+        );
         assert_eq!(canonical_tags("tag:a").as_deref(), Some("tag:a"));
         assert_eq!(canonical_tags("alice@example.com"), None);
         assert_eq!(covers("group:eng", "alice@example.com"), Covers::Maybe);

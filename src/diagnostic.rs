@@ -43,16 +43,36 @@ pub struct PatchOp {
 
 impl PatchOp {
     pub fn add(path: impl Into<String>, value: serde_json::Value) -> Self {
-        Self { op: "add".into(), path: path.into(), from: None, value: Some(value) }
+        Self {
+            op: "add".into(),
+            path: path.into(),
+            from: None,
+            value: Some(value),
+        }
     }
     pub fn replace(path: impl Into<String>, value: serde_json::Value) -> Self {
-        Self { op: "replace".into(), path: path.into(), from: None, value: Some(value) }
+        Self {
+            op: "replace".into(),
+            path: path.into(),
+            from: None,
+            value: Some(value),
+        }
     }
     pub fn remove(path: impl Into<String>) -> Self {
-        Self { op: "remove".into(), path: path.into(), from: None, value: None }
+        Self {
+            op: "remove".into(),
+            path: path.into(),
+            from: None,
+            value: None,
+        }
     }
     pub fn move_to(from: impl Into<String>, path: impl Into<String>) -> Self {
-        Self { op: "move".into(), path: path.into(), from: Some(from.into()), value: None }
+        Self {
+            op: "move".into(),
+            path: path.into(),
+            from: Some(from.into()),
+            value: None,
+        }
     }
 }
 

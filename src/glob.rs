@@ -67,13 +67,25 @@ mod tests {
     #[test]
     fn grant_globs_follow_the_documented_table() {
         assert!(segments_match("**", "anthropic/claude-sonnet-4-5"));
-        assert!(segments_match("anthropic/**", "anthropic/claude-sonnet-4-5"));
+        assert!(segments_match(
+            "anthropic/**",
+            "anthropic/claude-sonnet-4-5"
+        ));
         assert!(!segments_match("anthropic/**", "openai/gpt-5"));
         assert!(segments_match("openai/gpt-5", "openai/gpt-5"));
         assert!(!segments_match("openai/gpt-5", "openai/gpt-5-mini"));
-        assert!(segments_match("*/claude-sonnet*", "bedrock/claude-sonnet-4"));
-        assert!(!segments_match("*/claude-sonnet*", "openrouter/anthropic/claude-sonnet-4"));
-        assert!(segments_match("openrouter/**", "openrouter/anthropic/claude-sonnet-4"));
+        assert!(segments_match(
+            "*/claude-sonnet*",
+            "bedrock/claude-sonnet-4"
+        ));
+        assert!(!segments_match(
+            "*/claude-sonnet*",
+            "openrouter/anthropic/claude-sonnet-4"
+        ));
+        assert!(segments_match(
+            "openrouter/**",
+            "openrouter/anthropic/claude-sonnet-4"
+        ));
         assert!(segments_match("aperture-*/**", "aperture-eu/m"));
         assert!(!segments_match("aperture-*/**", "other/m"));
         assert!(segments_match("**/gpt-5", "openai/gpt-5"));

@@ -3,10 +3,14 @@
 //! The library does all the work; the binary's CLI and the MCP server are thin adapters
 //! over the tool functions in [`tools`].
 
-pub mod catalog;
 pub mod access;
+pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod glob;
+pub mod mcp;
 pub mod redact;
+pub mod render;
 pub mod rules;
+pub mod tools;

@@ -173,9 +173,15 @@ pub fn kind(name: &str) -> Option<&'static ProviderKind> {
 /// Which kind an existing provider is, from its base URL host (and auth mode).
 pub fn recognise(baseurl: &str, auth_mode: Option<&str>) -> Option<&'static ProviderKind> {
     let host = host_of(baseurl)?;
-    let by_host = KINDS
-        .iter()
-        .find(|k| k.hosts.iter().any(|h| if h.starts_with('.') { host.ends_with(h) } else { host == *h || host.ends_with(&format!(".{h}")) }))?;
+    let by_host = KINDS.iter().find(|k| {
+        k.hosts.iter().any(|h| {
+            if h.starts_with('.') {
+                host.ends_with(h)
+            } else {
+                host == *h || host.ends_with(&format!(".{h}"))
+            }
+        })
+    })?;
     if by_host.kind == "anthropic" && auth_mode == Some("passthrough") {
         return kind("claude_subscription");
     }
@@ -190,7 +196,11 @@ pub fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if host.starts_with('[') { host.split(']').next()?.trim_start_matches('[') } else { host.split(':').next()? };
+    let host = if host.starts_with('[') {
+        host.split(']').next()?.trim_start_matches('[')
+    } else {
+        host.split(':').next()?
+    };
     (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
@@ -202,20 +212,37 @@ mod tests {
     fn recognises_upstreams_from_base_urls() {
         let k = |u: &str| recognise(u, None).map(|k| k.kind);
         assert_eq!(k("https://api.anthropic.com"), Some("anthropic"));
-        assert_eq!(k("https://bedrock-runtime.eu-west-1.amazonaws.com"), Some("bedrock"));
+        assert_eq!(
+            k("https://bedrock-runtime.eu-west-1.amazonaws.com"),
+            Some("bedrock")
+        );
         assert_eq!(k("https://s3.amazonaws.com"), None);
         assert_eq!(k("https://openrouter.ai/api/"), Some("openrouter"));
         assert_eq!(k("http://100.64.0.1:8080"), None);
-        assert_eq!(recognise("https://api.anthropic.com", Some("passthrough")).map(|k| k.kind), Some("claude_subscription"));
-        assert_eq!(host_of("http://user@[fd7a::1]:80/x").as_deref(), Some("fd7a::1"));
+        assert_eq!(
+            recognise("https://api.anthropic.com", Some("passthrough")).map(|k| k.kind),
+            Some("claude_subscription")
+        );
+        assert_eq!(
+            host_of("http://user@[fd7a::1]:80/x").as_deref(),
+            Some("fd7a::1")
+        );
     }
 
     #[test]
     fn catalog_base_urls_never_end_in_v1() {
         for k in KINDS {
-            assert!(!k.baseurl.trim_end_matches('/').ends_with("/v1"), "{}", k.kind);
+            assert!(
+                !k.baseurl.trim_end_matches('/').ends_with("/v1"),
+                "{}",
+                k.kind
+            );
             for flag in k.flags.iter().chain(k.required_any_flag) {
-                assert!(crate::config::model::COMPATIBILITY_FLAGS.contains(flag), "{}: {flag}", k.kind);
+                assert!(
+                    crate::config::model::COMPATIBILITY_FLAGS.contains(flag),
+                    "{}: {flag}",
+                    k.kind
+                );
             }
         }
     }

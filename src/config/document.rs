@@ -95,7 +95,10 @@ impl Document {
                 .with_aperture("config must not be empty".into()),
             ));
         }
-        let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Off,
+            tokens: false,
+        };
         let parsed = jsonc_parser::parse_to_ast(text, &collect, &hujson_options()).map_err(|e| {
             let (rule, hint) = match e.kind() {
                 ParseErrorKind::NestingDepthExceeded => (
@@ -126,12 +129,19 @@ impl Document {
             )));
         };
         let root = Node::from_ast(&ast);
-        let document = Document { line_starts: line_starts(text), text: text.to_owned(), root };
+        let document = Document {
+            line_starts: line_starts(text),
+            text: text.to_owned(),
+            root,
+        };
         if !document.root.is_object() {
             let (line, column) = document.line_col(document.root.span.start);
             return Err(LoadError(document_diagnostic(
                 &catalog::ROOT_NOT_OBJECT,
-                format!("the top-level value is {}, but an Aperture config is an object", article(document.root.kind())),
+                format!(
+                    "the top-level value is {}, but an Aperture config is an object",
+                    article(document.root.kind())
+                ),
                 Some((line, column)),
                 "wrap the content in `{ ... }` with keys such as `providers` and `grants`",
             )));
@@ -148,7 +158,10 @@ impl Document {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         (line as u32 + 1, column as u32 + 1)
     }
 
@@ -156,7 +169,11 @@ impl Document {
     pub fn line_text(&self, line: u32) -> Option<&str> {
         let index = (line as usize).checked_sub(1)?;
         let start = *self.line_starts.get(index)?;
-        let end = self.line_starts.get(index + 1).copied().unwrap_or(self.text.len());
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
         Some(self.text[start..end].trim_end_matches(['\n', '\r']))
     }
 
@@ -186,7 +203,12 @@ fn too_large(len: usize) -> LoadError {
     ))
 }
 
-fn document_diagnostic(rule: &Rule, message: String, position: Option<(u32, u32)>, fix: &str) -> Diagnostic {
+fn document_diagnostic(
+    rule: &Rule,
+    message: String,
+    position: Option<(u32, u32)>,
+    fix: &str,
+) -> Diagnostic {
     Diagnostic {
         code: rule.code.into(),
         severity: rule.severity,
@@ -195,7 +217,10 @@ fn document_diagnostic(rule: &Rule, message: String, position: Option<(u32, u32)
         line: position.map(|p| p.0),
         column: position.map(|p| p.1),
         aperture_message: None,
-        fix: Fix { description: fix.into(), patch: None },
+        fix: Fix {
+            description: fix.into(),
+            patch: None,
+        },
         docs: rule.docs.into(),
     }
 }
@@ -207,15 +232,21 @@ fn syntax_hint(kind: &ParseErrorKind) -> &'static str {
         ParseErrorKind::ExpectedStringObjectProperty | ParseErrorKind::UnexpectedWord => {
             "quote object keys and string values with double quotes (HuJSON does not allow bare words)"
         }
-        ParseErrorKind::SingleQuotedStringsNotAllowed => "use double quotes: HuJSON does not allow single-quoted strings",
+        ParseErrorKind::SingleQuotedStringsNotAllowed => {
+            "use double quotes: HuJSON does not allow single-quoted strings"
+        }
         ParseErrorKind::UnterminatedObject => "close the object with `}`",
         ParseErrorKind::UnterminatedArray => "close the array with `]`",
         ParseErrorKind::UnterminatedCommentBlock => "close the block comment with `*/`",
-        ParseErrorKind::MultipleRootJsonValues => "a config is one object: remove the text after the closing `}`",
+        ParseErrorKind::MultipleRootJsonValues => {
+            "a config is one object: remove the text after the closing `}`"
+        }
         ParseErrorKind::HexadecimalNumbersNotAllowed
         | ParseErrorKind::UnaryPlusNumbersNotAllowed
         | ParseErrorKind::BareDecimalPointNumbersNotAllowed
-        | ParseErrorKind::NonFiniteNumbersNotAllowed => "write numbers in plain JSON form (e.g. `10`, `0.5`)",
+        | ParseErrorKind::NonFiniteNumbersNotAllowed => {
+            "write numbers in plain JSON form (e.g. `10`, `0.5`)"
+        }
         _ => "fix the HuJSON syntax at this position (JSON with `//` comments and trailing commas)",
     }
 }
@@ -236,7 +267,9 @@ fn article(kind: &str) -> String {
 }
 
 fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect()
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
 }
 
 fn line_col_in(text: &str, offset: usize) -> (u32, u32) {
@@ -248,7 +281,10 @@ fn line_col_in(text: &str, offset: usize) -> (u32, u32) {
 
 /// True when the text holds only whitespace and comments.
 fn is_only_comments(text: &str) -> bool {
-    let collect = CollectOptions { comments: CommentCollectionStrategy::Off, tokens: false };
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
     matches!(jsonc_parser::parse_to_ast(text, &collect, &hujson_options()), Ok(r) if r.value.is_none())
 }
 
@@ -278,8 +314,13 @@ mod tests {
         assert_eq!(code(Document::parse("[1]")), "AP003");
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(code(Document::parse(&deep)), "AP005");
-        let err = Document::parse("{\n  \"a\": 1\n  \"b\": 2\n}").unwrap_err().0;
-        assert_eq!((err.code.as_str(), err.line, err.column), ("AP001", Some(3), Some(3)));
+        let err = Document::parse("{\n  \"a\": 1\n  \"b\": 2\n}")
+            .unwrap_err()
+            .0;
+        assert_eq!(
+            (err.code.as_str(), err.line, err.column),
+            ("AP001", Some(3), Some(3))
+        );
         assert_eq!(code(Document::parse("{'a': 1}")), "AP001");
         assert!(Document::parse("{\"a\": [1, 2,], // c\n}").is_ok());
     }

@@ -195,7 +195,11 @@ pub struct Grant {
 #[schemars(extend("x-aperture-open" = true))]
 pub struct App {
     /// Aperture capabilities.
-    #[serde(default, rename = "tailscale.com/cap/aperture", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "tailscale.com/cap/aperture",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub aperture: Option<Vec<Capability>>,
     /// Custom capabilities, forwarded to hooks.
     #[serde(flatten)]
@@ -246,13 +250,25 @@ pub struct Capability {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_paths: Option<Vec<String>>,
     /// CORS header value (UNCONFIRMED).
-    #[serde(default, rename = "Access-Control-Allow-Origin", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Access-Control-Allow-Origin",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cors_allow_origin: Option<String>,
     /// CORS header value (UNCONFIRMED).
-    #[serde(default, rename = "Access-Control-Allow-Methods", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Access-Control-Allow-Methods",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cors_allow_methods: Option<String>,
     /// CORS header value (UNCONFIRMED).
-    #[serde(default, rename = "Access-Control-Allow-Headers", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "Access-Control-Allow-Headers",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cors_allow_headers: Option<String>,
     #[serde(flatten)]
     pub extra: Extra,
@@ -519,7 +535,10 @@ fn close_objects(schema: &mut Json) {
     match schema {
         Json::Object(map) => {
             let open = map.get("x-aperture-open") == Some(&Json::Bool(true));
-            if map.contains_key("properties") && map.get("additionalProperties") == Some(&Json::Bool(true)) && !open {
+            if map.contains_key("properties")
+                && map.get("additionalProperties") == Some(&Json::Bool(true))
+                && !open
+            {
                 map.insert("additionalProperties".into(), Json::Bool(false));
             }
             for value in map.values_mut() {

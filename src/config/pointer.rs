@@ -29,7 +29,11 @@ pub fn tokens(pointer: &str) -> Option<Vec<String>> {
         return Some(Vec::new());
     }
     let rest = pointer.strip_prefix('/')?;
-    Some(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+    Some(
+        rest.split('/')
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -40,7 +44,10 @@ mod tests {
     fn escapes_and_splits_round_trip() {
         let p = join(&join("", "app"), "tailscale.com/cap/aperture");
         assert_eq!(p, "/app/tailscale.com~1cap~1aperture");
-        assert_eq!(tokens(&p).unwrap(), vec!["app", "tailscale.com/cap/aperture"]);
+        assert_eq!(
+            tokens(&p).unwrap(),
+            vec!["app", "tailscale.com/cap/aperture"]
+        );
         assert_eq!(join("", "a~b"), "/a~0b");
         assert_eq!(tokens("x"), None);
         assert_eq!(tokens(""), Some(vec![]));

@@ -110,12 +110,18 @@ impl Node {
 
     /// Object members without earlier duplicates (last wins), in source order.
     pub fn unique_members(&self) -> Vec<&Member> {
-        let Some(members) = self.members() else { return Vec::new() };
+        let Some(members) = self.members() else {
+            return Vec::new();
+        };
         if members.len() < 2 {
             return members.iter().collect();
         }
         let mut seen = std::collections::HashSet::with_capacity(members.len());
-        let mut out: Vec<&Member> = members.iter().rev().filter(|m| seen.insert(m.key.as_str())).collect();
+        let mut out: Vec<&Member> = members
+            .iter()
+            .rev()
+            .filter(|m| seen.insert(m.key.as_str()))
+            .collect();
         out.reverse();
         out
     }
@@ -142,9 +148,14 @@ impl Node {
                 .map(serde_json::Value::Number)
                 .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Array(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Array(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Object(_) => serde_json::Value::Object(
-                self.unique_members().into_iter().map(|m| (m.key.clone(), m.value.to_json())).collect(),
+                self.unique_members()
+                    .into_iter()
+                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .collect(),
             ),
         }
     }
@@ -152,12 +163,27 @@ impl Node {
     /// Convert the jsonc-parser AST (depth is bounded by the parser's nesting limit).
     pub(crate) fn from_ast(value: &jsonc_parser::ast::Value<'_>) -> Node {
         use jsonc_parser::ast::Value as A;
-        let span = |r: jsonc_parser::common::Range| Span { start: r.start, end: r.end };
+        let span = |r: jsonc_parser::common::Range| Span {
+            start: r.start,
+            end: r.end,
+        };
         match value {
-            A::StringLit(s) => Node { value: Value::String(cow_string(&s.value)), span: span(s.range) },
-            A::NumberLit(n) => Node { value: Value::Number(n.value.to_owned()), span: span(n.range) },
-            A::BooleanLit(b) => Node { value: Value::Bool(b.value), span: span(b.range) },
-            A::NullKeyword(n) => Node { value: Value::Null, span: span(n.range) },
+            A::StringLit(s) => Node {
+                value: Value::String(cow_string(&s.value)),
+                span: span(s.range),
+            },
+            A::NumberLit(n) => Node {
+                value: Value::Number(n.value.to_owned()),
+                span: span(n.range),
+            },
+            A::BooleanLit(b) => Node {
+                value: Value::Bool(b.value),
+                span: span(b.range),
+            },
+            A::NullKeyword(n) => Node {
+                value: Value::Null,
+                span: span(n.range),
+            },
             A::Array(a) => Node {
                 value: Value::Array(a.elements.iter().map(Node::from_ast).collect()),
                 span: span(a.range),
@@ -168,10 +194,18 @@ impl Node {
                         .iter()
                         .map(|p| {
                             let (key, key_range) = match &p.name {
-                                jsonc_parser::ast::ObjectPropName::String(s) => (cow_string(&s.value), s.range),
-                                jsonc_parser::ast::ObjectPropName::Word(w) => (w.value.to_owned(), w.range),
+                                jsonc_parser::ast::ObjectPropName::String(s) => {
+                                    (cow_string(&s.value), s.range)
+                                }
+                                jsonc_parser::ast::ObjectPropName::Word(w) => {
+                                    (w.value.to_owned(), w.range)
+                                }
                             };
-                            Member { key, key_span: span(key_range), value: Node::from_ast(&p.value) }
+                            Member {
+                                key,
+                                key_span: span(key_range),
+                                value: Node::from_ast(&p.value),
+                            }
                         })
                         .collect(),
                 ),

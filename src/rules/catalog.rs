@@ -30,8 +30,10 @@ const CONFIG_DOCS: &str = "https://tailscale.com/docs/aperture/configuration";
 const VALIDATION_DOCS: &str = "https://tailscale.com/docs/aperture/configuration#validation";
 const COMPAT_DOCS: &str = "https://tailscale.com/docs/aperture/provider-compatibility";
 const GRANTS_DOCS: &str = "https://tailscale.com/docs/aperture/how-grants-work";
-const VS_TAILNET_DOCS: &str = "https://tailscale.com/docs/aperture/reference/aperture-vs-tailnet-grants";
-const IDENTITY_DOCS: &str = "https://tailscale.com/docs/aperture/how-aperture-works#tagged-device-identity";
+const VS_TAILNET_DOCS: &str =
+    "https://tailscale.com/docs/aperture/reference/aperture-vs-tailnet-grants";
+const IDENTITY_DOCS: &str =
+    "https://tailscale.com/docs/aperture/how-aperture-works#tagged-device-identity";
 const VISIBLE_GROUPS_DOCS: &str = "https://tailscale.com/docs/aperture/visible-groups";
 const ADMIN_DOCS: &str = "https://tailscale.com/docs/aperture/how-to/set-up-admin-access";
 const QUOTA_DOCS: &str = "https://tailscale.com/docs/aperture/how-to/set-per-user-spending-limits";
@@ -40,7 +42,8 @@ const CONNECTOR_DOCS: &str = "https://tailscale.com/docs/aperture/connectors/ref
 const MCP_DOCS: &str = "https://tailscale.com/docs/aperture/mcp-server";
 const EXPORT_DOCS: &str = "https://tailscale.com/docs/aperture/observe-and-export";
 const ALIAS_DOCS: &str = "https://tailscale.com/docs/aperture/model-aliases";
-const ROUTING_DOCS: &str = "https://tailscale.com/docs/aperture/how-aperture-works#request-routing-by-model";
+const ROUTING_DOCS: &str =
+    "https://tailscale.com/docs/aperture/how-aperture-works#request-routing-by-model";
 
 macro_rules! rules {
     ($($ident:ident = $code:literal, $name:literal, $sev:ident, $docs:expr, $aperture:expr, $summary:literal;)*) => {
@@ -286,11 +289,23 @@ mod tests {
         for rule in ALL {
             assert!(codes.insert(rule.code), "duplicate code {}", rule.code);
             assert!(names.insert(rule.name), "duplicate name {}", rule.name);
-            assert!(rule.code.len() == 5 && rule.code.starts_with("AP"), "{}", rule.code);
-            assert!(rule.docs.starts_with("https://tailscale.com/docs/aperture"), "{}", rule.code);
+            assert!(
+                rule.code.len() == 5 && rule.code.starts_with("AP"),
+                "{}",
+                rule.code
+            );
+            assert!(
+                rule.docs.starts_with("https://tailscale.com/docs/aperture"),
+                "{}",
+                rule.code
+            );
         }
         let mut sorted: Vec<_> = ALL.iter().map(|r| r.code).collect();
         sorted.sort_unstable();
-        assert_eq!(sorted, ALL.iter().map(|r| r.code).collect::<Vec<_>>(), "catalog is in code order");
+        assert_eq!(
+            sorted,
+            ALL.iter().map(|r| r.code).collect::<Vec<_>>(),
+            "catalog is in code order"
+        );
     }
 }

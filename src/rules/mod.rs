@@ -30,7 +30,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static Rule, path: impl Into<String>, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static Rule,
+        path: impl Into<String>,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             rule,
             path: path.into(),
@@ -69,7 +74,11 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        Context { doc, findings: Vec::new(), claimed: HashSet::new() }
+        Context {
+            doc,
+            findings: Vec::new(),
+            claimed: HashSet::new(),
+        }
     }
 
     pub fn root(&self) -> &'a Node {
@@ -105,7 +114,10 @@ impl<'a> Context<'a> {
                     line: position.map(|p| p.0),
                     column: position.map(|p| p.1),
                     aperture_message: f.aperture_message,
-                    fix: Fix { description: f.fix, patch: f.patch },
+                    fix: Fix {
+                        description: f.fix,
+                        patch: f.patch,
+                    },
                     docs: f.rule.docs.into(),
                 }
             })
@@ -145,11 +157,23 @@ pub struct Index<'a> {
 impl<'a> Index<'a> {
     pub fn build(root: &'a Node) -> Self {
         let keys = |section: Option<&'a Node>| -> HashSet<&'a str> {
-            section.map(|n| n.unique_members().into_iter().map(|m| m.key.as_str()).collect()).unwrap_or_default()
+            section
+                .map(|n| {
+                    n.unique_members()
+                        .into_iter()
+                        .map(|m| m.key.as_str())
+                        .collect()
+                })
+                .unwrap_or_default()
         };
         let providers: Vec<(&str, &Node)> = root
             .get("providers")
-            .map(|p| p.unique_members().into_iter().map(|m| (m.key.as_str(), &m.value)).collect())
+            .map(|p| {
+                p.unique_members()
+                    .into_iter()
+                    .map(|m| (m.key.as_str(), &m.value))
+                    .collect()
+            })
             .unwrap_or_default();
         Index {
             provider_ids: providers.iter().map(|(id, _)| *id).collect(),
@@ -163,7 +187,10 @@ impl<'a> Index<'a> {
 }
 
 /// Members of an object section with their pointers (`/section/key`).
-pub(crate) fn section_members<'a>(root: &'a Node, section: &str) -> Vec<(String, &'a crate::config::Member)> {
+pub(crate) fn section_members<'a>(
+    root: &'a Node,
+    section: &str,
+) -> Vec<(String, &'a crate::config::Member)> {
     let base = crate::config::pointer::join("", section);
     root.get(section)
         .map(|s| {
@@ -176,7 +203,10 @@ pub(crate) fn section_members<'a>(root: &'a Node, section: &str) -> Vec<(String,
 }
 
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
-pub fn did_you_mean<'c>(input: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let lowered = input.to_ascii_lowercase();
     candidates
         .into_iter()
@@ -188,9 +218,13 @@ pub fn did_you_mean<'c>(input: &str, candidates: impl IntoIterator<Item = &'c st
 
 /// `Header-Name: value` with a valid header token before the colon.
 pub(crate) fn is_header_line(entry: &str) -> bool {
-    let Some((name, value)) = entry.split_once(':') else { return false };
+    let Some((name, value)) = entry.split_once(':') else {
+        return false;
+    };
     !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
         && !value.trim().is_empty()
 }
 
@@ -200,8 +234,14 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_typos_only() {
-        assert_eq!(did_you_mean("basurl", ["baseurl", "models"]), Some("baseurl"));
-        assert_eq!(did_you_mean("base_url", ["baseurl", "models"]), Some("baseurl"));
+        assert_eq!(
+            did_you_mean("basurl", ["baseurl", "models"]),
+            Some("baseurl")
+        );
+        assert_eq!(
+            did_you_mean("base_url", ["baseurl", "models"]),
+            Some("baseurl")
+        );
         assert_eq!(did_you_mean("apiKey", ["apikey", "name"]), Some("apikey"));
         assert_eq!(did_you_mean("zzzzzz", ["baseurl", "models"]), None);
     }

@@ -10,8 +10,19 @@ use crate::diagnostic::PatchOp;
 use crate::redact::excerpt;
 
 pub const AUTHORIZATION_TYPES: &[&str] = &["bearer", "x-api-key", "x-goog-api-key"];
-pub const COST_BASES: &[&str] =
-    &["anthropic", "openai", "google", "bedrock", "bedrock-us", "bedrock-eu", "vertex", "azure", "azure-eu", "openrouter", "vercel"];
+pub const COST_BASES: &[&str] = &[
+    "anthropic",
+    "openai",
+    "google",
+    "bedrock",
+    "bedrock-us",
+    "bedrock-eu",
+    "vertex",
+    "azure",
+    "azure-eu",
+    "openrouter",
+    "vercel",
+];
 
 /// Seed-guide flag names and what they should have been.
 const SEED_FLAGS: &[(&str, &str)] = &[
@@ -50,7 +61,13 @@ pub fn check(ctx: &mut Context, index: &Index) {
     duplicate_models(ctx, index);
 }
 
-fn check_provider(ctx: &mut Context, id: &str, provider: &Node, path: &str, key_span: crate::config::Span) {
+fn check_provider(
+    ctx: &mut Context,
+    id: &str,
+    provider: &Node,
+    path: &str,
+    key_span: crate::config::Span,
+) {
     let auth_mode = provider.get_str("auth_mode");
     let apikey = provider.get_str("apikey");
     let keyfile = apikey.is_some_and(|k| k.starts_with("keyfile::"));
@@ -58,7 +75,9 @@ fn check_provider(ctx: &mut Context, id: &str, provider: &Node, path: &str, key_
     let kind = baseurl.and_then(|u| kinds::recognise(u, auth_mode));
     // Vertex with an API key is Vertex Express.
     let kind = match kind {
-        Some(k) if k.kind == "vertex" && !keyfile && apikey.is_some() => kinds::kind("vertex_express"),
+        Some(k) if k.kind == "vertex" && !keyfile && apikey.is_some() => {
+            kinds::kind("vertex_express")
+        }
         other => other,
     };
 
@@ -133,7 +152,9 @@ fn check_provider(ctx: &mut Context, id: &str, provider: &Node, path: &str, key_
 }
 
 fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: &str) {
-    let Some(node) = provider.get("baseurl") else { return };
+    let Some(node) = provider.get("baseurl") else {
+        return;
+    };
     let url_path = pointer::join(path, "baseurl");
     let trimmed = url.trim_end_matches('/');
     if trimmed.ends_with("/v1") {
@@ -155,7 +176,8 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
     }
     if let Some(rest) = url.strip_prefix("https://")
         && let Some(host) = kinds::host_of(url)
-        && (is_tailnet_ip(&host) || (!host.contains('.') && !host.contains(':') && host != "localhost"))
+        && (is_tailnet_ip(&host)
+            || (!host.contains('.') && !host.contains(':') && host != "localhost"))
     {
         let fixed = format!("http://{rest}");
         ctx.push(
@@ -201,14 +223,21 @@ fn check_authorization(
             ctx.claim(&auth_path);
             let ty = member.value.get_str("type").unwrap_or("bearer");
             let lowered = ty.to_ascii_lowercase();
-            let lowered = if AUTHORIZATION_TYPES.contains(&lowered.as_str()) { lowered } else { "bearer".to_owned() };
+            let lowered = if AUTHORIZATION_TYPES.contains(&lowered.as_str()) {
+                lowered
+            } else {
+                "bearer".to_owned()
+            };
             let mut patch = Vec::new();
             let mut steps = Vec::new();
             if member.value.get("value").is_some() {
                 if provider.get("apikey").is_some() {
                     patch.push(PatchOp::remove(pointer::join(path, "apikey")));
                 }
-                patch.push(PatchOp::move_to(pointer::join(&auth_path, "value"), pointer::join(path, "apikey")));
+                patch.push(PatchOp::move_to(
+                    pointer::join(&auth_path, "value"),
+                    pointer::join(path, "apikey"),
+                ));
                 steps.push("move the key from `authorization.value` to `apikey`".to_owned());
             }
             patch.push(PatchOp::replace(&auth_path, lowered.clone().into()));
@@ -243,10 +272,14 @@ fn check_authorization(
                     member.value.span,
                     format!("provider `{id}` has invalid authorization type `{shown}`"),
                 )
-                .aperture(format!("provider {id} has invalid authorization type: {shown}"));
+                .aperture(format!(
+                    "provider {id} has invalid authorization type: {shown}"
+                ));
                 finding = match suggestion {
                     Some(s) => finding
-                        .fix(format!("use `{s}` (values are lower-case: bearer, x-api-key, x-goog-api-key)"))
+                        .fix(format!(
+                            "use `{s}` (values are lower-case: bearer, x-api-key, x-goog-api-key)"
+                        ))
                         .patch(vec![PatchOp::replace(&auth_path, s.into())]),
                     None => finding.fix("use one of `bearer`, `x-api-key`, `x-goog-api-key`"),
                 };
@@ -290,7 +323,13 @@ fn check_authorization(
     }
 }
 
-fn check_models(ctx: &mut Context, id: &str, provider: &Node, path: &str, key_span: crate::config::Span) {
+fn check_models(
+    ctx: &mut Context,
+    id: &str,
+    provider: &Node,
+    path: &str,
+    key_span: crate::config::Span,
+) {
     let models_path = pointer::join(path, "models");
     match provider.member("models") {
         None => ctx.push(
@@ -352,7 +391,10 @@ fn check_compatibility(
             }
             let flag_path = pointer::join(&compat_path, &member.key);
             ctx.claim(&flag_path);
-            let seed = SEED_FLAGS.iter().find(|(seed, _)| member.key.eq_ignore_ascii_case(seed)).map(|(_, real)| *real);
+            let seed = SEED_FLAGS
+                .iter()
+                .find(|(seed, _)| member.key.eq_ignore_ascii_case(seed))
+                .map(|(_, real)| *real);
             let typo = did_you_mean(&member.key, COMPATIBILITY_FLAGS.iter().copied());
             match seed.or(typo) {
                 Some(real) => {
@@ -408,20 +450,35 @@ fn check_compatibility(
     }
 
     if let Some(kind) = kind {
-        let states: Vec<Option<bool>> = kind.required_any_flag.iter().map(|f| flag_state(provider, f)).collect();
+        let states: Vec<Option<bool>> = kind
+            .required_any_flag
+            .iter()
+            .map(|f| flag_state(provider, f))
+            .collect();
         let any_on = states.contains(&Some(true));
         let ambiguous = states.contains(&None);
         if !any_on && !ambiguous {
-            let wanted = kind.flags.iter().filter(|f| kind.required_any_flag.contains(f)).copied().collect::<Vec<_>>();
+            let wanted = kind
+                .flags
+                .iter()
+                .filter(|f| kind.required_any_flag.contains(f))
+                .copied()
+                .collect::<Vec<_>>();
             let mut patch = Vec::new();
             if block.is_none() {
-                let flags: serde_json::Map<String, serde_json::Value> =
-                    wanted.iter().map(|f| ((*f).to_owned(), true.into())).collect();
+                let flags: serde_json::Map<String, serde_json::Value> = wanted
+                    .iter()
+                    .map(|f| ((*f).to_owned(), true.into()))
+                    .collect();
                 patch.push(PatchOp::add(&compat_path, serde_json::Value::Object(flags)));
             } else {
                 for f in &wanted {
                     let p = pointer::join(&compat_path, f);
-                    patch.push(if block.and_then(|b| b.get(f)).is_some() { PatchOp::replace(p, true.into()) } else { PatchOp::add(p, true.into()) });
+                    patch.push(if block.and_then(|b| b.get(f)).is_some() {
+                        PatchOp::replace(p, true.into())
+                    } else {
+                        PatchOp::add(p, true.into())
+                    });
                 }
             }
             ctx.push(
@@ -474,10 +531,14 @@ fn check_cost_basis(
                     &catalog::UNKNOWN_COST_BASIS,
                     &cb_path,
                     member.value.span,
-                    format!("provider `{id}`: cost_basis `{value}` is not a documented pricing table; Aperture's handling is UNCONFIRMED, so costs and quota charges may be missing"),
+                    format!(
+                        "provider `{id}`: cost_basis `{value}` is not a documented pricing table; Aperture's handling is UNCONFIRMED, so costs and quota charges may be missing"
+                    ),
                 );
                 finding = match did_you_mean(value, COST_BASES.iter().copied()) {
-                    Some(s) => finding.fix(format!("use `{s}`")).patch(vec![PatchOp::replace(&cb_path, s.into())]),
+                    Some(s) => finding
+                        .fix(format!("use `{s}`"))
+                        .patch(vec![PatchOp::replace(&cb_path, s.into())]),
                     None => finding.fix(format!("use one of {}", COST_BASES.join(", "))),
                 };
                 ctx.push(finding);
@@ -485,7 +546,8 @@ fn check_cost_basis(
         }
         None => {
             if let Some(kind) = kind.filter(|k| k.cost_basis_required) {
-                let suggested = suggested_cost_basis(kind, provider.get_str("baseurl").unwrap_or_default());
+                let suggested =
+                    suggested_cost_basis(kind, provider.get_str("baseurl").unwrap_or_default());
                 ctx.push(
                     Finding::new(
                         &catalog::COST_BASIS_REQUIRED,
@@ -518,8 +580,12 @@ fn suggested_cost_basis(kind: &ProviderKind, baseurl: &str) -> &'static str {
 }
 
 fn check_auth_mode(ctx: &mut Context, id: &str, provider: &Node, path: &str) {
-    let Some(member) = provider.member("auth_mode") else { return };
-    let Some(value) = member.value.as_str() else { return };
+    let Some(member) = provider.member("auth_mode") else {
+        return;
+    };
+    let Some(value) = member.value.as_str() else {
+        return;
+    };
     let mode_path = pointer::join(path, "auth_mode");
     match value {
         "" | "override" | "passthrough" => {}
@@ -548,7 +614,9 @@ fn check_auth_mode(ctx: &mut Context, id: &str, provider: &Node, path: &str) {
 }
 
 fn check_cost_map(ctx: &mut Context, id: &str, provider: &Node, path: &str) {
-    let Some(entries) = provider.get("model_cost_map").and_then(Node::as_array) else { return };
+    let Some(entries) = provider.get("model_cost_map").and_then(Node::as_array) else {
+        return;
+    };
     let map_path = pointer::join(path, "model_cost_map");
     for (i, entry) in entries.iter().enumerate() {
         if !entry.is_object() {
@@ -561,7 +629,11 @@ fn check_cost_map(ctx: &mut Context, id: &str, provider: &Node, path: &str) {
         if entry.get_str("as").is_none_or(str::is_empty) {
             problems.push("no `as` model name");
         }
-        if entry.get("adjustment").and_then(Node::as_f64).is_some_and(|a| a <= 0.0) {
+        if entry
+            .get("adjustment")
+            .and_then(Node::as_f64)
+            .is_some_and(|a| a <= 0.0)
+        {
             problems.push("an `adjustment` that is not positive");
         }
         if !problems.is_empty() {
@@ -599,10 +671,20 @@ fn duplicate_models(ctx: &mut Context, index: &Index) {
         if provider.get("disabled").and_then(Node::as_bool) == Some(true) {
             continue;
         }
-        let preference = provider.get("preference").and_then(Node::as_i64).unwrap_or(0);
-        for item in provider.get("models").and_then(Node::as_array).unwrap_or_default() {
+        let preference = provider
+            .get("preference")
+            .and_then(Node::as_i64)
+            .unwrap_or(0);
+        for item in provider
+            .get("models")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+        {
             if let Some(model) = item.as_str() {
-                servers.entry(model).or_default().push((id, preference, item));
+                servers
+                    .entry(model)
+                    .or_default()
+                    .push((id, preference, item));
             }
         }
     }
@@ -615,14 +697,23 @@ fn duplicate_models(ctx: &mut Context, index: &Index) {
             continue;
         }
         let (last_id, _, last_node) = tied[tied.len() - 1];
-        let names = tied.iter().map(|e| format!("`{}`", e.0)).collect::<Vec<_>>().join(", ");
+        let names = tied
+            .iter()
+            .map(|e| format!("`{}`", e.0))
+            .collect::<Vec<_>>()
+            .join(", ");
         let first_id = tied[0].0;
         let pref_path = pointer::join(&pointer::join("/providers", first_id), "preference");
         let model_index = index
             .providers
             .iter()
             .find(|(id, _)| id == last_id)
-            .and_then(|(_, p)| p.get("models")?.as_array()?.iter().position(|m| m.as_str() == Some(model)))
+            .and_then(|(_, p)| {
+                p.get("models")?
+                    .as_array()?
+                    .iter()
+                    .position(|m| m.as_str() == Some(model))
+            })
             .unwrap_or(0);
         ctx.push(
             Finding::new(

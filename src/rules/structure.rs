@@ -19,7 +19,11 @@ fn resolve<'s>(root: &'s Json, schema: &'s Json) -> &'s Json {
     let mut current = schema;
     // A bounded loop: schemars never chains more than a couple of refs.
     for _ in 0..8 {
-        match current.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/")) {
+        match current
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix("#/"))
+        {
             Some(path) => match root.pointer(&format!("/{path}")) {
                 Some(target) => current = target,
                 None => return current,
@@ -47,16 +51,26 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
         return;
     }
     let mut schema = resolve(root, schema);
-    if let Some(alternatives) = schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Json::as_array) {
+    if let Some(alternatives) = schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))
+        .and_then(Json::as_array)
+    {
         let matching = alternatives
             .iter()
             .map(|alt| resolve(root, alt))
-            .find(|alt| accepts(&types_of(alt), node.kind()) && !(types_of(alt) == ["null"] && node.kind() != "null"));
+            .find(|alt| {
+                accepts(&types_of(alt), node.kind())
+                    && !(types_of(alt) == ["null"] && node.kind() != "null")
+            });
         match matching {
             Some(alt) => schema = alt,
             None => {
-                let expected: Vec<&str> =
-                    alternatives.iter().flat_map(|alt| types_of(resolve(root, alt))).filter(|t| *t != "null").collect();
+                let expected: Vec<&str> = alternatives
+                    .iter()
+                    .flat_map(|alt| types_of(resolve(root, alt)))
+                    .filter(|t| *t != "null")
+                    .collect();
                 wrong_type(ctx, node, path, &expected);
                 return;
             }
@@ -81,7 +95,9 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
                 } else if let Some(item_schema) = additional.filter(|a| a.is_object()) {
                     walk(ctx, &member.value, root, item_schema, &child);
                 } else if !open && !ctx.is_claimed(&child) {
-                    let known: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+                    let known: Vec<&str> = properties
+                        .map(|p| p.keys().map(String::as_str).collect())
+                        .unwrap_or_default();
                     unknown_key(ctx, node, member, path, &child, &known);
                 }
             }
@@ -127,19 +143,33 @@ fn unknown_key(
     known: &[&str],
 ) {
     let suggestion = did_you_mean(&member.key, known.iter().copied());
-    let place = if parent_path.is_empty() { "at the top level".to_owned() } else { format!("in `{parent_path}`") };
+    let place = if parent_path.is_empty() {
+        "at the top level".to_owned()
+    } else {
+        format!("in `{parent_path}`")
+    };
     let mut message = format!("unknown key `{}` {place}", member.key);
     let finding = match suggestion {
         Some(right) if parent.get(right).is_none() => {
             message.push_str(&format!("; did you mean `{right}`?"));
             Finding::new(&catalog::UNKNOWN_KEY, path, member.key_span, message)
                 .fix(format!("rename `{}` to `{right}`", member.key))
-                .patch(vec![PatchOp::move_to(path, pointer::join(parent_path, right))])
+                .patch(vec![PatchOp::move_to(
+                    path,
+                    pointer::join(parent_path, right),
+                )])
         }
         _ => {
-            let listed = if known.is_empty() { String::new() } else { format!(" (known keys: {})", known.join(", ")) };
+            let listed = if known.is_empty() {
+                String::new()
+            } else {
+                format!(" (known keys: {})", known.join(", "))
+            };
             Finding::new(&catalog::UNKNOWN_KEY, path, member.key_span, message)
-                .fix(format!("remove `{}` or rename it to a documented key{listed}", member.key))
+                .fix(format!(
+                    "remove `{}` or rename it to a documented key{listed}",
+                    member.key
+                ))
                 .patch(vec![PatchOp::remove(path)])
         }
     };
@@ -153,13 +183,20 @@ fn unknown_key(
 }
 
 fn wrong_type(ctx: &mut Context, node: &Node, path: &str, expected: &[&str]) {
-    let expected = if expected.is_empty() { "another type".to_owned() } else { expected.join(" or ") };
+    let expected = if expected.is_empty() {
+        "another type".to_owned()
+    } else {
+        expected.join(" or ")
+    };
     ctx.push(
         Finding::new(
             &catalog::WRONG_TYPE,
             path,
             node.span,
-            format!("`{path}` is {}, but Aperture expects {expected}", describe(node)),
+            format!(
+                "`{path}` is {}, but Aperture expects {expected}",
+                describe(node)
+            ),
         )
         .fix(format!("change the value to {expected}")),
     );
@@ -168,6 +205,14 @@ fn wrong_type(ctx: &mut Context, node: &Node, path: &str, expected: &[&str]) {
 fn describe(node: &Node) -> String {
     match &node.value {
         Value::String(s) => format!("the string \"{}\"", crate::redact::excerpt(s, 40)),
-        _ => format!("a{} {}", if node.kind() == "array" || node.kind() == "object" || node.kind() == "integer" { "n" } else { "" }, node.kind()),
+        _ => format!(
+            "a{} {}",
+            if node.kind() == "array" || node.kind() == "object" || node.kind() == "integer" {
+                "n"
+            } else {
+                ""
+            },
+            node.kind()
+        ),
     }
 }

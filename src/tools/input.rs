@@ -1,0 +1,95 @@
+//! Config input shared by every tool: `config` text or a `config_path`, and the errors of reading it.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::config::MAX_DOCUMENT_BYTES;
+
+/// Whether a tool may read local files named by the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPolicy {
+    /// CLI and stdio MCP: the caller is the local user.
+    Allowed,
+    /// HTTP MCP without `--allow-paths`: a remote caller must not read the server's files.
+    Refused,
+}
+
+/// A tool failure the caller can act on (bad arguments, unreadable config).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ToolError {
+    /// The arguments are wrong: what, and how to fix it.
+    #[error("{0}")]
+    BadArguments(String),
+    /// A named file could not be read.
+    #[error(
+        "cannot read config file `{path}`: {source}; check the path and its permissions, or pass the document as `config` text"
+    )]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `config_path` over HTTP without `--allow-paths`.
+    #[error(
+        "`config_path` is refused by this server (it serves HTTP without --allow-paths); pass the document text in `config` instead"
+    )]
+    PathsNotAllowed,
+}
+
+/// A config given as text or as a local path (exactly one).
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct ConfigInput {
+    /// The config document text (HuJSON or JSON).
+    #[serde(default)]
+    pub config: Option<String>,
+    /// Path to a local config file (refused over HTTP unless the server runs with --allow-paths).
+    #[serde(default)]
+    pub config_path: Option<String>,
+}
+
+impl ConfigInput {
+    pub fn text(config: impl Into<String>) -> Self {
+        ConfigInput {
+            config: Some(config.into()),
+            config_path: None,
+        }
+    }
+
+    /// The document bytes.
+    pub fn read(&self, policy: PathPolicy) -> Result<Vec<u8>, ToolError> {
+        match (&self.config, &self.config_path) {
+            (Some(_), Some(_)) => Err(ToolError::BadArguments(
+                "give either `config` (the document text) or `config_path` (a file), not both"
+                    .into(),
+            )),
+            (Some(text), None) => Ok(text.as_bytes().to_vec()),
+            (None, Some(path)) => {
+                if policy == PathPolicy::Refused {
+                    return Err(ToolError::PathsNotAllowed);
+                }
+                read_file(path)
+            }
+            (None, None) => Err(ToolError::BadArguments(
+                "no config given: pass the document text in `config`, or a file in `config_path`"
+                    .into(),
+            )),
+        }
+    }
+}
+
+/// Read a file, refusing anything larger than a config can be (without reading it all).
+pub fn read_file(path: &str) -> Result<Vec<u8>, ToolError> {
+    use std::io::Read;
+    let io = |source| ToolError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit so an oversize file is detected without loading all of it.
+    file.take(MAX_DOCUMENT_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
+}
