@@ -51,7 +51,12 @@ pub fn mask_line(line: &str) -> String {
         let close = rest.find('"').unwrap_or(rest.len());
         let literal = &rest[..close];
         if looks_secret(literal) {
-            out.extend(literal.chars().enumerate().map(|(i, c)| if i < 4 { c } else { '*' }));
+            out.extend(
+                literal
+                    .chars()
+                    .enumerate()
+                    .map(|(i, c)| if i < 4 { c } else { '*' }),
+            );
         } else {
             out.push_str(literal);
         }
@@ -82,6 +87,9 @@ mod tests {
             "https://api.openai.com/v1"
         );
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
-        assert_eq!(mask_line(r#"  "apikey": "sk-ant-123", // x"#), r#"  "apikey": "sk-a*******", // x"#);
+        assert_eq!(
+            mask_line(r#"  "apikey": "sk-ant-123", // x"#),
+            r#"  "apikey": "sk-a******", // x"#
+        );
     }
 }

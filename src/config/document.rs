@@ -319,7 +319,7 @@ mod tests {
             .0;
         assert_eq!(
             (err.code.as_str(), err.line, err.column),
-            ("AP001", Some(3), Some(3))
+            ("AP001", Some(2), Some(9))
         );
         assert_eq!(code(Document::parse("{'a': 1}")), "AP001");
         assert!(Document::parse("{\"a\": [1, 2,], // c\n}").is_ok());

@@ -2,6 +2,7 @@
 
 pub mod document;
 pub mod model;
+pub mod patch;
 pub mod pointer;
 pub mod tree;
 

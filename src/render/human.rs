@@ -16,7 +16,8 @@ pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> 
             (Some(line), Some(column)) => {
                 let _ = writeln!(out, "{pad}--> {file_name}:{line}:{column}");
                 if let Some(text) = lines.get(line as usize - 1) {
-                    let (shown, caret_at) = expand_tabs(&crate::redact::mask_line(text), column as usize);
+                    let (shown, caret_at) =
+                        expand_tabs(&crate::redact::mask_line(text), column as usize);
                     let _ = writeln!(out, "{pad} |");
                     let _ = writeln!(out, "{line} | {shown}");
                     let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret_at));

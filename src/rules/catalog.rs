@@ -168,7 +168,7 @@ rules! {
     MODELS_WITHOUT_ROLE = "AP209", "models-without-role", Warning, GRANTS_DOCS, None,
         "A grant gives `models` to identities that no grant gives a `role`: they get 403 `access denied: no role granted`.";
     ROLE_WITHOUT_MODELS = "AP210", "role-without-models", Warning, "https://tailscale.com/docs/aperture/how-to/grant-model-access", None,
-        "Identities get a `role` but no `models` grant can reach them: every model call fails.";
+        "Identities get `role: user` but no `models` grant can reach them: every model call fails.";
     GROUP_NEEDS_VISIBLE_GROUPS = "AP211", "group-needs-visible-groups", Info, VISIBLE_GROUPS_DOCS, None,
         "A `group:` source matches only when the tailnet policy makes groups visible to the Aperture node.";
     TAG_SRC_NOT_CANONICAL = "AP212", "tag-src-not-canonical", Warning, IDENTITY_DOCS, None,

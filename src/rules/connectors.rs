@@ -1,3 +1,327 @@
-//! placeholder
-use super::{Context, Index};
-pub fn check(_ctx: &mut Context, _index: &Index) {}
+//! Connector, legacy MCP, flag and model-alias checks.
+
+use super::{Context, Finding, Index, catalog, did_you_mean};
+use crate::catalog::providers::host_of;
+use crate::config::{Node, pointer};
+use crate::diagnostic::PatchOp;
+
+const RESERVED_IDS: &[&str] = &["aperture", "tailscale", "internal"];
+const AUTH_TYPES: &[&str] = &[
+    "bearer_token",
+    "api_key",
+    "basic",
+    "oauth2_client_credentials",
+    "oauth2_authorization_code",
+    "oauth2_dcr",
+];
+
+pub fn check(ctx: &mut Context, index: &Index) {
+    connectors(ctx);
+    mcp(ctx);
+    flags(ctx);
+    aliases(ctx, index);
+}
+
+fn valid_connector_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+fn connectors(ctx: &mut Context) {
+    let root = ctx.root();
+    let Some(servers) = root.get("connectors").and_then(|c| c.get("servers")) else {
+        return;
+    };
+    for member in servers.unique_members() {
+        let id = member.key.as_str();
+        let path = pointer::join("/connectors/servers", id);
+        if !valid_connector_id(id) {
+            let mut fixed: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+            if !fixed.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                fixed.insert(0, 'c');
+            }
+            let mut finding = Finding::new(
+                &catalog::CONNECTOR_ID_PATTERN,
+                &path,
+                member.key_span,
+                format!("connector ID `{id}` must match `[a-zA-Z][a-zA-Z0-9]*`: `-` and `_` separate names on the MCP wire (`<id>_<tool>`)"),
+            )
+            .fix(format!("rename it to `{fixed}` and update grants' `connectors` patterns"));
+            if servers.get(&fixed).is_none() {
+                finding = finding.patch(vec![PatchOp::move_to(
+                    &path,
+                    pointer::join("/connectors/servers", &fixed),
+                )]);
+            }
+            ctx.push(finding);
+        } else if RESERVED_IDS.iter().any(|r| r.eq_ignore_ascii_case(id)) {
+            ctx.push(
+                Finding::new(
+                    &catalog::CONNECTOR_ID_RESERVED,
+                    &path,
+                    member.key_span,
+                    format!("connector ID `{id}` is reserved (`aperture`, `tailscale`, `internal`; per a secondary source, UNCONFIRMED)"),
+                )
+                .fix("choose another ID"),
+            );
+        }
+        let connector = &member.value;
+        if !connector.is_object() {
+            continue;
+        }
+        match connector.member("protocol") {
+            None => ctx.push(
+                Finding::new(&catalog::CONNECTOR_PROTOCOL, pointer::join(&path, "protocol"), member.key_span, format!("connector `{id}` has no `protocol`"))
+                    .fix("set `\"protocol\": \"mcp\"` (an MCP server) or `\"http\"` (an authenticated HTTP proxy)"),
+            ),
+            Some(m) => {
+                if let Some(value) = m.value.as_str()
+                    && value != "mcp"
+                    && value != "http"
+                {
+                    let p = pointer::join(&path, "protocol");
+                    let lowered = value.to_ascii_lowercase();
+                    let finding = Finding::new(&catalog::CONNECTOR_PROTOCOL, &p, m.value.span, format!("connector `{id}`: protocol `{value}` is not `mcp` or `http`"));
+                    ctx.push(match did_you_mean(&lowered, ["mcp", "http"]).or(if lowered == "https" { Some("http") } else { None }) {
+                        Some(s) => finding.fix(format!("use `{s}`")).patch(vec![PatchOp::replace(&p, s.into())]),
+                        None => finding.fix("use `mcp` or `http`"),
+                    });
+                }
+            }
+        }
+        match connector.get("url").and_then(Node::as_str) {
+            None => ctx.push(
+                Finding::new(
+                    &catalog::CONNECTOR_URL,
+                    pointer::join(&path, "url"),
+                    member.key_span,
+                    format!("connector `{id}` has no `url` (logged on load, rejected on save)"),
+                )
+                .fix("set `url` to the MCP endpoint or API root"),
+            ),
+            Some(url) => {
+                let node = connector.get("url").map_or(connector.span, |n| n.span);
+                let problem = if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    Some("is not an http:// or https:// URL".to_owned())
+                } else {
+                    host_of(url).filter(|h| is_blocked_target(h)).map(|h| format!("targets `{h}`: loopback and link-local targets are blocked (refused at request time, rejected on save)"))
+                };
+                if let Some(problem) = problem {
+                    ctx.push(
+                        Finding::new(&catalog::CONNECTOR_URL, pointer::join(&path, "url"), node, format!("connector `{id}` url {problem}"))
+                            .fix("point it at a reachable host: RFC 1918, ULA and tailnet (100.64.0.0/10) addresses are allowed"),
+                    );
+                }
+            }
+        }
+        if let Some(auth) = connector.get("auth").filter(|a| a.is_object()) {
+            let auth_path = pointer::join(&path, "auth");
+            match auth.get_str("type") {
+                None => ctx.push(
+                    Finding::new(
+                        &catalog::CONNECTOR_AUTH,
+                        pointer::join(&auth_path, "type"),
+                        auth.span,
+                        format!("connector `{id}`: `auth` has no `type`"),
+                    )
+                    .fix(format!("set `type` to one of {}", AUTH_TYPES.join(", "))),
+                ),
+                Some(ty) if !AUTH_TYPES.contains(&ty) => {
+                    let p = pointer::join(&auth_path, "type");
+                    let finding = Finding::new(
+                        &catalog::CONNECTOR_AUTH,
+                        &p,
+                        auth.get("type").map_or(auth.span, |n| n.span),
+                        format!("connector `{id}`: auth type `{ty}` is unknown"),
+                    );
+                    ctx.push(match did_you_mean(ty, AUTH_TYPES.iter().copied()) {
+                        Some(s) => finding
+                            .fix(format!("use `{s}`"))
+                            .patch(vec![PatchOp::replace(&p, s.into())]),
+                        None => finding.fix(format!("use one of {}", AUTH_TYPES.join(", "))),
+                    });
+                }
+                Some(ty) => {
+                    let required: &[&str] = match ty {
+                        "bearer_token" => &["secret"],
+                        "api_key" => &["secret", "name", "in"],
+                        "basic" => &["username", "password"],
+                        _ => &[],
+                    };
+                    let missing: Vec<&str> = required
+                        .iter()
+                        .copied()
+                        .filter(|f| auth.get(f).is_none())
+                        .collect();
+                    if !missing.is_empty() {
+                        ctx.push(
+                            Finding::new(
+                                &catalog::CONNECTOR_AUTH,
+                                &auth_path,
+                                auth.span,
+                                format!(
+                                    "connector `{id}`: auth type `{ty}` needs {}",
+                                    missing
+                                        .iter()
+                                        .map(|m| format!("`{m}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                            .fix(format!("add {}", missing.join(", "))),
+                        );
+                    }
+                    if ty == "api_key"
+                        && let Some(place) = auth.get_str("in")
+                        && place != "header"
+                        && place != "query"
+                    {
+                        ctx.push(
+                            Finding::new(&catalog::CONNECTOR_AUTH, pointer::join(&auth_path, "in"), auth.get("in").map_or(auth.span, |n| n.span), format!("connector `{id}`: api_key `in` must be `header` or `query`, not `{place}`"))
+                                .fix("use `header` or `query`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_blocked_target(host: &str) -> bool {
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => {
+            v4.is_loopback() || v4.is_link_local() || v4.is_unspecified()
+        }
+        Ok(std::net::IpAddr::V6(v6)) => {
+            v6.is_loopback() || v6.is_unspecified() || (v6.segments()[0] & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+fn mcp(ctx: &mut Context) {
+    let root = ctx.root();
+    let Some(member) = root.member("mcp") else {
+        return;
+    };
+    ctx.push(
+        Finding::new(&catalog::MCP_DEPRECATED, "/mcp", member.key_span, "the `mcp` section is deprecated in favour of `connectors`")
+            .fix("move each `mcp.servers.<id>.url` to `connectors.servers.<id>` with `\"protocol\": \"mcp\"`, and grant it with `connectors` patterns"),
+    );
+    let Some(servers) = member.value.get("servers") else {
+        return;
+    };
+    for server in servers.unique_members() {
+        if server.value.is_object()
+            && server
+                .value
+                .get_str("url")
+                .is_none_or(|u| u.trim().is_empty())
+        {
+            ctx.push(
+                Finding::new(
+                    &catalog::MCP_SERVER_NO_URL,
+                    pointer::join(&pointer::join("/mcp/servers", &server.key), "url"),
+                    server.key_span,
+                    format!("MCP server `{}` has no `url`", server.key),
+                )
+                .fix("set `url` to the server's MCP endpoint"),
+            );
+        }
+    }
+}
+
+fn flags(ctx: &mut Context) {
+    let root = ctx.root();
+    let Some(flags) = root.get("flags") else {
+        return;
+    };
+    for member in flags.unique_members() {
+        let path = pointer::join("/flags", &member.key);
+        if !member.value.is_object() || member.value.get("value").is_none() {
+            ctx.claim(&path);
+            let value = if member.value.is_object() {
+                serde_json::Value::Bool(true)
+            } else {
+                member.value.to_json()
+            };
+            ctx.push(
+                Finding::new(
+                    &catalog::FLAG_SHAPE,
+                    &path,
+                    member.key_span,
+                    format!(
+                        "flag `{}` is not written as `{{\"value\": ...}}`",
+                        member.key
+                    ),
+                )
+                .fix(format!(
+                    "write `\"{}\": {{\"value\": {value}}}`",
+                    member.key
+                ))
+                .patch(vec![PatchOp::replace(
+                    &path,
+                    serde_json::json!({ "value": value }),
+                )]),
+            );
+        }
+        if member.key == "connectors" {
+            ctx.push(
+                Finding::new(&catalog::FLAG_CONNECTORS_DEPRECATED, &path, member.key_span, "`flags.connectors` is deprecated and ignored: connectors are always on (since Jul 2026)")
+                    .fix("remove the flag")
+                    .patch(vec![PatchOp::remove(&path)]),
+            );
+        }
+    }
+}
+
+fn aliases(ctx: &mut Context, index: &Index) {
+    let root = ctx.root();
+    let Some(models) = root.get("model_aliases").and_then(|a| a.get("models")) else {
+        return;
+    };
+    for alias in models.unique_members() {
+        let Some(dst) = alias.value.get("dst").and_then(Node::as_array) else {
+            continue;
+        };
+        let dst_path = pointer::join(&pointer::join("/model_aliases/models", &alias.key), "dst");
+        for (i, entry) in dst.iter().enumerate() {
+            let Some(text) = entry.as_str() else { continue };
+            let path = pointer::index(&dst_path, i);
+            let Some((provider, model)) = text
+                .split_once('/')
+                .filter(|(p, m)| !p.is_empty() && !m.is_empty())
+            else {
+                ctx.push(
+                    Finding::new(&catalog::ALIAS_DST_FORMAT, &path, entry.span, format!("alias `{}` destination `{text}` is not `provider/model`", alias.key))
+                        .fix("write destinations as `<provider ID>/<model ID>`, e.g. `anthropic/claude-sonnet-4-5`"),
+                );
+                continue;
+            };
+            let declared = index.providers.iter().find(|(id, _)| *id == provider);
+            let problem = match declared {
+                None => Some(format!("provider `{provider}` is not declared")),
+                Some((_, p)) => {
+                    let listed = p
+                        .get("models")
+                        .and_then(Node::as_array)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|m| m.as_str() == Some(model));
+                    (!listed)
+                        .then(|| format!("provider `{provider}` does not list model `{model}`"))
+                }
+            };
+            if let Some(problem) = problem {
+                ctx.push(
+                    Finding::new(&catalog::ALIAS_DST_UNKNOWN, &path, entry.span, format!("alias `{}` destination `{text}`: {problem}, so requests rewritten to it fail", alias.key))
+                        .fix("point the destination at a declared provider and one of its `models`"),
+                );
+            }
+        }
+    }
+}

@@ -1,3 +1,870 @@
-//! placeholder
-use super::{Context, Index};
-pub fn check(_ctx: &mut Context, _index: &Index) {}
+//! Grant checks: sources, capabilities, cross-references, and access coverage (role ⇄ models).
+
+use std::collections::HashSet;
+
+use super::{Context, Finding, Index, catalog, did_you_mean, is_header_line};
+use crate::access::{self, CapabilityRef, GrantRef, Role, canonical_tags};
+use crate::config::{Node, Span, pointer};
+use crate::diagnostic::PatchOp;
+use crate::glob::{is_glob, segment_match, segments_match};
+use crate::redact::excerpt;
+
+const HOOK_EVENTS: &[&str] = &["pre_request", "entire_request", "tool_call_entire_request"];
+const HOOK_SEND: &[&str] = &[
+    "request_body",
+    "response_body",
+    "raw_responses",
+    "user_message",
+    "tools",
+    "estimated_cost",
+    "grants",
+    "quotas",
+];
+const CONNECTOR_CATEGORIES: &[&str] = &["tools", "resources", "templates", "proxy"];
+/// Connectors every instance has without declaring them.
+const BUILT_IN_CONNECTORS: &[&str] = &["aperture", "Tailnet", "TailnetSSH"];
+
+pub fn check(ctx: &mut Context, index: &Index) {
+    let root = ctx.root();
+    let grants = access::grants(root);
+    for grant in &grants {
+        check_grant(ctx, index, grant);
+    }
+    global(ctx, index, &grants);
+}
+
+fn check_grant(ctx: &mut Context, index: &Index, grant: &GrantRef) {
+    let node = grant.node;
+    let copied: Vec<&crate::config::Member> = ["dst", "ip"]
+        .iter()
+        .filter_map(|k| node.member(k))
+        .collect();
+    if let Some(first) = copied.first() {
+        let keys = copied
+            .iter()
+            .map(|m| format!("`{}`", m.key))
+            .collect::<Vec<_>>()
+            .join(" and ");
+        let mut patch = Vec::new();
+        for m in &copied {
+            let p = pointer::join(&grant.path, &m.key);
+            ctx.claim(&p);
+            patch.push(PatchOp::remove(p));
+        }
+        ctx.push(
+            Finding::new(
+                &catalog::POLICY_FILE_GRANT,
+                pointer::join(&grant.path, &first.key),
+                first.key_span,
+                format!(
+                    "grant {} has {keys}: it was copied from a tailnet policy file; in the Aperture config the destination is implicit, these are unknown fields (logged on load, rejected on save)",
+                    grant.index
+                ),
+            )
+            .fix("remove `dst`/`ip` here; or keep the grant in the tailnet policy file instead, where `dst` (e.g. `[\"tag:aperture\"]`) is required")
+            .patch(patch),
+        );
+    }
+
+    check_src(ctx, grant);
+
+    match node.get("app") {
+        None => ctx.push(
+            Finding::new(
+                &catalog::NO_APERTURE_CAPABILITY,
+                pointer::join(&grant.path, "app"),
+                node.span,
+                format!("grant {} has no `app`, so it grants nothing", grant.index),
+            )
+            .fix("add `\"app\": {\"tailscale.com/cap/aperture\": [{\"role\": \"user\"}, {\"models\": \"**\"}]}` (adjust role and models)"),
+        ),
+        Some(app) if app.members().is_some_and(<[_]>::is_empty) => ctx.push(
+            Finding::new(
+                &catalog::NO_APERTURE_CAPABILITY,
+                pointer::join(&grant.path, "app"),
+                app.span,
+                format!("grant {} has an empty `app`, so it grants nothing", grant.index),
+            )
+            .fix("add capabilities under `tailscale.com/cap/aperture`"),
+        ),
+        _ => {}
+    }
+
+    for (j, cap) in grant.capabilities.iter().enumerate() {
+        check_capability(ctx, index, grant, j, cap);
+    }
+}
+
+fn check_src(ctx: &mut Context, grant: &GrantRef) {
+    let node = grant.node;
+    let src_path = pointer::join(&grant.path, "src");
+    let entries = node.get("src").and_then(Node::as_array);
+    if entries.is_none_or(<[Node]>::is_empty) {
+        ctx.push(
+            Finding::new(
+                &catalog::EMPTY_SRC,
+                &src_path,
+                node.get("src").map_or(node.span, |s| s.span),
+                format!(
+                    "grant {} has no `src` entries, so it applies to nobody",
+                    grant.index
+                ),
+            )
+            .fix("list who the grant is for: logins, `group:...`, `tag:...` or `*`"),
+        );
+        return;
+    }
+    for (k, entry) in entries.unwrap_or_default().iter().enumerate() {
+        let Some(s) = entry.as_str() else { continue };
+        let entry_path = pointer::index(&src_path, k);
+        if s == "tagged-devices" {
+            ctx.push(
+                Finding::new(
+                    &catalog::TAGGED_DEVICES_SRC,
+                    &entry_path,
+                    entry.span,
+                    "`tagged-devices` is only a display label in `tailscale status`, not an identity: it matches nothing",
+                )
+                .fix("name the devices by their tag identity (`tag:ci`, or `tag:api,tag:prod` for several tags, sorted and comma-joined), or use `*`"),
+            );
+        } else if s.starts_with("tag:") {
+            if let Some(canonical) = canonical_tags(s)
+                && canonical != s
+            {
+                ctx.push(
+                    Finding::new(
+                        &catalog::TAG_SRC_NOT_CANONICAL,
+                        &entry_path,
+                        entry.span,
+                        format!(
+                            "`{s}` never matches: a tagged device's identity is its tags sorted and comma-joined without spaces, `{canonical}`"
+                        ),
+                    )
+                    .fix(format!("write `{canonical}`"))
+                    .patch(vec![PatchOp::replace(&entry_path, canonical.into())]),
+                );
+            }
+        } else if s.starts_with("group:") {
+            ctx.push(
+                Finding::new(
+                    &catalog::GROUP_NEEDS_VISIBLE_GROUPS,
+                    &entry_path,
+                    entry.span,
+                    format!("`{s}` matches only if the tailnet policy file makes groups visible to the Aperture node; otherwise members get 403"),
+                )
+                .fix("in the tailnet policy file add `\"nodeAttrs\": [{\"target\": [\"tag:aperture\"], \"app\": {\"tailscale.com/visible-groups\": [{\"groups\": [\"*\"]}]}}]` (clients need Tailscale ≥ 1.97.8)"),
+            );
+        } else if s.starts_with("autogroup:") {
+            ctx.push(
+                Finding::new(
+                    &catalog::AUTOGROUP_SRC,
+                    &entry_path,
+                    entry.span,
+                    format!(
+                        "`{s}`: autogroup selectors are not documented for grants in the Aperture config (UNCONFIRMED); the control plane resolves them only in tailnet-policy-file grants"
+                    ),
+                )
+                .fix("use `*`, explicit logins or `group:` entries here, or move this grant to the tailnet policy file with `\"dst\": [\"tag:aperture\"]`"),
+            );
+        }
+    }
+}
+
+fn check_capability(
+    ctx: &mut Context,
+    index: &Index,
+    grant: &GrantRef,
+    j: usize,
+    cap: &CapabilityRef,
+) {
+    let node = cap.node;
+    let cap_list = cap
+        .path
+        .rsplit_once('/')
+        .map_or("", |(base, _)| base)
+        .to_owned();
+    if let Some(member) = node.member("role")
+        && let Some(role) = member.value.as_str()
+        && Role::parse(role).is_none()
+    {
+        let role_path = pointer::join(&cap.path, "role");
+        let finding = Finding::new(
+            &catalog::BAD_ROLE,
+            &role_path,
+            member.value.span,
+            format!("role `{role}` is not `admin` or `user`: it grants no access"),
+        );
+        ctx.push(match did_you_mean(role, ["admin", "user"]) {
+            Some(s) => finding
+                .fix(format!("use `{s}`"))
+                .patch(vec![PatchOp::replace(&role_path, s.into())]),
+            None => finding.fix("use `user` (call models) or `admin` (also manage the instance)"),
+        });
+    }
+
+    if let Some(member) = node.member("models") {
+        let models_path = pointer::join(&cap.path, "models");
+        match &member.value.value {
+            crate::config::Value::String(pattern) => {
+                check_models_pattern(ctx, index, pattern, &models_path, member.value.span)
+            }
+            crate::config::Value::Array(items) => {
+                ctx.claim(&models_path);
+                let patterns: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
+                let mut patch = Vec::new();
+                if let Some((first, rest)) = patterns.split_first() {
+                    patch.push(PatchOp::replace(&models_path, (*first).into()));
+                    for (k, p) in rest.iter().enumerate() {
+                        patch.push(PatchOp::add(
+                            pointer::index(&cap_list, j + 1 + k),
+                            serde_json::json!({ "models": p }),
+                        ));
+                    }
+                }
+                ctx.push(
+                    Finding::new(
+                        &catalog::MODELS_ARRAY,
+                        &models_path,
+                        member.value.span,
+                        "`models` is an array; the documented form is one glob string per capability object (an array is accepted only by a third-party parser, UNCONFIRMED)",
+                    )
+                    .fix("write one capability object per pattern: `{\"models\": \"anthropic/**\"}, {\"models\": \"openai/gpt-5\"}`")
+                    .patch(patch),
+                );
+                for (k, item) in items.iter().enumerate() {
+                    if let Some(pattern) = item.as_str() {
+                        check_models_pattern(
+                            ctx,
+                            index,
+                            pattern,
+                            &pointer::index(&models_path, k),
+                            item.span,
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    if let Some(member) = node.member("providers") {
+        legacy_providers_capability(ctx, &cap.path, &cap_list, j, member);
+    }
+
+    check_quotas(ctx, index, grant, j, cap);
+    check_send_hooks(ctx, index, cap);
+
+    if let Some(entries) = node.get("add_headers").and_then(Node::as_array) {
+        for (k, entry) in entries.iter().enumerate() {
+            if let Some(text) = entry.as_str()
+                && !is_header_line(text)
+            {
+                let shown = excerpt(text, 60);
+                ctx.push(
+                    Finding::new(
+                        &catalog::GRANT_BAD_ADD_HEADERS,
+                        pointer::index(&pointer::join(&cap.path, "add_headers"), k),
+                        entry.span,
+                        format!("add_headers entry \"{shown}\" is not `Header-Name: value`"),
+                    )
+                    .aperture(format!(
+                        "add_headers entry \"{shown}\" must be in \"Header-Name: value\" format"
+                    ))
+                    .fix("write each entry as `Header-Name: value`"),
+                );
+            }
+        }
+    }
+
+    if let Some(patterns) = node.get("connectors").and_then(Node::as_array) {
+        for (k, item) in patterns.iter().enumerate() {
+            if let Some(pattern) = item.as_str() {
+                check_connector_pattern(
+                    ctx,
+                    index,
+                    pattern,
+                    &pointer::index(&pointer::join(&cap.path, "connectors"), k),
+                    item.span,
+                );
+            }
+        }
+    }
+
+    for field in ["mcp_tools", "mcp_resources", "mcp_templates"] {
+        let Some(member) = node.member(field) else {
+            continue;
+        };
+        let field_path = pointer::join(&cap.path, field);
+        let category = field.trim_start_matches("mcp_");
+        ctx.push(
+            Finding::new(
+                &catalog::MCP_FIELDS_DEPRECATED,
+                &field_path,
+                member.key_span,
+                format!("`{field}` is deprecated in favour of `connectors`"),
+            )
+            .fix(format!(
+                "use `\"connectors\": [\"<connectorID>/{category}/<pattern>\"]` and declare the server under `connectors.servers`"
+            )),
+        );
+        if let Some(pattern) = member.value.as_str() {
+            let server = pattern.split('/').next().unwrap_or_default();
+            if !server.is_empty() && !is_glob(server) && !index.mcp_servers.contains(server) {
+                ctx.push(
+                    Finding::new(
+                        &catalog::MCP_PATTERN_UNKNOWN_SERVER,
+                        &field_path,
+                        member.value.span,
+                        format!("{field} pattern `{pattern}` names MCP server `{server}`, which `mcp.servers` does not declare: it grants nothing"),
+                    )
+                    .aperture(format!(
+                        "{field} pattern \"{pattern}\" references server \"{server}\" which does not match any declared MCP server"
+                    ))
+                    .fix("declare the server under `mcp.servers` (deprecated) or, better, under `connectors.servers` with a `connectors` grant"),
+                );
+            }
+        }
+    }
+}
+
+fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &str, span: Span) {
+    let provider_part = pattern.split('/').next().unwrap_or_default();
+    if provider_part == "**" || pattern.is_empty() {
+        return;
+    }
+    let matching: Vec<&(&str, &Node)> = if is_glob(provider_part) {
+        index
+            .providers
+            .iter()
+            .filter(|(id, _)| segment_match(provider_part, id))
+            .collect()
+    } else {
+        index
+            .providers
+            .iter()
+            .filter(|(id, _)| *id == provider_part)
+            .collect()
+    };
+    if matching.is_empty() {
+        let mut finding = Finding::new(
+            &catalog::MODELS_UNKNOWN_PROVIDER,
+            path,
+            span,
+            format!("models pattern `{pattern}` names provider `{provider_part}`, which is not declared: it grants nothing"),
+        )
+        .aperture(format!(
+            "models pattern \"{pattern}\" references provider \"{provider_part}\" which does not match any declared provider"
+        ));
+        finding = match did_you_mean(provider_part, index.providers.iter().map(|(id, _)| *id)) {
+            Some(s) if !is_glob(provider_part) => {
+                let fixed = format!("{s}{}", &pattern[provider_part.len()..]);
+                finding
+                    .fix(format!(
+                        "use `{fixed}` (provider IDs are the keys of `providers`)"
+                    ))
+                    .patch(vec![PatchOp::replace(path, fixed.into())])
+            }
+            _ => finding.fix(format!(
+                "the first segment must be a key of `providers` ({})",
+                index
+                    .providers
+                    .iter()
+                    .map(|(id, _)| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        ctx.push(finding);
+        return;
+    }
+    if !pattern.contains('/') {
+        return;
+    }
+    let mut any_enabled = false;
+    let mut any_disabled = false;
+    for (id, provider) in &matching {
+        let disabled = provider.get("disabled").and_then(Node::as_bool) == Some(true);
+        let hit = provider
+            .get("models")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Node::as_str)
+            .any(|m| segments_match(pattern, &format!("{id}/{m}")));
+        if hit {
+            if disabled {
+                any_disabled = true;
+            } else {
+                any_enabled = true;
+            }
+        }
+    }
+    if !any_enabled && any_disabled {
+        ctx.push(
+            Finding::new(
+                &catalog::DISABLED_PROVIDER_GRANTED,
+                path,
+                span,
+                format!("models pattern `{pattern}` only reaches disabled providers: callers get no model from it"),
+            )
+            .fix("re-enable the provider (`\"disabled\": false`) or point the pattern at an enabled provider"),
+        );
+    } else if !any_enabled {
+        let known: Vec<String> = matching
+            .iter()
+            .flat_map(|(id, p)| {
+                p.get("models")
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(Node::as_str)
+                    .map(move |m| format!("{id}/{m}"))
+            })
+            .take(6)
+            .collect();
+        ctx.push(
+            Finding::new(
+                &catalog::MODELS_MATCH_NOTHING,
+                path,
+                span,
+                format!(
+                    "models pattern `{pattern}` matches none of the declared models{}: it grants nothing",
+                    if known.is_empty() { String::new() } else { format!(" ({}{})", known.join(", "), if known.len() == 6 { ", …" } else { "" }) }
+                ),
+            )
+            .fix("patterns match `provider/model` against the providers' `models` lists: `*` is one segment, `**` any number (e.g. `anthropic/**`)"),
+        );
+    }
+}
+
+fn legacy_providers_capability(
+    ctx: &mut Context,
+    cap_path: &str,
+    cap_list: &str,
+    j: usize,
+    member: &crate::config::Member,
+) {
+    let path = pointer::join(cap_path, "providers");
+    ctx.claim(&path);
+    let patterns: Vec<String> = member
+        .value
+        .as_array()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|pair| {
+            Some(legacy_pair_pattern(
+                pair.get_str("provider")?,
+                pair.get_str("model")?,
+            ))
+        })
+        .collect();
+    let mut finding = Finding::new(
+        &catalog::LEGACY_PROVIDERS_CAPABILITY,
+        &path,
+        member.key_span,
+        "`providers: [{provider, model}]` is the legacy temp_grants form; in `grants` model access is a `models` glob string",
+    );
+    if patterns.is_empty() {
+        finding = finding.fix("replace it with `{\"models\": \"<provider>/<model>\"}`");
+    } else {
+        let mut patch = vec![
+            PatchOp::remove(&path),
+            PatchOp::add(
+                pointer::join(cap_path, "models"),
+                patterns[0].clone().into(),
+            ),
+        ];
+        for (k, p) in patterns[1..].iter().enumerate() {
+            patch.push(PatchOp::add(
+                pointer::index(cap_list, j + 1 + k),
+                serde_json::json!({ "models": p }),
+            ));
+        }
+        finding = finding
+            .fix(format!(
+                "replace it with {}",
+                patterns
+                    .iter()
+                    .map(|p| format!("`{{\"models\": \"{p}\"}}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .patch(patch);
+    }
+    ctx.push(finding);
+}
+
+/// The current `models` glob for a legacy `{provider, model}` pair (`*` wildcards allowed).
+pub(super) fn legacy_pair_pattern(provider: &str, model: &str) -> String {
+    match (provider, model) {
+        ("*", "*") => "**".to_owned(),
+        (p, "*") => format!("{p}/**"),
+        (p, m) => format!("{p}/{m}"),
+    }
+}
+
+fn check_quotas(ctx: &mut Context, index: &Index, grant: &GrantRef, j: usize, cap: &CapabilityRef) {
+    let Some(refs) = cap.node.get("quotas").and_then(Node::as_array) else {
+        return;
+    };
+    for (k, entry) in refs.iter().enumerate() {
+        let Some(bucket_node) = entry.get("bucket") else {
+            continue;
+        };
+        let Some(bucket) = bucket_node.as_str() else {
+            continue;
+        };
+        let path = pointer::join(
+            &pointer::index(&pointer::join(&cap.path, "quotas"), k),
+            "bucket",
+        );
+        if let Some(template) = unsupported_template(bucket) {
+            ctx.push(
+                Finding::new(
+                    &catalog::BUCKET_REF_TEMPLATE,
+                    &path,
+                    bucket_node.span,
+                    format!("bucket reference `{bucket}` uses the template `{template}`; only `<user>` and `<node>` are supported"),
+                )
+                .aperture(format!(
+                    "grants[{}] grant {} quotas[{k}]: bucket ref \"{bucket}\" has unsupported template...",
+                    grant.index, j
+                ))
+                .fix("use `<user>` (per login or tag set) or `<node>` (per device) after the colon, e.g. `daily:<user>`"),
+            );
+        }
+        if !index.quotas.contains(bucket) {
+            let finding = Finding::new(
+                &catalog::QUOTAS_UNDEFINED,
+                &path,
+                bucket_node.span,
+                format!("grant references quota bucket `{bucket}`, which `quotas` does not define: no spending limit applies"),
+            )
+            .aperture(format!("quotas references undefined quota \"{bucket}\""));
+            ctx.push(match did_you_mean(bucket, index.quotas.iter().copied()) {
+                Some(s) => finding.fix(format!("use `{s}`")).patch(vec![PatchOp::replace(&path, s.into())]),
+                None => finding.fix(format!(
+                    "define it: `\"quotas\": {{\"{bucket}\": {{\"capacity\": \"$10.00\", \"rate\": \"$5.00/day\", \"on_exceed\": \"reject\"}}}}`"
+                )),
+            });
+        }
+    }
+}
+
+/// The template after the colon of a bucket name, when it is not `<user>` or `<node>`.
+pub(super) fn unsupported_template(name: &str) -> Option<&str> {
+    let (_, after) = name.split_once(':')?;
+    if after.contains('<') && after != "<user>" && after != "<node>" {
+        return Some(after);
+    }
+    None
+}
+
+fn check_send_hooks(ctx: &mut Context, index: &Index, cap: &CapabilityRef) {
+    let Some(entries) = cap.node.get("send_hooks").and_then(Node::as_array) else {
+        return;
+    };
+    for (k, entry) in entries.iter().enumerate() {
+        if !entry.is_object() {
+            continue;
+        }
+        let entry_path = pointer::index(&pointer::join(&cap.path, "send_hooks"), k);
+        match entry.member("name") {
+            None => ctx.push(
+                Finding::new(
+                    &catalog::BAD_SEND_HOOKS_ENTRY,
+                    &entry_path,
+                    entry.span,
+                    "send_hooks entry has no `name`",
+                )
+                .fix("set `name` to a key of `hooks`"),
+            ),
+            Some(member) => {
+                if let Some(name) = member.value.as_str()
+                    && !index.hooks.contains(name)
+                {
+                    let name_path = pointer::join(&entry_path, "name");
+                    let finding = Finding::new(
+                        &catalog::SEND_HOOKS_UNDEFINED,
+                        &name_path,
+                        member.value.span,
+                        format!("send_hooks names hook `{name}`, which `hooks` does not define: nothing fires"),
+                    )
+                    .aperture(format!("send_hooks references undefined hook \"{name}\""));
+                    ctx.push(match did_you_mean(name, index.hooks.iter().copied()) {
+                        Some(s) => finding
+                            .fix(format!("use `{s}`"))
+                            .patch(vec![PatchOp::replace(&name_path, s.into())]),
+                        None => finding.fix(format!(
+                            "define it: `\"hooks\": {{\"{name}\": {{\"url\": \"https://...\"}}}}`"
+                        )),
+                    });
+                }
+            }
+        }
+        for (field, allowed) in [("events", HOOK_EVENTS), ("send", HOOK_SEND)] {
+            for (v, value) in entry
+                .get(field)
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+            {
+                let Some(text) = value.as_str() else { continue };
+                if allowed.contains(&text) {
+                    continue;
+                }
+                let value_path = pointer::index(&pointer::join(&entry_path, field), v);
+                let finding = Finding::new(
+                    &catalog::BAD_SEND_HOOKS_ENTRY,
+                    &value_path,
+                    value.span,
+                    format!("send_hooks `{field}` value `{text}` is not one Aperture knows"),
+                );
+                ctx.push(match did_you_mean(text, allowed.iter().copied()) {
+                    Some(s) => finding
+                        .fix(format!("use `{s}`"))
+                        .patch(vec![PatchOp::replace(&value_path, s.into())]),
+                    None => finding.fix(format!("use one of {}", allowed.join(", "))),
+                });
+            }
+        }
+    }
+}
+
+fn check_connector_pattern(
+    ctx: &mut Context,
+    index: &Index,
+    pattern: &str,
+    path: &str,
+    span: Span,
+) {
+    if let Some(label) = pattern.strip_prefix("label:") {
+        if label.is_empty() {
+            ctx.push(
+                Finding::new(
+                    &catalog::BAD_CONNECTOR_PATTERN,
+                    path,
+                    span,
+                    "`label:` needs a label name",
+                )
+                .fix("write `label:<name>`, e.g. `label:system`"),
+            );
+        }
+        return;
+    }
+    let parts: Vec<&str> = pattern.split('/').collect();
+    let category = parts.get(1).copied();
+    let malformed = parts[0].is_empty()
+        || parts.iter().any(|p| p.is_empty())
+        || category.is_some_and(|c| c != "**" && !is_glob(c) && !CONNECTOR_CATEGORIES.contains(&c))
+        || (parts.len() > 3 && category != Some("proxy") && !parts.contains(&"**"));
+    if malformed {
+        ctx.push(
+            Finding::new(
+                &catalog::BAD_CONNECTOR_PATTERN,
+                path,
+                span,
+                format!("connectors pattern `{pattern}` is not `connectorID/category/resource` (categories: tools, resources, templates, proxy); malformed patterns are reportedly dropped silently"),
+            )
+            .fix("write e.g. `github/**`, `github/proxy`, `local/tools/*` or `label:system`"),
+        );
+        return;
+    }
+    let id = parts[0];
+    if !is_glob(id) && !index.connectors.contains(id) && !BUILT_IN_CONNECTORS.contains(&id) {
+        ctx.push(
+            Finding::new(
+                &catalog::CONNECTOR_PATTERN_UNKNOWN,
+                path,
+                span,
+                format!("connectors pattern `{pattern}` names connector `{id}`, which `connectors.servers` does not declare (nor is it built in): it grants nothing"),
+            )
+            .fix(match did_you_mean(id, index.connectors.iter().copied().chain(BUILT_IN_CONNECTORS.iter().copied())) {
+                Some(s) => format!("did you mean `{s}`? Connector IDs are case-sensitive"),
+                None => "declare the connector under `connectors.servers`, or fix the ID".to_owned(),
+            }),
+        );
+    }
+}
+
+fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
+    let root = ctx.root();
+    let temp_grants = root
+        .get("temp_grants")
+        .and_then(Node::as_array)
+        .unwrap_or_default();
+    let any_grants = !grants.is_empty() || !temp_grants.is_empty();
+    let temp_admin = temp_grants.iter().any(|t| {
+        t.get("grants")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .any(|c| c.get_str("role") == Some("admin"))
+    });
+    let has_admin = temp_admin
+        || grants
+            .iter()
+            .any(|g| g.role() == Some(Role::Admin) && !g.src.is_empty());
+    let anchor = root
+        .member("grants")
+        .or_else(|| root.member("temp_grants"))
+        .map_or(
+            (
+                String::new(),
+                Span {
+                    start: root.span.start,
+                    end: root.span.start,
+                },
+            ),
+            |m| (pointer::join("", &m.key), m.key_span),
+        );
+    if !index.providers.is_empty() && !any_grants {
+        ctx.push(
+            Finding::new(&catalog::NO_GRANTS, anchor.0.clone(), anchor.1, "providers are configured but there are no grants: every request gets 403")
+                .aperture("providers are configured but no grants or temp_grants defined; all access will be denied")
+                .fix("add grants: an admin grant for yourself, a `role: user` grant and a `models` grant (`aperture-orchestrator grants --admin you@example.com --user '*'`)"),
+        );
+    }
+    if !has_admin {
+        ctx.push(
+            Finding::new(&catalog::NO_ADMIN, anchor.0, anchor.1, "no grant gives `role: admin`: nobody can manage this instance (lockout)")
+                .aperture("no grant in grants or temp_grants assigns role:admin; nobody will be able to manage this instance")
+                .fix("add `{\"src\": [\"you@example.com\"], \"app\": {\"tailscale.com/cap/aperture\": [{\"role\": \"admin\"}]}}` to `grants`"),
+        );
+    }
+    for g in grants.iter().filter(|g| g.role() == Some(Role::Admin)) {
+        if let Some(k) = g.src.iter().position(|s| *s == "*") {
+            let src_node = g.node.get("src").and_then(|s| s.as_array()?.get(k));
+            ctx.push(
+                Finding::new(
+                    &catalog::WILDCARD_ADMIN,
+                    pointer::index(&pointer::join(&g.path, "src"), k),
+                    src_node.map_or(g.node.span, |n| n.span),
+                    "security: `*` gets `role: admin` (the new-instance default): everyone on the tailnet can edit this config and read every user's logs",
+                )
+                .fix("first add an admin grant for yourself (or `group:aperture-admins`), then replace `*` here; Aperture's save refuses a change that removes your own admin access"),
+            );
+        }
+    }
+    if temp_grants.is_empty() {
+        coverage(ctx, grants);
+    }
+}
+
+/// Selectors of one kind of grant, indexed so "could a grant reach identity X?" is O(1).
+struct Reach<'a> {
+    exact: HashSet<&'a str>,
+    everyone: bool,
+    groups: bool,
+    emails: bool,
+}
+
+impl<'a> Reach<'a> {
+    fn of<'g>(grants: impl Iterator<Item = &'g GrantRef<'a>>) -> Self
+    where
+        'a: 'g,
+    {
+        let mut reach = Reach {
+            exact: HashSet::new(),
+            everyone: false,
+            groups: false,
+            emails: false,
+        };
+        for g in grants {
+            for s in &g.src {
+                reach.exact.insert(s);
+                reach.everyone |= *s == "*";
+                reach.groups |= s.starts_with("group:") || s.starts_with("autogroup:");
+                reach.emails |= s.contains('@') && !s.starts_with("tag:");
+            }
+        }
+        reach
+    }
+
+    /// True unless no grant can possibly reach callers named by `identity`.
+    fn may_reach(&self, identity: &str) -> bool {
+        if self.everyone || self.exact.contains(identity) {
+            return true;
+        }
+        let person = !identity.starts_with("tag:") && identity != "(loopback)";
+        (person && (self.groups || self.emails)) || (identity.starts_with("group:") && self.groups)
+    }
+}
+
+fn coverage(ctx: &mut Context, grants: &[GrantRef]) {
+    let with_role = Reach::of(grants.iter().filter(|g| g.role().is_some()));
+    let with_models = Reach::of(grants.iter().filter(|g| g.models().next().is_some()));
+    for g in grants {
+        let has_models = g.models().next().is_some();
+        if has_models && g.role().is_none() {
+            let missing: Vec<&str> = g
+                .src
+                .iter()
+                .copied()
+                .filter(|s| !with_role.may_reach(s))
+                .collect();
+            if !missing.is_empty() {
+                ctx.push(
+                    Finding::new(
+                        &catalog::MODELS_WITHOUT_ROLE,
+                        pointer::join(&g.path, "src"),
+                        g.node.get("src").map_or(g.node.span, |s| s.span),
+                        format!(
+                            "grant {} gives models to {} but no grant gives them a role: their requests get 403 `access denied: no role granted`",
+                            g.index,
+                            missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .fix("add `{\"role\": \"user\"}` to this grant's `tailscale.com/cap/aperture` list")
+                    .patch(vec![PatchOp::add(
+                        format!("{}/-", pointer::join(&pointer::join(&g.path, "app"), access::APERTURE_CAP)),
+                        serde_json::json!({ "role": "user" }),
+                    )]),
+                );
+            }
+        }
+        if g.role() == Some(Role::User) && !has_models {
+            let missing: Vec<&str> = g
+                .src
+                .iter()
+                .copied()
+                .filter(|s| !with_models.may_reach(s))
+                .collect();
+            if !missing.is_empty() {
+                ctx.push(
+                    Finding::new(
+                        &catalog::ROLE_WITHOUT_MODELS,
+                        pointer::join(&g.path, "src"),
+                        g.node.get("src").map_or(g.node.span, |s| s.span),
+                        format!(
+                            "grant {} gives `role: user` to {} but no `models` grant reaches them: every model call fails",
+                            g.index,
+                            missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                        ),
+                    )
+                    .fix("add a `{\"models\": \"<provider>/**\"}` capability to this grant (or `**` for every model)"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_and_legacy_pairs() {
+        assert_eq!(unsupported_template("daily:<user>"), None);
+        assert_eq!(unsupported_template("device:<node>"), None);
+        assert_eq!(unsupported_template("daily:<team>"), Some("<team>"));
+        assert_eq!(unsupported_template("team-monthly"), None);
+        assert_eq!(legacy_pair_pattern("*", "*"), "**");
+        assert_eq!(legacy_pair_pattern("anthropic", "*"), "anthropic/**");
+        assert_eq!(
+            legacy_pair_pattern("anthropic", "claude-x"),
+            "anthropic/claude-x"
+        );
+    }
+}

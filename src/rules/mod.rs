@@ -186,22 +186,6 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Members of an object section with their pointers (`/section/key`).
-pub(crate) fn section_members<'a>(
-    root: &'a Node,
-    section: &str,
-) -> Vec<(String, &'a crate::config::Member)> {
-    let base = crate::config::pointer::join("", section);
-    root.get(section)
-        .map(|s| {
-            s.unique_members()
-                .into_iter()
-                .map(|m| (crate::config::pointer::join(&base, &m.key), m))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The closest candidate to a misspelt name, if one is close enough to be a likely typo.
 pub fn did_you_mean<'c>(
     input: &str,

@@ -1,3 +1,150 @@
-//! placeholder
-use super::{Context, Index};
-pub fn check(_ctx: &mut Context, _index: &Index) {}
+//! Quota checks: bucket definitions (`capacity`, `rate`, `on_exceed`), name templates, unused buckets.
+
+use std::collections::HashSet;
+
+use super::grants::unsupported_template;
+use super::{Context, Finding, Index, catalog};
+use crate::access;
+use crate::config::{Node, pointer};
+
+const RATE_UNITS: &[&str] = &["min", "hour", "day", "week", "month"];
+
+pub fn check(ctx: &mut Context, _index: &Index) {
+    let root = ctx.root();
+    let Some(quotas) = root.get("quotas") else {
+        return;
+    };
+    let referenced: HashSet<&str> = access::grants(root)
+        .iter()
+        .flat_map(|g| g.capabilities.iter())
+        .flat_map(|c| {
+            c.node
+                .get("quotas")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+        })
+        .filter_map(|r| r.get_str("bucket"))
+        .collect();
+    for member in quotas.unique_members() {
+        let name = member.key.as_str();
+        let path = pointer::join("/quotas", name);
+        if let Some(template) = unsupported_template(name) {
+            ctx.push(
+                Finding::new(
+                    &catalog::QUOTA_NAME_TEMPLATE,
+                    &path,
+                    member.key_span,
+                    format!("bucket name `{name}` uses the template `{template}`; only `<user>` and `<node>` are supported"),
+                )
+                .aperture(format!("quota \"{name}\": quota name \"{name}\" has unsupported template \"{template}\" after colon"))
+                .fix("use `<user>` (per login or tag set) or `<node>` (per device) after the colon"),
+            );
+        }
+        let quota = &member.value;
+        if !quota.is_object() {
+            continue;
+        }
+        let mut problem = |field: &str, details: String, fix: &str, at: crate::config::Span| {
+            ctx.push(
+                Finding::new(
+                    &catalog::QUOTA_DEFINITION,
+                    pointer::join(&path, field),
+                    at,
+                    format!("quota `{name}`: {details}; requests that match it are rejected (429, fail closed)"),
+                )
+                .aperture(format!("quota {name}: {details}"))
+                .fix(fix.to_owned()),
+            );
+        };
+        match quota.member("capacity") {
+            None => problem(
+                "capacity",
+                "capacity is required".into(),
+                "add `\"capacity\": \"$10.00\"`",
+                member.key_span,
+            ),
+            Some(m) => {
+                if let Some(text) = m.value.as_str()
+                    && parse_dollars(text).is_none()
+                {
+                    problem(
+                        "capacity",
+                        format!("capacity \"{text}\" is not a dollar amount like \"$10.00\""),
+                        "write the capacity as a dollar string, e.g. `\"$10.00\"`",
+                        m.value.span,
+                    );
+                }
+            }
+        }
+        if let Some(m) = quota.member("rate")
+            && let Some(text) = m.value.as_str()
+            && parse_rate(text).is_none()
+        {
+            problem(
+                "rate",
+                format!(
+                    "rate \"{text}\" is not \"$<amount>/<unit>\" with unit min, hour, day, week or month"
+                ),
+                "write the rate like `\"$5.00/day\"`",
+                m.value.span,
+            );
+        }
+        if let Some(m) = quota.member("on_exceed")
+            && let Some(text) = m.value.as_str()
+            && text != "reject"
+        {
+            problem(
+                "on_exceed",
+                format!("on_exceed \"{text}\" is not supported"),
+                "use `\"on_exceed\": \"reject\"` (the only value)",
+                m.value.span,
+            );
+        }
+        if !referenced.contains(name) {
+            ctx.push(
+                Finding::new(
+                    &catalog::QUOTA_UNUSED,
+                    &path,
+                    member.key_span,
+                    format!("quota `{name}` is defined but no grant references it, so it never limits anything"),
+                )
+                .fix(format!("attach it to a grant: `{{\"models\": \"**\", \"quotas\": [{{\"bucket\": \"{name}\"}}]}}`")),
+            );
+        }
+    }
+}
+
+/// `$<amount>` → amount.
+pub fn parse_dollars(text: &str) -> Option<f64> {
+    let amount = text.strip_prefix('$')?;
+    let valid = !amount.is_empty()
+        && amount.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && amount.matches('.').count() <= 1
+        && !amount.starts_with('.')
+        && !amount.ends_with('.');
+    if valid { amount.parse().ok() } else { None }
+}
+
+/// `$<amount>/<unit>` → (amount, unit).
+pub fn parse_rate(text: &str) -> Option<(f64, &str)> {
+    let (amount, unit) = text.split_once('/')?;
+    RATE_UNITS.contains(&unit).then_some(())?;
+    Some((parse_dollars(amount)?, unit))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dollar_and_rate_syntax() {
+        assert_eq!(parse_dollars("$10.00"), Some(10.0));
+        assert_eq!(parse_dollars("$0"), Some(0.0));
+        assert_eq!(parse_dollars("10.00"), None);
+        assert_eq!(parse_dollars("$1,000"), None);
+        assert_eq!(parse_dollars("$"), None);
+        assert_eq!(parse_rate("$5.00/day"), Some((5.0, "day")));
+        assert_eq!(parse_rate("$5.00/days"), None);
+        assert_eq!(parse_rate("$5.00 per day"), None);
+    }
+}
