@@ -25,12 +25,10 @@ const CONNECTOR_CATEGORIES: &[&str] = &["tools", "resources", "templates", "prox
 const BUILT_IN_CONNECTORS: &[&str] = &["aperture", "Tailnet", "TailnetSSH"];
 
 pub fn check(ctx: &mut Context, index: &Index) {
-    let root = ctx.root();
-    let grants = access::grants(root);
-    for grant in &grants {
+    for grant in &index.grants {
         check_grant(ctx, index, grant);
     }
-    global(ctx, index, &grants);
+    global(ctx, index, &index.grants);
 }
 
 fn check_grant(ctx: &mut Context, index: &Index, grant: &GrantRef) {
@@ -332,17 +330,19 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
     if provider_part == "**" || pattern.is_empty() {
         return;
     }
-    let matching: Vec<&(&str, &Node)> = if is_glob(provider_part) {
+    let matching: Vec<(&str, &Node)> = if is_glob(provider_part) {
         index
             .providers
             .iter()
+            .copied()
             .filter(|(id, _)| segment_match(provider_part, id))
             .collect()
     } else {
         index
-            .providers
-            .iter()
-            .filter(|(id, _)| *id == provider_part)
+            .provider_by_id
+            .get_key_value(provider_part)
+            .map(|(id, node)| (*id, *node))
+            .into_iter()
             .collect()
     };
     if matching.is_empty() {

@@ -4,17 +4,17 @@ use std::collections::HashSet;
 
 use super::providers::AUTHORIZATION_TYPES;
 use super::{Context, Finding, Index, catalog, did_you_mean};
-use crate::access;
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;
 use crate::redact::excerpt;
 
-pub fn check(ctx: &mut Context, _index: &Index) {
+pub fn check(ctx: &mut Context, index: &Index) {
     let root = ctx.root();
     let Some(hooks) = root.get("hooks") else {
         return;
     };
-    let referenced: HashSet<&str> = access::grants(root)
+    let referenced: HashSet<&str> = index
+        .grants
         .iter()
         .flat_map(|g| g.capabilities.iter())
         .flat_map(|c| {

@@ -147,7 +147,9 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
 pub struct Index<'a> {
     /// Provider ID → provider node, in source order.
     pub providers: Vec<(&'a str, &'a Node)>,
-    pub provider_ids: HashSet<&'a str>,
+    pub provider_by_id: std::collections::HashMap<&'a str, &'a Node>,
+    /// Current-form grants, parsed once for every check.
+    pub grants: Vec<crate::access::GrantRef<'a>>,
     pub hooks: HashSet<&'a str>,
     pub quotas: HashSet<&'a str>,
     pub mcp_servers: HashSet<&'a str>,
@@ -176,7 +178,8 @@ impl<'a> Index<'a> {
             })
             .unwrap_or_default();
         Index {
-            provider_ids: providers.iter().map(|(id, _)| *id).collect(),
+            provider_by_id: providers.iter().copied().collect(),
+            grants: crate::access::grants(root),
             providers,
             hooks: keys(root.get("hooks")),
             quotas: keys(root.get("quotas")),

@@ -4,17 +4,17 @@ use std::collections::HashSet;
 
 use super::grants::unsupported_template;
 use super::{Context, Finding, Index, catalog};
-use crate::access;
 use crate::config::{Node, pointer};
 
 const RATE_UNITS: &[&str] = &["min", "hour", "day", "week", "month"];
 
-pub fn check(ctx: &mut Context, _index: &Index) {
+pub fn check(ctx: &mut Context, index: &Index) {
     let root = ctx.root();
     let Some(quotas) = root.get("quotas") else {
         return;
     };
-    let referenced: HashSet<&str> = access::grants(root)
+    let referenced: HashSet<&str> = index
+        .grants
         .iter()
         .flat_map(|g| g.capabilities.iter())
         .flat_map(|c| {
