@@ -37,10 +37,14 @@ const SEED_FLAGS: &[(&str, &str)] = &[
 ];
 
 /// A compatibility flag's state, with the absent-block default (`openai_chat` only).
-/// `None` means "block present, flag not written": ambiguous for `openai_chat`.
+/// `None` only for `openai_chat` absent from a present block: the docs disagree (UNCONFIRMED).
 pub fn flag_state(provider: &Node, flag: &str) -> Option<bool> {
     match provider.get("compatibility") {
-        Some(block) if block.is_object() => block.get(flag).and_then(Node::as_bool),
+        Some(block) if block.is_object() => match block.get(flag) {
+            Some(value) => Some(value.as_bool() == Some(true)),
+            None if flag == "openai_chat" => None,
+            None => Some(false),
+        },
         _ => Some(flag == "openai_chat"),
     }
 }
@@ -165,7 +169,7 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
                 &url_path,
                 node.span,
                 format!(
-                    "provider `{id}`: baseurl `{url}` ends in `/v1`; Aperture appends the client's path (`/v1/chat/completions`), so upstream calls go to `{trimmed}/v1/...` and fail (HTTP 405 on Vercel, 404 elsewhere)"
+                    "provider `{id}`: baseurl `{url}` ends in `/v1`; Aperture appends the client's request path (`/v1/...`), so upstream calls go to `{trimmed}/v1/...` and fail (HTTP 405 on Vercel, 404 elsewhere)"
                 ),
             )
             .fix(format!(
@@ -384,6 +388,8 @@ fn check_compatibility(
 ) {
     let compat_path = pointer::join(path, "compatibility");
     let block = provider.get("compatibility").filter(|b| b.is_object());
+    // Flags an AP111 rename will turn on: AP106 would repeat the same fix.
+    let mut renamed_to: Vec<&str> = Vec::new();
     if let Some(block) = block {
         for member in block.unique_members() {
             if COMPATIBILITY_FLAGS.contains(&member.key.as_str()) {
@@ -398,6 +404,7 @@ fn check_compatibility(
             let typo = did_you_mean(&member.key, COMPATIBILITY_FLAGS.iter().copied());
             match seed.or(typo) {
                 Some(real) => {
+                    renamed_to.push(real);
                     let mut finding = Finding::new(
                         &catalog::SEED_COMPAT_FLAG,
                         &flag_path,
@@ -457,7 +464,8 @@ fn check_compatibility(
             .collect();
         let any_on = states.contains(&Some(true));
         let ambiguous = states.contains(&None);
-        if !any_on && !ambiguous {
+        let renamed = kind.required_any_flag.iter().any(|f| renamed_to.contains(f));
+        if !any_on && !ambiguous && !renamed {
             let wanted = kind
                 .flags
                 .iter()

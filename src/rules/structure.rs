@@ -87,7 +87,9 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
             report_duplicates(ctx, members, path);
             let properties = schema.get("properties").and_then(Json::as_object);
             let additional = schema.get("additionalProperties");
-            let open = schema.get("x-aperture-open") == Some(&Json::Bool(true));
+            // A schema without `properties` or `additionalProperties` (e.g. `true` for free-form JSON) accepts any keys.
+            let closed = properties.is_some() || additional == Some(&Json::Bool(false));
+            let open = !closed || schema.get("x-aperture-open") == Some(&Json::Bool(true));
             for member in node.unique_members() {
                 let child = pointer::join(path, &member.key);
                 if let Some(property) = properties.and_then(|p| p.get(&member.key)) {
