@@ -1,0 +1,78 @@
+//! Tidy checks: module docs and the architecture invariants of ARCHITECTURE.md.
+
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+/// Source without comment lines, so docs may mention what code must not use.
+fn code_of(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_module_starts_with_a_doc_line() {
+    let missing: Vec<String> = rust_files(&src())
+        .into_iter()
+        .filter(|p| !std::fs::read_to_string(p).unwrap().starts_with("//!"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(missing.is_empty(), "modules without a leading `//!` line: {missing:?}");
+}
+
+#[test]
+fn the_config_core_does_no_io() {
+    let pure = ["config", "rules", "catalog", "access.rs", "glob.rs"];
+    let mut offenders = Vec::new();
+    for path in rust_files(&src()) {
+        let rel = path.strip_prefix(src()).unwrap().to_string_lossy().into_owned();
+        if !pure.iter().any(|p| rel.starts_with(p)) {
+            continue;
+        }
+        let code = code_of(&path);
+        for banned in ["std::fs", "std::net::TcpStream", "tokio::", "reqwest", "std::process", "std::env"] {
+            if code.contains(banned) {
+                offenders.push(format!("{rel} uses {banned}"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:?}");
+}
+
+#[test]
+fn only_the_adapters_touch_the_transport() {
+    let mut offenders = Vec::new();
+    for path in rust_files(&src()) {
+        let rel = path.strip_prefix(src()).unwrap().to_string_lossy().into_owned();
+        if rel.starts_with("mcp") || rel == "cli.rs" || rel == "main.rs" {
+            continue;
+        }
+        let code = code_of(&path);
+        for banned in ["rmcp::", "axum::", "tokio::"] {
+            if code.contains(banned) {
+                offenders.push(format!("{rel} uses {banned}"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:?}");
+}
