@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod glob;
 pub mod mcp;
 pub mod redact;
+pub mod reference;
 pub mod render;
 pub mod rules;
 pub mod tools;
