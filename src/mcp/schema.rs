@@ -1,0 +1,145 @@
+//! Compact the generated tool schemas so `tools/list` stays small (every tool's schemas are sent
+//! to the model on every session; the contract budget is 16 KB for all tools together).
+//!
+//! Structure is never changed: types, properties, `required`, `$defs`/`$ref`, enums and
+//! `additionalProperties` stay. Removed: `$schema` (MCP defaults to 2020-12), non-standard
+//! `format`s, `minimum: 0` on unsigned integers, `default: null`, and, in output schemas only,
+//! `description` texts (the tool description and the contract document the output). A `oneOf`
+//! of string constants becomes an `enum`.
+
+use serde_json::{Map, Value};
+
+/// Whether descriptions are kept (input schemas: the model fills them in) or dropped (output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    Descriptions,
+    StructureOnly,
+}
+
+/// Compact one schema object in place.
+pub fn compact(schema: &mut Map<String, Value>, keep: Keep) {
+    schema.remove("$schema");
+    compact_object(schema, keep);
+}
+
+fn compact_object(map: &mut Map<String, Value>, keep: Keep) {
+    collapse_const_one_of(map);
+    map.retain(|key, value| match key.as_str() {
+        "format" => !value.is_string(),
+        "minimum" => value.as_f64() != Some(0.0),
+        "default" => !value.is_null(),
+        "description" => keep == Keep::Descriptions || !value.is_string(),
+        _ => true,
+    });
+    for (key, value) in map.iter_mut() {
+        // Under `properties`/`$defs` the keys are names, not keywords: recurse into each schema.
+        if matches!(key.as_str(), "enum" | "const" | "default" | "examples") {
+            // Literal values, not schemas.
+            continue;
+        }
+        if key == "properties" || key == "$defs" {
+            if let Value::Object(children) = value {
+                for child in children.values_mut() {
+                    compact_value(child, keep);
+                }
+            }
+        } else {
+            compact_value(value, keep);
+        }
+    }
+}
+
+fn compact_value(value: &mut Value, keep: Keep) {
+    match value {
+        Value::Object(map) => compact_object(map, keep),
+        Value::Array(items) => items.iter_mut().for_each(|v| compact_value(v, keep)),
+        _ => {}
+    }
+}
+
+/// `{"oneOf": [{"type": "string", "const": "a", ...}, ...]}` → `{"type": "string", "enum": ["a", ...]}`.
+fn collapse_const_one_of(map: &mut Map<String, Value>) {
+    let Some(Value::Array(variants)) = map.get("oneOf") else {
+        return;
+    };
+    let consts: Option<Vec<Value>> = variants
+        .iter()
+        .map(|v| {
+            let v = v.as_object()?;
+            let only_const = v
+                .keys()
+                .all(|k| matches!(k.as_str(), "type" | "const" | "description"));
+            (only_const && v.get("type")? == "string" && v.get("const")?.is_string())
+                .then(|| v["const"].clone())
+        })
+        .collect();
+    if let Some(consts) = consts.filter(|c| !c.is_empty()) {
+        map.remove("oneOf");
+        map.insert("type".into(), Value::String("string".into()));
+        map.insert("enum".into(), Value::Array(consts));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn run(value: Value, keep: Keep) -> Value {
+        let Value::Object(mut map) = value else {
+            panic!()
+        };
+        compact(&mut map, keep);
+        Value::Object(map)
+    }
+
+    #[test]
+    fn drops_noise_and_keeps_structure() {
+        let schema = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "description": "top",
+            "type": "object",
+            "properties": {
+                "n": { "type": "integer", "format": "uint", "minimum": 0, "description": "count" },
+                "m": { "type": "integer", "minimum": 1 },
+                "description": { "type": ["string", "null"], "default": null },
+                "format": { "type": "string", "default": "x" },
+                "mode": { "$ref": "#/$defs/Mode" }
+            },
+            "required": ["n"],
+            "additionalProperties": false,
+            "$defs": {
+                "Mode": { "description": "d", "oneOf": [
+                    { "type": "string", "const": "save", "description": "s" },
+                    { "type": "string", "const": "load" }
+                ] },
+                "Mixed": { "oneOf": [ { "type": "string", "const": "a" }, { "type": "integer" } ] }
+            }
+        });
+        let output = run(schema.clone(), Keep::StructureOnly);
+        assert_eq!(
+            output,
+            json!({
+                "type": "object",
+                "properties": {
+                    "n": { "type": "integer" },
+                    "m": { "type": "integer", "minimum": 1 },
+                    "description": { "type": ["string", "null"] },
+                    "format": { "type": "string", "default": "x" },
+                    "mode": { "$ref": "#/$defs/Mode" }
+                },
+                "required": ["n"],
+                "additionalProperties": false,
+                "$defs": {
+                    "Mode": { "type": "string", "enum": ["save", "load"] },
+                    "Mixed": { "oneOf": [ { "type": "string", "const": "a" }, { "type": "integer" } ] }
+                }
+            })
+        );
+        let input = run(schema, Keep::Descriptions);
+        assert_eq!(input["description"], "top");
+        assert_eq!(input["properties"]["n"]["description"], "count");
+        assert_eq!(input["$defs"]["Mode"]["description"], "d");
+        assert_eq!(input["$defs"]["Mode"]["enum"], json!(["save", "load"]));
+    }
+}

@@ -1,0 +1,237 @@
+//! The MCP server handler: identity, instructions, tools, prompts and resources.
+//!
+//! Registering a tool: write `tools/<name>.md` (its description), then add one `#[tool]`
+//! method below that calls the library function through [`run_tool`]. Nothing else changes.
+
+use std::collections::BTreeMap;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use rmcp::{
+    ErrorData as McpError, Json, RoleServer, ServerHandler,
+    handler::server::{router::tool::ToolRouter, wrapper::Parameters},
+    model::{
+        GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation,
+        ListPromptsResult, ListResourcesResult, PaginatedRequestParams, Prompt, PromptArgument,
+        PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Role,
+        ServerCapabilities, ServerConfig,
+    },
+    service::RequestContext,
+    tool, tool_handler, tool_router,
+};
+use serde::Serialize;
+
+use super::schema::{self, Keep};
+use super::{prompts, resources};
+use crate::tools::validate::{self, ValidateInput, ValidateOutput};
+use crate::tools::{PathPolicy, ToolError};
+
+/// The `instructions` of the initialize result: which tool, prompt or resource to use when.
+pub const INSTRUCTIONS: &str = "\
+aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
+- validate_config: before saving or proposing any config, pass the whole document as `config`; fix every diagnostic (save mode counts warnings as errors, as Aperture's save does), apply fix.patch when given, and re-run until valid is true.
+- Prompts walk through common tasks: setup-gateway, connect-claude-code, troubleshoot, add-self-hosted-model, restrict-admin-access, cost-tiered-routing.
+- Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
+
+/// The MCP server. Cheap to clone: one instance per stdio connection or HTTP session.
+#[derive(Clone)]
+pub struct Server {
+    policy: PathPolicy,
+    tool_router: Arc<ToolRouter<Self>>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Run a library tool function as an MCP tool: its error text becomes an `isError` result the
+/// model can act on, and a panic (a bug) becomes an `isError` result instead of a lost reply.
+fn run_tool<T: Serialize>(
+    name: &str,
+    f: impl FnOnce() -> Result<T, ToolError>,
+) -> Result<Json<T>, String> {
+    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(output)) => Ok(Json(output)),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => {
+            tracing::error!(tool = name, "tool panicked");
+            Err(format!(
+                "internal error in {name}; this is a bug in aperture-orchestrator, please report it with the input that caused it"
+            ))
+        }
+    }
+}
+
+#[tool_router]
+impl Server {
+    /// A server whose tools read local files per `policy` (`config_path`).
+    pub fn new(policy: PathPolicy) -> Self {
+        Self {
+            policy,
+            tool_router: Arc::new(Self::compacted_tool_router()),
+        }
+    }
+
+    /// The tool router with compact schemas (see [`schema`]).
+    fn compacted_tool_router() -> ToolRouter<Self> {
+        let mut router = Self::tool_router();
+        for route in router.map.values_mut() {
+            let tool = &mut route.attr;
+            let mut input = (*tool.input_schema).clone();
+            schema::compact(&mut input, Keep::Descriptions);
+            tool.input_schema = Arc::new(input);
+            if let Some(output) = &tool.output_schema {
+                let mut output = (**output).clone();
+                schema::compact(&mut output, Keep::StructureOnly);
+                tool.output_schema = Some(Arc::new(output));
+            }
+        }
+        router
+    }
+
+    #[tool(
+        name = "validate_config",
+        description = include_str!("../../tools/validate_config.md").trim_ascii(),
+        annotations(
+            title = "Validate an Aperture config",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn validate_config(
+        &self,
+        Parameters(input): Parameters<ValidateInput>,
+    ) -> Result<Json<ValidateOutput>, String> {
+        run_tool("validate_config", || {
+            validate::validate(&input, self.policy)
+        })
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for Server {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_prompts()
+                .enable_resources()
+                .build(),
+        )
+        .with_server_info(
+            Implementation::new(env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
+                .with_title("Aperture orchestrator"),
+        )
+        .with_instructions(INSTRUCTIONS)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, McpError> {
+        Ok(ListPromptsResult::with_all_items(
+            prompts::all().iter().map(prompt_listing).collect(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, McpError> {
+        let Some(def) = prompts::find(&request.name) else {
+            let names: Vec<&str> = prompts::all().iter().map(|p| p.name.as_str()).collect();
+            return Err(McpError::invalid_params(
+                format!(
+                    "no prompt named `{}`; available: {}",
+                    request.name,
+                    names.join(", ")
+                ),
+                None,
+            ));
+        };
+        let mut given = BTreeMap::new();
+        for (key, value) in request.arguments.unwrap_or_default() {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                serde_json::Value::Null => continue,
+                // The spec types prompt arguments as strings; accept numbers and booleans too.
+                serde_json::Value::Number(n) => n.to_string(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                _ => {
+                    return Err(McpError::invalid_params(
+                        format!("prompt argument `{key}` must be a string"),
+                        None,
+                    ));
+                }
+            };
+            given.insert(key, text);
+        }
+        let text = def
+            .render(&given)
+            .map_err(|e| McpError::invalid_params(e.0, None))?;
+        Ok(
+            GetPromptResult::new(vec![PromptMessage::new_text(Role::User, text)])
+                .with_description(def.description.clone())
+                .into(),
+        )
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, McpError> {
+        Ok(ListResourcesResult::with_all_items(
+            resources::ALL
+                .iter()
+                .map(resources::ResourceDef::listing)
+                .collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, McpError> {
+        match resources::find(&request.uri) {
+            Some(def) => Ok(ReadResourceResult::new(vec![def.contents()]).into()),
+            None => {
+                let uris: Vec<&str> = resources::ALL.iter().map(|r| r.uri).collect();
+                Err(McpError::resource_not_found(
+                    format!(
+                        "no resource `{}`; available: {}",
+                        request.uri,
+                        uris.join(", ")
+                    ),
+                    None,
+                ))
+            }
+        }
+    }
+}
+
+fn prompt_listing(def: &prompts::PromptDef) -> Prompt {
+    let arguments = def
+        .arguments
+        .iter()
+        .map(|a| {
+            PromptArgument::new(&a.name)
+                .with_description(&a.description)
+                .with_required(a.required)
+        })
+        .collect::<Vec<_>>();
+    Prompt::new(
+        &def.name,
+        Some(&def.description),
+        (!arguments.is_empty()).then_some(arguments),
+    )
+}

@@ -1,0 +1,504 @@
+//! The MCP server in-process over `tokio::io::duplex`: tools, prompts, resources, errors.
+
+use std::time::Duration;
+
+use aperture_orchestrator::mcp::{INSTRUCTIONS, Server, prompts, resources};
+use aperture_orchestrator::tools::PathPolicy;
+use aperture_orchestrator::tools::validate::ValidateOutput;
+use rmcp::{
+    RoleClient, ServiceExt,
+    model::{
+        CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, ContentBlock,
+        ErrorCode, GetPromptRequestParams, Implementation, ReadResourceRequestParams,
+        ResourceContents,
+    },
+    service::{RunningService, ServiceError},
+};
+use serde_json::{Value, json};
+
+const FULL: &str = include_str!("mcp_fixtures/full.hujson");
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every tool the contract names; a prompt or the skill may only mention registered ones.
+const CONTRACT_TOOLS: &[&str] = &[
+    "validate_config",
+    "generate_provider",
+    "generate_grants",
+    "generate_client_config",
+    "explain_access",
+    "test_endpoint",
+    "diagnose_symptom",
+];
+
+type Client = RunningService<RoleClient, ClientConfig>;
+
+async fn connect(policy: PathPolicy) -> Client {
+    let (server_io, client_io) = tokio::io::duplex(1 << 20);
+    tokio::spawn(async move {
+        if let Ok(running) = Server::new(policy).serve(server_io).await {
+            let _ = running.waiting().await;
+        }
+    });
+    ClientConfig::new(
+        ClientCapabilities::default(),
+        Implementation::new("mcp-in-process-test", "0"),
+    )
+    .serve(client_io)
+    .await
+    .expect("client handshake")
+}
+
+/// Run a test body with a hard time limit so a hung server fails the test instead of CI.
+async fn bounded<F: Future<Output = ()>>(body: F) {
+    tokio::time::timeout(TIMEOUT, body)
+        .await
+        .expect("test timed out");
+}
+
+async fn call(client: &Client, args: Value) -> CallToolResult {
+    let Value::Object(args) = args else {
+        panic!("arguments must be an object")
+    };
+    client
+        .call_tool(CallToolRequestParams::new("validate_config").with_arguments(args))
+        .await
+        .expect("tools/call")
+}
+
+fn text_of(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| match c {
+            ContentBlock::Text(t) => Some(t.text.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn output_of(result: &CallToolResult) -> ValidateOutput {
+    assert_ne!(result.is_error, Some(true), "{}", text_of(result));
+    let structured = result
+        .structured_content
+        .clone()
+        .expect("structuredContent");
+    // deny_unknown_fields pins the wire format to the library type.
+    let output: ValidateOutput = serde_json::from_value(structured.clone()).expect("output shape");
+    // The text content carries the same JSON for clients that ignore structuredContent.
+    let text: Value = serde_json::from_str(&text_of(result)).expect("text is JSON");
+    assert_eq!(text, structured);
+    output
+}
+
+#[tokio::test]
+async fn initialize_announces_identity_capabilities_and_instructions() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let info = client.peer_info().expect("server info");
+        let server = info.server_info.as_ref().expect("serverInfo");
+        assert_eq!(server.name, "aperture-orchestrator");
+        assert_eq!(server.version, env!("CARGO_PKG_VERSION"));
+        assert!(info.capabilities.tools.is_some());
+        assert!(info.capabilities.prompts.is_some());
+        assert!(info.capabilities.resources.is_some());
+        let instructions = info.instructions.as_deref().expect("instructions");
+        assert_eq!(instructions, INSTRUCTIONS);
+        assert!(instructions.contains("validate_config"));
+        assert!(
+            instructions.lines().count() <= 8,
+            "keep instructions to a few lines"
+        );
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let tools = client.list_all_tools().await.unwrap();
+        let tool = tools
+            .iter()
+            .find(|t| t.name == "validate_config")
+            .expect("validate_config listed");
+        let annotations = tool.annotations.as_ref().expect("annotations");
+        assert_eq!(annotations.read_only_hint, Some(true));
+        assert_eq!(annotations.idempotent_hint, Some(true));
+        assert_eq!(annotations.destructive_hint, Some(false));
+        assert_eq!(annotations.open_world_hint, Some(false));
+        let output = tool.output_schema.as_ref().expect("outputSchema");
+        let required = output["required"].as_array().expect("required");
+        for field in ["valid", "mode", "counts", "diagnostics"] {
+            assert!(
+                required.contains(&json!(field)),
+                "outputSchema requires {field}"
+            );
+        }
+        let input = &tool.input_schema;
+        assert_eq!(input["type"], "object");
+        for field in ["config", "config_path", "mode"] {
+            assert!(
+                input["properties"].get(field).is_some(),
+                "input has {field}"
+            );
+        }
+
+        // Every tool's description is its tools/<name>.md file, and every file is a tool.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tools");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .collect();
+        files.sort();
+        let mut names: Vec<String> = tools.iter().map(|t| format!("{}.md", t.name)).collect();
+        names.sort();
+        assert_eq!(files, names, "one tools/*.md per tool");
+        for tool in &tools {
+            let md = std::fs::read_to_string(format!("{dir}/{}.md", tool.name)).unwrap();
+            assert_eq!(tool.description.as_deref(), Some(md.trim()));
+        }
+
+        let json = serde_json::to_string(&json!({ "tools": tools })).unwrap();
+        assert!(
+            json.len() < 16 * 1024,
+            "tools/list is {} bytes; keep it far under 16 KB (move detail into resources)",
+            json.len()
+        );
+        insta::assert_json_snapshot!("tools_list", json!({ "tools": tools }));
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn validate_config_reports_a_broken_config_as_findings_not_errors() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let result = call(
+            &client,
+            json!({ "config": "{\n  \"providers\": {\n    \"x\": \n" }),
+        )
+        .await;
+        let output = output_of(&result);
+        assert!(!output.valid);
+        assert!(output.counts.error >= 1);
+        let syntax = output
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "AP001")
+            .expect("a syntax error diagnostic");
+        assert!(syntax.line.is_some() && syntax.column.is_some());
+
+        // A well-formed but incomplete config: Aperture's own save-time message is there.
+        let result = call(
+            &client,
+            json!({ "config": "{\"providers\": {\"openai\": {\"models\": [\"gpt-5\"]}}}" }),
+        )
+        .await;
+        let output = output_of(&result);
+        assert!(!output.valid);
+        let value = serde_json::to_value(&output).unwrap();
+        let messages: Vec<&str> = value["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["aperture_message"].as_str())
+            .collect();
+        assert!(
+            messages.contains(&"provider openai has no baseurl configured"),
+            "{messages:?}"
+        );
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn validate_config_accepts_the_full_example_in_both_modes() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        for mode in ["save", "load"] {
+            let result = call(&client, json!({ "config": FULL, "mode": mode })).await;
+            let output = output_of(&result);
+            assert!(output.valid, "{mode}: {:?}", output.diagnostics);
+            assert_eq!(serde_json::to_value(output.mode).unwrap(), json!(mode));
+        }
+        // Same result through config_path (stdio policy reads local files).
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/mcp_fixtures/full.hujson"
+        );
+        let by_path = output_of(&call(&client, json!({ "config_path": path })).await);
+        let by_text = output_of(&call(&client, json!({ "config": FULL })).await);
+        assert_eq!(by_path, by_text);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_arguments_are_tool_errors_the_model_can_read() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let cases = [
+            (json!({ "config": 42 }), "deserialize"),
+            (json!({ "mode": "strict", "config": "{}" }), "deserialize"),
+            (json!({}), "no config given"),
+            (json!({ "config": "{}", "config_path": "/x" }), "not both"),
+            (
+                json!({ "config_path": "/nonexistent/aperture.hujson" }),
+                "cannot read config file",
+            ),
+        ];
+        for (args, expected) in cases {
+            let result = call(&client, args.clone()).await;
+            assert_eq!(result.is_error, Some(true), "{args}");
+            let text = text_of(&result);
+            assert!(text.contains(expected), "{args}: {text}");
+        }
+        // An unknown tool is a protocol error, not a tool result.
+        let err = client
+            .call_tool(CallToolRequestParams::new("no_such_tool"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::McpError(ref e) if e.code == ErrorCode::INVALID_PARAMS),
+            "{err:?}"
+        );
+        // The session is still fine afterwards.
+        assert!(output_of(&call(&client, json!({ "config": FULL })).await).valid);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn config_path_is_refused_when_the_policy_says_so() {
+    bounded(async {
+        let client = connect(PathPolicy::Refused).await;
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/mcp_fixtures/full.hujson"
+        );
+        let result = call(&client, json!({ "config_path": path })).await;
+        assert_eq!(result.is_error, Some(true));
+        let text = text_of(&result);
+        assert!(
+            text.contains("--allow-paths") && text.contains("`config`"),
+            "{text}"
+        );
+        // Text input still works.
+        assert!(output_of(&call(&client, json!({ "config": FULL })).await).valid);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+fn required_args(def: &prompts::PromptDef) -> serde_json::Map<String, Value> {
+    def.arguments
+        .iter()
+        .filter(|a| a.required)
+        .map(|a| (a.name.clone(), json!(format!("VALUE-OF-{}", a.name))))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_prompt_lists_and_renders_with_its_arguments() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let listed = client.list_all_prompts().await.unwrap();
+        let mut names: Vec<&str> = listed.iter().map(|p| p.name.as_str()).collect();
+        names.sort();
+        for expected in [
+            "add-self-hosted-model",
+            "connect-claude-code",
+            "cost-tiered-routing",
+            "restrict-admin-access",
+            "setup-gateway",
+            "troubleshoot",
+        ] {
+            assert!(names.contains(&expected), "{expected} missing from {names:?}");
+        }
+        for prompt in &listed {
+            let def = prompts::find(&prompt.name).unwrap();
+            assert_eq!(prompt.description.as_deref(), Some(def.description.as_str()));
+            let listed_args = prompt.arguments.clone().unwrap_or_default();
+            assert_eq!(listed_args.len(), def.arguments.len());
+            for (listed_arg, arg) in listed_args.iter().zip(&def.arguments) {
+                assert_eq!(listed_arg.name, arg.name);
+                assert_eq!(listed_arg.required, Some(arg.required));
+            }
+
+            let args = required_args(def);
+            let result = client
+                .get_prompt(GetPromptRequestParams::new(&prompt.name).with_arguments(args.clone()))
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", prompt.name));
+            assert_eq!(result.messages.len(), 1);
+            let ContentBlock::Text(text) = &result.messages[0].content else {
+                panic!("text message expected")
+            };
+            let text = &text.text;
+            for value in args.values() {
+                assert!(text.contains(value.as_str().unwrap()), "{}: argument not substituted", prompt.name);
+            }
+            for arg in def.arguments.iter().filter(|a| !a.required && !a.default.is_empty()) {
+                assert!(text.contains(&arg.default), "{}: default of {} not used", prompt.name, arg.name);
+            }
+            assert!(!text.contains("{{"), "{}: unreplaced placeholder", prompt.name);
+            assert!(text.contains("validate_config"), "{}: must tell the agent to validate", prompt.name);
+
+            if !args.is_empty() {
+                let err = client
+                    .get_prompt(GetPromptRequestParams::new(&prompt.name))
+                    .await
+                    .unwrap_err();
+                assert!(
+                    matches!(err, ServiceError::McpError(ref e) if e.code == ErrorCode::INVALID_PARAMS && e.message.contains("needs the argument")),
+                    "{}: {err:?}",
+                    prompt.name
+                );
+            }
+        }
+        let err = client
+            .get_prompt(GetPromptRequestParams::new("no-such-prompt"))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ServiceError::McpError(ref e) if e.message.contains("setup-gateway")), "{err:?}");
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn prompt_arguments_are_substituted_verbatim() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let result = client
+            .get_prompt(GetPromptRequestParams::new("add-self-hosted-model").with_arguments(
+                rmcp::object!({ "url": "http://100.64.0.7:11434", "model": "llama3.3", "provider_id": "ollama" }),
+            ))
+            .await
+            .unwrap();
+        let ContentBlock::Text(text) = &result.messages[0].content else {
+            panic!("text expected")
+        };
+        assert!(text.text.contains("\"ollama\": {"));
+        assert!(text.text.contains("\"baseurl\": \"http://100.64.0.7:11434\""));
+        assert!(text.text.contains("\"models\": [\"llama3.3\"]"));
+        assert!(text.text.contains("ollama/**"));
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_resource_lists_and_reads() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let listed = client.list_all_resources().await.unwrap();
+        let uris: Vec<&str> = listed.iter().map(|r| r.uri.as_str()).collect();
+        assert_eq!(
+            uris,
+            [
+                "aperture://schema/config.json",
+                "aperture://catalog/rules.json",
+                "aperture://catalog/providers.json",
+                "aperture://skill/SKILL.md",
+            ]
+        );
+        for resource in &listed {
+            assert!(resource.description.is_some() && resource.mime_type.is_some());
+            let read = client
+                .read_resource(ReadResourceRequestParams::new(&resource.uri))
+                .await
+                .unwrap();
+            assert_eq!(read.contents.len(), 1);
+            let ResourceContents::TextResourceContents {
+                text,
+                uri,
+                mime_type,
+                ..
+            } = &read.contents[0]
+            else {
+                panic!("text contents expected")
+            };
+            assert_eq!(uri, &resource.uri);
+            assert_eq!(mime_type, &resource.mime_type);
+            match resource.uri.as_str() {
+                "aperture://schema/config.json" => {
+                    let schema: Value = serde_json::from_str(text).unwrap();
+                    assert_eq!(
+                        &schema,
+                        aperture_orchestrator::config::model::config_schema()
+                    );
+                    assert!(schema["properties"].get("providers").is_some());
+                }
+                "aperture://catalog/rules.json" => {
+                    let rules: Vec<Value> = serde_json::from_str(text).unwrap();
+                    assert_eq!(
+                        rules.len(),
+                        aperture_orchestrator::rules::catalog::ALL.len()
+                    );
+                    assert!(rules.iter().any(|r| r["code"] == "AP001"));
+                }
+                "aperture://catalog/providers.json" => {
+                    let kinds: Vec<Value> = serde_json::from_str(text).unwrap();
+                    assert_eq!(
+                        kinds.len(),
+                        aperture_orchestrator::catalog::providers::KINDS.len()
+                    );
+                    assert!(kinds.iter().any(|k| k["kind"] == "anthropic"));
+                }
+                "aperture://skill/SKILL.md" => assert_eq!(text, resources::SKILL),
+                other => panic!("unexpected resource {other}"),
+            }
+        }
+        let err = client
+            .read_resource(ReadResourceRequestParams::new("aperture://nope"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, ServiceError::McpError(ref e) if e.code == ErrorCode::RESOURCE_NOT_FOUND),
+            "{err:?}"
+        );
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+/// Backticked or bare mentions of contract tools in agent-facing text must name registered tools.
+#[tokio::test]
+async fn agent_facing_text_mentions_only_registered_tools() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let registered: Vec<String> = client
+            .list_all_tools()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        let mut texts: Vec<(String, &str)> = prompts::all()
+            .iter()
+            .map(|p| (format!("prompt {}", p.name), p.body.as_str()))
+            .collect();
+        texts.push(("SKILL.md".into(), resources::SKILL));
+        texts.push(("instructions".into(), INSTRUCTIONS));
+        for (what, text) in texts {
+            for tool in CONTRACT_TOOLS {
+                if text.contains(tool) {
+                    assert!(
+                        registered.iter().any(|r| r == tool),
+                        "{what} mentions unregistered tool {tool}"
+                    );
+                }
+            }
+        }
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
