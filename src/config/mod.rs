@@ -1,6 +1,7 @@
 //! The Aperture config core: source text with positions, the positioned tree, and the typed model.
 
 pub mod document;
+pub mod edit;
 pub mod model;
 pub mod patch;
 pub mod pointer;

@@ -1,0 +1,341 @@
+//! Comment-preserving edits of a config document on jsonc-parser's concrete syntax tree:
+//! untouched parts (comments, key order, formatting) stay byte-identical.
+
+use jsonc_parser::cst::{
+    CstArray, CstContainerNode, CstInputValue, CstNode, CstObject, CstObjectProp, CstRootNode,
+};
+use serde_json::Value;
+
+use super::document::hujson_options;
+use super::pointer;
+use crate::diagnostic::PatchOp;
+
+/// Why an edit could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EditError {
+    #[error(
+        "the config is not valid HuJSON at line {line}, column {column}: {message}; run validate_config to see the problem"
+    )]
+    Parse {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("the config's top level is not an object")]
+    RootNotObject,
+    #[error("`{section}` is not {expected} in the config; fix it before merging")]
+    WrongSection {
+        section: String,
+        expected: &'static str,
+    },
+    #[error("provider `{0}` already exists; pass `replace` to overwrite it, or choose another ID")]
+    ProviderExists(String),
+    #[error("no provider `{0}` to remove")]
+    NoSuchProvider(String),
+    #[error("cannot apply the patch at `{path}`: {reason}")]
+    Patch { path: String, reason: String },
+}
+
+/// A document being edited.
+pub struct Editor {
+    root: CstRootNode,
+}
+
+impl Editor {
+    pub fn parse(text: &str) -> Result<Editor, EditError> {
+        let root = CstRootNode::parse(text, &hujson_options()).map_err(|e| EditError::Parse {
+            line: e.line_display(),
+            column: e.column_display(),
+            message: e.kind().to_string(),
+        })?;
+        if root.value().is_some() && root.object_value().is_none() {
+            return Err(EditError::RootNotObject);
+        }
+        Ok(Editor { root })
+    }
+
+    /// The edited text.
+    pub fn text(&self) -> String {
+        self.root.to_string()
+    }
+
+    fn object(&self) -> CstObject {
+        self.root.object_value_or_set()
+    }
+
+    fn section_object(&self, name: &str) -> Result<CstObject, EditError> {
+        let root = self.object();
+        match root.get(name) {
+            None => Ok(root.object_value_or_set(name)),
+            Some(prop) => prop.object_value().ok_or_else(|| EditError::WrongSection {
+                section: name.to_owned(),
+                expected: "an object",
+            }),
+        }
+    }
+
+    fn section_array(&self, name: &str) -> Result<CstArray, EditError> {
+        let root = self.object();
+        match root.get(name) {
+            None => Ok(root.array_value_or_set(name)),
+            Some(prop) => prop.array_value().ok_or_else(|| EditError::WrongSection {
+                section: name.to_owned(),
+                expected: "an array",
+            }),
+        }
+    }
+
+    /// Add (or, with `replace`, overwrite) `providers.<id>`.
+    pub fn set_provider(&self, id: &str, provider: &Value, replace: bool) -> Result<(), EditError> {
+        let providers = self.section_object("providers")?;
+        match providers.get(id) {
+            Some(_) if !replace => Err(EditError::ProviderExists(id.to_owned())),
+            Some(existing) => {
+                existing.set_value(input(provider));
+                Ok(())
+            }
+            None => {
+                providers.append(id, input(provider));
+                Ok(())
+            }
+        }
+    }
+
+    /// Remove `providers.<id>`.
+    pub fn remove_provider(&self, id: &str) -> Result<(), EditError> {
+        let providers = self.section_object("providers")?;
+        providers
+            .get(id)
+            .ok_or_else(|| EditError::NoSuchProvider(id.to_owned()))?
+            .remove();
+        Ok(())
+    }
+
+    /// Append entries to a top-level array (`grants`), creating it if needed.
+    pub fn append_to(&self, section: &str, values: &[Value]) -> Result<(), EditError> {
+        let array = self.section_array(section)?;
+        for v in values {
+            array.append(input(v));
+        }
+        Ok(())
+    }
+
+    /// Apply an RFC 6902 patch in place, keeping everything it does not touch.
+    pub fn apply(&self, ops: &[PatchOp]) -> Result<(), EditError> {
+        for op in ops {
+            self.apply_one(op)?;
+        }
+        Ok(())
+    }
+
+    fn apply_one(&self, op: &PatchOp) -> Result<(), EditError> {
+        let fail = |reason: &str| EditError::Patch {
+            path: op.path.clone(),
+            reason: reason.to_owned(),
+        };
+        match op.op.as_str() {
+            "add" | "replace" => {
+                let value = op.value.as_ref().ok_or_else(|| fail("missing value"))?;
+                self.put(&op.path, value, op.op == "replace")
+                    .map_err(|r| fail(&r))
+            }
+            "remove" => self.take(&op.path).map(|_| ()).map_err(|r| fail(&r)),
+            "move" => {
+                let from = op.from.as_deref().ok_or_else(|| fail("missing from"))?;
+                // A rename inside one object keeps the member's position and comments.
+                if let (Some((from_parent, from_key)), Some((to_parent, to_key))) =
+                    (split_last(from), split_last(&op.path))
+                    && from_parent == to_parent
+                    && let Some(CstContainerNode::Object(obj)) = self.container(&from_parent)
+                    && obj.get(&to_key).is_none()
+                    && let Some(prop) = obj.get(&from_key)
+                {
+                    let value = prop
+                        .value()
+                        .and_then(|v| v.to_serde_value())
+                        .ok_or_else(|| fail("no value"))?;
+                    prop.replace_with(&to_key, input(&value));
+                    return Ok(());
+                }
+                let value = self.take(from).map_err(|r| fail(&r))?;
+                self.put(&op.path, &value, false).map_err(|r| fail(&r))
+            }
+            "copy" => {
+                let from = op.from.as_deref().ok_or_else(|| fail("missing from"))?;
+                let value = self
+                    .node(from)
+                    .and_then(|n| n.to_serde_value())
+                    .ok_or_else(|| fail("no value at from"))?;
+                self.put(&op.path, &value, false).map_err(|r| fail(&r))
+            }
+            "test" => Ok(()),
+            other => Err(fail(&format!("unknown operation {other}"))),
+        }
+    }
+
+    fn container(&self, path: &str) -> Option<CstContainerNode> {
+        match self.node(path)? {
+            CstNode::Container(c) => Some(c),
+            CstNode::Leaf(_) => None,
+        }
+    }
+
+    /// The value node at a pointer.
+    fn node(&self, path: &str) -> Option<CstNode> {
+        let mut node = self.root.value()?;
+        for token in pointer::tokens(path)? {
+            node = if let Some(obj) = node.as_object() {
+                obj.get(&token)?.value()?
+            } else if let Some(arr) = node.as_array() {
+                arr.elements().get(token.parse::<usize>().ok()?)?.clone()
+            } else {
+                return None;
+            };
+        }
+        Some(node)
+    }
+
+    fn put(&self, path: &str, value: &Value, must_exist: bool) -> Result<(), String> {
+        if path.is_empty() {
+            self.root.set_value(input(value));
+            return Ok(());
+        }
+        let (parent, last) = split_last(path).ok_or("bad pointer")?;
+        match self.container(&parent) {
+            Some(CstContainerNode::Object(obj)) => match obj.get(&last) {
+                Some(prop) => prop.set_value(input(value)),
+                None if must_exist => return Err(format!("no member `{last}`")),
+                None => {
+                    obj.append(&last, input(value));
+                }
+            },
+            Some(CstContainerNode::Array(arr)) => {
+                let len = arr.elements().len();
+                if last == "-" {
+                    arr.append(input(value));
+                } else {
+                    let i: usize = last
+                        .parse()
+                        .map_err(|_| format!("`{last}` is not an index"))?;
+                    if must_exist {
+                        let el = arr.elements().get(i).cloned().ok_or("index out of range")?;
+                        el.remove();
+                        arr.insert(i, input(value));
+                    } else if i == len {
+                        arr.append(input(value));
+                    } else if i < len {
+                        arr.insert(i, input(value));
+                    } else {
+                        return Err("index out of range".into());
+                    }
+                }
+            }
+            _ => return Err(format!("`{parent}` is not an object or array")),
+        }
+        Ok(())
+    }
+
+    fn take(&self, path: &str) -> Result<Value, String> {
+        let (parent, last) = split_last(path).ok_or("bad pointer")?;
+        match self.container(&parent) {
+            Some(CstContainerNode::Object(obj)) => {
+                let prop: CstObjectProp = obj
+                    .get(&last)
+                    .ok_or_else(|| format!("no member `{last}`"))?;
+                let value = prop
+                    .value()
+                    .and_then(|v| v.to_serde_value())
+                    .unwrap_or(Value::Null);
+                prop.remove();
+                Ok(value)
+            }
+            Some(CstContainerNode::Array(arr)) => {
+                let i: usize = last
+                    .parse()
+                    .map_err(|_| format!("`{last}` is not an index"))?;
+                let el = arr.elements().get(i).cloned().ok_or("index out of range")?;
+                let value = el.to_serde_value().unwrap_or(Value::Null);
+                el.remove();
+                Ok(value)
+            }
+            _ => Err(format!("`{parent}` is not an object or array")),
+        }
+    }
+}
+
+fn split_last(path: &str) -> Option<(String, String)> {
+    let mut tokens = pointer::tokens(path)?;
+    let last = tokens.pop()?;
+    let parent = tokens
+        .iter()
+        .fold(String::new(), |acc, t| pointer::join(&acc, t));
+    Some((parent, last))
+}
+
+/// serde_json value → CST input (object key order kept).
+pub fn input(value: &Value) -> CstInputValue {
+    match value {
+        Value::Null => CstInputValue::Null,
+        Value::Bool(b) => CstInputValue::Bool(*b),
+        Value::Number(n) => CstInputValue::Number(n.to_string()),
+        Value::String(s) => CstInputValue::String(s.clone()),
+        Value::Array(items) => CstInputValue::Array(items.iter().map(input).collect()),
+        Value::Object(map) => {
+            CstInputValue::Object(map.iter().map(|(k, v)| (k.clone(), input(v))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const DOC: &str = "{\n  // the providers\n  \"providers\": {\n    \"a\": { \"baseurl\": \"https://x\" }, // keep me\n  },\n  \"grants\": [],\n}\n";
+
+    #[test]
+    fn adding_then_removing_a_provider_restores_the_bytes() {
+        let editor = Editor::parse(DOC).unwrap();
+        editor
+            .set_provider(
+                "b",
+                &json!({"baseurl": "https://y", "models": ["m"]}),
+                false,
+            )
+            .unwrap();
+        let added = editor.text();
+        assert!(
+            added.contains("// the providers")
+                && added.contains("// keep me")
+                && added.contains("\"b\""),
+            "{added}"
+        );
+        assert_eq!(
+            editor.set_provider("b", &json!({}), false),
+            Err(EditError::ProviderExists("b".into()))
+        );
+        editor.remove_provider("b").unwrap();
+        assert_eq!(editor.text(), DOC);
+    }
+
+    #[test]
+    fn patches_edit_in_place() {
+        let editor = Editor::parse(DOC).unwrap();
+        editor
+            .apply(&[
+                PatchOp::move_to("/providers/a/baseurl", "/providers/a/url"),
+                PatchOp::add("/grants/-", json!({"src": ["*"]})),
+                PatchOp::add("/providers/a/models", json!(["m"])),
+            ])
+            .unwrap();
+        let text = editor.text();
+        assert!(
+            text.contains("\"url\": \"https://x\"")
+                && text.contains("// keep me")
+                && text.contains("\"src\""),
+            "{text}"
+        );
+        assert!(!text.contains("baseurl"));
+    }
+}

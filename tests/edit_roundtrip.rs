@@ -1,0 +1,56 @@
+//! Merging into a user's config keeps every byte it does not mean to change.
+
+use aperture_orchestrator::config::edit::Editor;
+use serde_json::json;
+
+fn corpus() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for dir in ["tests/fixtures/configs/valid", "examples"] {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                out.push((path.display().to_string(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn merge_then_remove_a_provider_is_byte_identical() {
+    let provider = json!({
+        "baseurl": "https://api.anthropic.com",
+        "authorization": "x-api-key",
+        "models": ["claude-sonnet-4-5"],
+        "compatibility": {"anthropic_messages": true, "openai_chat": false}
+    });
+    let corpus = corpus();
+    assert!(corpus.len() >= 8);
+    for (name, text) in corpus {
+        let editor = Editor::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        editor
+            .set_provider("roundtrip-test", &provider, false)
+            .unwrap();
+        let merged = editor.text();
+        assert!(merged.contains("\"roundtrip-test\""), "{name}");
+        let reparsed = aperture_orchestrator::config::Document::parse(&merged)
+            .unwrap_or_else(|e| panic!("{name}: merged text does not parse: {:?}\n{merged}", e.0));
+        assert_eq!(
+            reparsed
+                .root
+                .pointer("/providers/roundtrip-test")
+                .unwrap()
+                .to_json(),
+            provider,
+            "{name}"
+        );
+        editor.remove_provider("roundtrip-test").unwrap();
+        assert_eq!(
+            editor.text(),
+            text,
+            "{name}: not byte-identical after merge + remove"
+        );
+    }
+}
