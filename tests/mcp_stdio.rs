@@ -1,0 +1,365 @@
+//! The real binary as a child process over stdio: clean stdout, robustness against bad input
+//! and disconnects, `server/discover`, id 0, and an rmcp client end to end.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use rmcp::{
+    ServiceExt,
+    model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation},
+    transport::{ConfigureCommandExt, TokioChildProcess},
+};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aperture-orchestrator");
+const FULL: &str = include_str!("mcp_fixtures/full.hujson");
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A raw line-level session with the server process. Every stdout line it reads is checked to
+/// be a JSON-RPC 2.0 message.
+struct Session {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    stdout: Lines<BufReader<ChildStdout>>,
+    /// Messages read but not yet claimed by `response`.
+    pending: Vec<Value>,
+}
+
+impl Session {
+    fn spawn(rust_log: &str) -> Session {
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .env("RUST_LOG", rust_log)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn the server");
+        let stdin = child.stdin.take();
+        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+        Session {
+            child,
+            stdin,
+            stdout,
+            pending: Vec::new(),
+        }
+    }
+
+    async fn send_raw(&mut self, line: &[u8]) {
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(line).await.unwrap();
+        stdin.write_all(b"\n").await.unwrap();
+        stdin.flush().await.unwrap();
+    }
+
+    async fn send(&mut self, message: Value) {
+        self.send_raw(message.to_string().as_bytes()).await;
+    }
+
+    async fn request(&mut self, id: Value, method: &str, params: Value) -> Value {
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+            .await;
+        self.response(&id).await
+    }
+
+    /// Read the next stdout line, checking it is one JSON-RPC message.
+    async fn next_message(&mut self) -> Option<Value> {
+        let line = tokio::time::timeout(TIMEOUT, self.stdout.next_line())
+            .await
+            .expect("timed out waiting for the server")
+            .expect("read stdout")?;
+        let message: Value = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"));
+        assert_eq!(message["jsonrpc"], "2.0", "not JSON-RPC: {line}");
+        // rmcp leaves `id` out (instead of null) on an Invalid Request reply to a line it
+        // could not read an id from; everything else has an id or a method.
+        assert!(
+            message.get("id").is_some()
+                || message.get("method").is_some()
+                || message["error"]["code"] == -32600,
+            "neither response nor request/notification: {line}"
+        );
+        Some(message)
+    }
+
+    /// The response with this id (responses may arrive out of order).
+    async fn response(&mut self, id: &Value) -> Value {
+        if let Some(pos) = self.pending.iter().position(|m| &m["id"] == id) {
+            return self.pending.remove(pos);
+        }
+        loop {
+            let message = self
+                .next_message()
+                .await
+                .unwrap_or_else(|| panic!("server closed stdout while waiting for id {id}"));
+            if &message["id"] == id && message.get("method").is_none() {
+                return message;
+            }
+            self.pending.push(message);
+        }
+    }
+
+    async fn initialize(&mut self, id: Value) -> Value {
+        let response = self
+            .request(
+                id,
+                "initialize",
+                json!({
+                    "protocolVersion": "2025-11-25",
+                    "capabilities": {},
+                    "clientInfo": { "name": "mcp-stdio-test", "version": "0" }
+                }),
+            )
+            .await;
+        self.send(json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }))
+            .await;
+        response
+    }
+
+    /// Close stdin and check the server exits cleanly, with only JSON-RPC left on stdout.
+    async fn finish(mut self) {
+        drop(self.stdin.take());
+        while self.next_message().await.is_some() {}
+        let status = tokio::time::timeout(TIMEOUT, self.child.wait())
+            .await
+            .expect("server did not exit after stdin closed")
+            .unwrap();
+        assert!(status.success(), "server exited with {status}");
+    }
+}
+
+fn validate_args(config: &str) -> Value {
+    json!({ "name": "validate_config", "arguments": { "config": config } })
+}
+
+async fn bounded<F: Future<Output = ()>>(body: F) {
+    tokio::time::timeout(Duration::from_secs(60), body)
+        .await
+        .expect("test timed out");
+}
+
+#[tokio::test]
+async fn id_zero_initialize_and_every_stdout_line_is_json_rpc_even_at_debug_level() {
+    bounded(async {
+        let mut s = Session::spawn("debug");
+        let init = s.initialize(json!(0)).await;
+        assert_eq!(init["id"], 0);
+        assert_eq!(
+            init["result"]["serverInfo"]["name"],
+            "aperture-orchestrator"
+        );
+        assert_eq!(
+            init["result"]["serverInfo"]["version"],
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(
+            init["result"]["instructions"]
+                .as_str()
+                .unwrap()
+                .contains("validate_config")
+        );
+
+        let tools = s.request(json!(1), "tools/list", json!({})).await;
+        assert_eq!(tools["result"]["tools"][0]["name"], "validate_config");
+        let call = s.request(json!(2), "tools/call", validate_args(FULL)).await;
+        assert_eq!(call["result"]["isError"], false);
+        assert_eq!(call["result"]["structuredContent"]["valid"], true);
+        let prompts = s.request(json!("p"), "prompts/list", json!({})).await;
+        assert!(prompts["result"]["prompts"].as_array().unwrap().len() >= 6);
+        let resources = s.request(json!("r"), "resources/list", json!({})).await;
+        assert_eq!(
+            resources["result"]["resources"].as_array().unwrap().len(),
+            4
+        );
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn server_discover_and_unknown_methods_are_answered_at_once() {
+    bounded(async {
+        let mut s = Session::spawn("info");
+        // A 2026-07-28 client probes with server/discover (string id) before initialize:
+        // rmcp 3.9 implements it, so the probe gets a real answer, not a 10 s timeout.
+        let meta = json!({ "_meta": {
+            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+            "io.modelcontextprotocol/clientCapabilities": {}
+        } });
+        let discover = s
+            .request(json!("server-discover-probe-1"), "server/discover", meta)
+            .await;
+        let result = &discover["result"];
+        assert!(
+            result["supportedVersions"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("2025-11-25"))
+        );
+        assert!(result["capabilities"]["tools"].is_object());
+        // A probe without the required metadata gets an immediate error, not silence.
+        let bare = s.request(json!(7), "server/discover", json!({})).await;
+        assert_eq!(bare["error"]["code"], -32602);
+
+        // The legacy handshake still works after the probe.
+        let init = s.initialize(json!(0)).await;
+        assert_eq!(init["result"]["protocolVersion"], "2025-11-25");
+        // In an initialized (legacy) session a bare `server/discover` is an unknown method
+        // (-32601); with params but without the 2026 metadata it is -32602. Either way the
+        // answer comes at once.
+        s.send(json!({ "jsonrpc": "2.0", "id": 1, "method": "server/discover" }))
+            .await;
+        let discover = s.response(&json!(1)).await;
+        assert_eq!(discover["error"]["code"], -32601, "{discover}");
+        let discover = s.request(json!(4), "server/discover", json!({})).await;
+        assert_eq!(discover["error"]["code"], -32602, "{discover}");
+        let unknown = s.request(json!(2), "aperture/frobnicate", json!({})).await;
+        assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
+        // Ping and real calls keep working.
+        let ping = s.request(json!(3), "ping", json!({})).await;
+        assert!(ping["result"].is_object());
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_lines_do_not_kill_the_server_or_corrupt_replies() {
+    bounded(async {
+        let mut s = Session::spawn("info");
+        // Before initialize: garbage, a stray notification and a stray response are survived.
+        s.send_raw(b"this is not json").await;
+        s.send(json!({ "jsonrpc": "2.0", "method": "notifications/cancelled", "params": { "requestId": 1 } }))
+            .await;
+        s.send(json!({ "jsonrpc": "2.0", "id": 99, "result": {} })).await;
+        s.initialize(json!(0)).await;
+
+        s.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": ").await; // truncated JSON
+        s.send_raw(b"\xff\xfe not utf-8").await;
+        s.send_raw(b"[1, 2, 3]").await; // valid JSON, not a message: -32600 with id null
+        s.send_raw(b"").await;
+        let call = s.request(json!(1), "tools/call", validate_args(FULL)).await;
+        assert_eq!(call["result"]["structuredContent"]["valid"], true);
+        let invalid = s
+            .pending
+            .iter()
+            .find(|m| m["error"]["code"] == -32600)
+            .cloned();
+        assert!(invalid.is_some(), "the non-message line gets an Invalid Request reply");
+        assert!(invalid.unwrap()["id"].is_null());
+        // Bad params on a known method are an error for that id only.
+        let bad = s
+            .request(json!(2), "tools/call", json!({ "name": 12 }))
+            .await;
+        assert!(bad.get("error").is_some(), "{bad}");
+        let ok = s
+            .request(json!(3), "tools/call", validate_args("{}"))
+            .await;
+        assert_eq!(ok["result"]["structuredContent"]["valid"], false);
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_oversize_message_is_dropped_and_the_session_goes_on() {
+    bounded(async {
+        let mut s = Session::spawn("info");
+        s.initialize(json!(0)).await;
+        let huge = "x".repeat(aperture_orchestrator::mcp::MAX_MESSAGE_BYTES + 1024);
+        let message = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": validate_args(&huge) });
+        s.send(message).await;
+        // The oversize request is dropped without a reply; the next one is answered correctly.
+        let ok = s.request(json!(2), "tools/call", validate_args(FULL)).await;
+        assert_eq!(ok["result"]["structuredContent"]["valid"], true);
+        assert!(s.pending.iter().all(|m| m["id"] != 1), "no reply to the dropped message");
+        // Just under the limit is still accepted (a large but legal document).
+        let big_config = format!("{{\"providers\": {{}}, \"x\": \"{}\"}}", "y".repeat(1 << 20));
+        let big = s.request(json!(3), "tools/call", validate_args(&big_config)).await;
+        assert_eq!(big["result"]["isError"], false, "{}", &big.to_string()[..200.min(big.to_string().len())]);
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cancelled_calls_and_a_client_that_disconnects_mid_call_are_survived() {
+    bounded(async {
+        let mut s = Session::spawn("info");
+        s.initialize(json!(0)).await;
+        // Cancel a call right after sending it: later replies are unaffected.
+        s.send(json!({ "jsonrpc": "2.0", "id": 10, "method": "tools/call", "params": validate_args(FULL) }))
+            .await;
+        s.send(json!({ "jsonrpc": "2.0", "method": "notifications/cancelled", "params": { "requestId": 10, "reason": "user" } }))
+            .await;
+        let ok = s.request(json!(11), "tools/call", validate_args(FULL)).await;
+        assert_eq!(ok["result"]["structuredContent"]["valid"], true);
+
+        // Disconnect in the middle of a call: half a request line, then stdin closes.
+        let line = json!({ "jsonrpc": "2.0", "id": 12, "method": "tools/call", "params": validate_args(FULL) }).to_string();
+        let stdin = s.stdin.as_mut().unwrap();
+        stdin.write_all(&line.as_bytes()[..line.len() / 2]).await.unwrap();
+        stdin.flush().await.unwrap();
+        s.finish().await;
+
+        // And with a whole call in flight when the client goes away.
+        let mut s = Session::spawn("info");
+        s.initialize(json!(0)).await;
+        for id in 20..30 {
+            s.send(json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": validate_args(FULL) }))
+                .await;
+        }
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stdin_closed_before_initialize_exits_cleanly() {
+    bounded(async {
+        let s = Session::spawn("info");
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rmcp_client_drives_the_real_binary() {
+    bounded(async {
+        let command = Command::new(BIN).configure(|c| {
+            c.arg("serve").env("RUST_LOG", "debug");
+        });
+        let (transport, _stderr) = TokioChildProcess::builder(command)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let client = ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("mcp-stdio-test", "0"),
+        )
+        .serve(transport)
+        .await
+        .expect("handshake");
+        let tools = client.list_all_tools().await.unwrap();
+        assert_eq!(tools.len(), 1);
+        // stdio trusts the local user: config_path reads local files.
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/mcp_fixtures/full.hujson"
+        );
+        let result = client
+            .call_tool(
+                CallToolRequestParams::new("validate_config")
+                    .with_arguments(rmcp::object!({ "config_path": path })),
+            )
+            .await
+            .unwrap();
+        assert_eq!(result.is_error, Some(false));
+        assert_eq!(result.structured_content.unwrap()["valid"], true);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
