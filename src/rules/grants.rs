@@ -364,6 +364,9 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
                     ))
                     .patch(vec![PatchOp::replace(path, fixed.into())])
             }
+            _ if index.providers.is_empty() => finding.fix(format!(
+                "no provider is declared yet: add one under `providers` whose ID matches `{provider_part}`"
+            )),
             _ => finding.fix(format!(
                 "the first segment must be a key of `providers` ({})",
                 index
@@ -748,7 +751,7 @@ fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
         }
     }
     if temp_grants.is_empty() {
-        coverage(ctx, grants);
+        coverage(ctx, grants, !index.providers.is_empty());
     }
 }
 
@@ -792,11 +795,23 @@ impl<'a> Reach<'a> {
     }
 }
 
-fn coverage(ctx: &mut Context, grants: &[GrantRef]) {
+/// Whether a grant gives models. A `models` array counts too: AP216 already reports its
+/// form, and whether Aperture accepts it is UNCONFIRMED, so AP209/AP210 must not assume.
+fn gives_models(g: &GrantRef) -> bool {
+    g.capabilities.iter().any(|c| {
+        c.node
+            .get("models")
+            .is_some_and(|m| m.as_str().is_some() || m.as_array().is_some())
+    })
+}
+
+/// Role ⇄ models coverage. Without providers there is no model to call, so a `role: user`
+/// grant without models (a connectors-only gateway) is not reported.
+fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
     let with_role = Reach::of(grants.iter().filter(|g| g.role().is_some()));
-    let with_models = Reach::of(grants.iter().filter(|g| g.models().next().is_some()));
+    let with_models = Reach::of(grants.iter().filter(|g| gives_models(g)));
     for g in grants {
-        let has_models = g.models().next().is_some();
+        let has_models = gives_models(g);
         if has_models && g.role().is_none() {
             let missing: Vec<&str> = g
                 .src
@@ -824,7 +839,7 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef]) {
                 );
             }
         }
-        if g.role() == Some(Role::User) && !has_models {
+        if has_providers && g.role() == Some(Role::User) && !has_models {
             let missing: Vec<&str> = g
                 .src
                 .iter()
