@@ -13,7 +13,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
     let Some(hooks) = root.get("hooks") else {
         return;
     };
-    let referenced: HashSet<&str> = index
+    let mut referenced: HashSet<&str> = index
         .grants
         .iter()
         .flat_map(|g| g.capabilities.iter())
@@ -25,6 +25,15 @@ pub fn check(ctx: &mut Context, index: &Index) {
         })
         .filter_map(|h| h.get_str("name"))
         .collect();
+    // Legacy `temp_grants` hooks (`{"hook": {"hook": "<name>", ...}}`) still fire.
+    referenced.extend(
+        root.get("temp_grants")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|t| t.get("grants").and_then(Node::as_array).unwrap_or_default())
+            .filter_map(|c| c.get("hook")?.get_str("hook")),
+    );
     for member in hooks.unique_members() {
         let name = member.key.as_str();
         let hook = &member.value;
