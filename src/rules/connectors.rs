@@ -103,14 +103,25 @@ fn connectors(ctx: &mut Context) {
             Some(url) => {
                 let node = connector.get("url").map_or(connector.span, |n| n.span);
                 let problem = if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    Some("is not an http:// or https:// URL".to_owned())
+                    Some((
+                        "is not an http:// or https:// URL".to_owned(),
+                        "Aperture reaches connectors over HTTP only (MCP over streamable HTTP or SSE): serve the server on an http(s) endpoint, e.g. on a tailnet node, and put that URL here",
+                    ))
                 } else {
-                    host_of(url).filter(|h| is_blocked_target(h)).map(|h| format!("targets `{h}`: loopback and link-local targets are blocked (refused at request time, rejected on save)"))
+                    host_of(url).filter(|h| is_blocked_target(h)).map(|h| (
+                        format!("targets `{h}`: loopback and link-local targets are blocked (refused at request time, rejected on save)"),
+                        "point it at a reachable host: RFC 1918, ULA and tailnet (100.64.0.0/10) addresses are allowed",
+                    ))
                 };
-                if let Some(problem) = problem {
+                if let Some((problem, fix)) = problem {
                     ctx.push(
-                        Finding::new(&catalog::CONNECTOR_URL, pointer::join(&path, "url"), node, format!("connector `{id}` url {problem}"))
-                            .fix("point it at a reachable host: RFC 1918, ULA and tailnet (100.64.0.0/10) addresses are allowed"),
+                        Finding::new(
+                            &catalog::CONNECTOR_URL,
+                            pointer::join(&path, "url"),
+                            node,
+                            format!("connector `{id}` url {problem}"),
+                        )
+                        .fix(fix),
                     );
                 }
             }
@@ -135,7 +146,20 @@ fn connectors(ctx: &mut Context) {
                         auth.get("type").map_or(auth.span, |n| n.span),
                         format!("connector `{id}`: auth type `{ty}` is unknown"),
                     );
-                    ctx.push(match did_you_mean(ty, AUTH_TYPES.iter().copied()) {
+                    // A unique prefix also counts: `bearer` is the provider word for `bearer_token`.
+                    let lowered = ty.to_ascii_lowercase();
+                    let prefixed: Vec<&str> = AUTH_TYPES
+                        .iter()
+                        .copied()
+                        .filter(|t| !lowered.is_empty() && t.starts_with(lowered.as_str()))
+                        .collect();
+                    let suggestion = did_you_mean(ty, AUTH_TYPES.iter().copied()).or(
+                        match prefixed.as_slice() {
+                            [only] => Some(*only),
+                            _ => None,
+                        },
+                    );
+                    ctx.push(match suggestion {
                         Some(s) => finding
                             .fix(format!("use `{s}`"))
                             .patch(vec![PatchOp::replace(&p, s.into())]),
@@ -244,30 +268,37 @@ fn flags(ctx: &mut Context) {
         let path = pointer::join("/flags", &member.key);
         if !member.value.is_object() || member.value.get("value").is_none() {
             ctx.claim(&path);
-            let value = if member.value.is_object() {
-                serde_json::Value::Bool(true)
-            } else {
-                member.value.to_json()
+            // Keep the value the user wrote: a bare value, or the only member of an object
+            // such as `{"enabled": false}`. Anything else has no value to keep.
+            let value = match member.value.unique_members().as_slice() {
+                _ if !member.value.is_object() => Some(member.value.to_json()),
+                [only] => Some(only.value.to_json()),
+                _ => None,
             };
-            ctx.push(
-                Finding::new(
-                    &catalog::FLAG_SHAPE,
-                    &path,
-                    member.key_span,
-                    format!(
-                        "flag `{}` is not written as `{{\"value\": ...}}`",
-                        member.key
-                    ),
-                )
-                .fix(format!(
-                    "write `\"{}\": {{\"value\": {value}}}`",
+            let finding = Finding::new(
+                &catalog::FLAG_SHAPE,
+                &path,
+                member.key_span,
+                format!(
+                    "flag `{}` is not written as `{{\"value\": ...}}`",
                     member.key
-                ))
-                .patch(vec![PatchOp::replace(
-                    &path,
-                    serde_json::json!({ "value": value }),
-                )]),
+                ),
             );
+            ctx.push(match value {
+                Some(value) => finding
+                    .fix(format!(
+                        "write `\"{}\": {{\"value\": {value}}}`",
+                        member.key
+                    ))
+                    .patch(vec![PatchOp::replace(
+                        &path,
+                        serde_json::json!({ "value": value }),
+                    )]),
+                None => finding.fix(format!(
+                    "write `\"{}\": {{\"value\": <value>}}`",
+                    member.key
+                )),
+            });
         }
         if member.key == "connectors" {
             ctx.push(
