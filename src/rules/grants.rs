@@ -85,12 +85,40 @@ fn check_grant(ctx: &mut Context, index: &Index, grant: &GrantRef) {
             )
             .fix("add capabilities under `tailscale.com/cap/aperture`"),
         ),
+        Some(app) if app.get(access::APERTURE_CAP).is_none() => misspelt_capability(ctx, grant, app),
         _ => {}
     }
 
     for (j, cap) in grant.capabilities.iter().enumerate() {
         check_capability(ctx, index, grant, j, cap);
     }
+}
+
+/// A capability key that is a near miss of `tailscale.com/cap/aperture`: Aperture keeps it as a
+/// custom capability for hooks and reads nothing from it, so the grant gives no role or models.
+fn misspelt_capability(ctx: &mut Context, grant: &GrantRef, app: &Node) {
+    let near_miss = app
+        .unique_members()
+        .into_iter()
+        .find(|m| strsim::levenshtein(&m.key.to_ascii_lowercase(), access::APERTURE_CAP) <= 4);
+    let Some(member) = near_miss else { return };
+    let app_path = pointer::join(&grant.path, "app");
+    let from = pointer::join(&app_path, &member.key);
+    ctx.push(
+        Finding::new(
+            &catalog::NO_APERTURE_CAPABILITY,
+            &from,
+            member.key_span,
+            format!(
+                "grant {} has no `{}` capability: `{}` looks like a misspelling of it, and Aperture passes other capability keys to hooks without reading them, so this grant gives no role and no models",
+                grant.index,
+                access::APERTURE_CAP,
+                member.key
+            ),
+        )
+        .fix(format!("rename `{}` to `{}`", member.key, access::APERTURE_CAP))
+        .patch(vec![PatchOp::move_to(&from, pointer::join(&app_path, access::APERTURE_CAP))]),
+    );
 }
 
 fn check_src(ctx: &mut Context, grant: &GrantRef) {
@@ -380,7 +408,10 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
         ctx.push(finding);
         return;
     }
-    if !pattern.contains('/') {
+    // A bare provider ID (`anthropic`) matches no `provider/model` name; a slash-less glob
+    // such as `*` is left alone: how Aperture treats it is UNCONFIRMED.
+    let bare_provider = !pattern.contains('/');
+    if bare_provider && is_glob(pattern) {
         return;
     }
     let mut any_enabled = false;
@@ -425,18 +456,31 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
             })
             .take(6)
             .collect();
-        ctx.push(
-            Finding::new(
-                &catalog::MODELS_MATCH_NOTHING,
-                path,
-                span,
-                format!(
-                    "models pattern `{pattern}` matches none of the declared models{}: it grants nothing",
-                    if known.is_empty() { String::new() } else { format!(" ({}{})", known.join(", "), if known.len() == 6 { ", …" } else { "" }) }
-                ),
-            )
-            .fix("patterns match `provider/model` against the providers' `models` lists: `*` is one segment, `**` any number (e.g. `anthropic/**`)"),
+        let finding = Finding::new(
+            &catalog::MODELS_MATCH_NOTHING,
+            path,
+            span,
+            format!(
+                "models pattern `{pattern}` matches none of the declared models{}: it grants nothing",
+                if known.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({}{})",
+                        known.join(", "),
+                        if known.len() == 6 { ", …" } else { "" }
+                    )
+                }
+            ),
         );
+        ctx.push(if bare_provider {
+            let fixed = format!("{pattern}/**");
+            finding
+                .fix(format!("`{pattern}` is only the provider part: write `{fixed}` for all its models"))
+                .patch(vec![PatchOp::replace(path, fixed.into())])
+        } else {
+            finding.fix("patterns match `provider/model` against the providers' `models` lists: `*` is one segment, `**` any number (e.g. `anthropic/**`)")
+        });
     }
 }
 
