@@ -67,8 +67,10 @@ pub fn check(ctx: &mut Context, index: &Index) {
             }
             Some(_) => {}
         }
+        // An empty string is Go's zero value: the same as leaving the field out (the default).
         if let Some(m) = hook.member("authorization")
             && let Some(value) = m.value.as_str()
+            && !value.is_empty()
             && !AUTHORIZATION_TYPES.contains(&value)
         {
             let auth_path = pointer::join(&path, "authorization");
@@ -96,6 +98,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
         }
         if let Some(m) = hook.member("fail_policy")
             && let Some(value) = m.value.as_str()
+            && !value.is_empty()
             && value != "fail_open"
             && value != "fail_closed"
         {
@@ -113,6 +116,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
         }
         if let Some(m) = hook.member("timeout")
             && let Some(value) = m.value.as_str()
+            && !value.is_empty()
             && !is_go_duration(value)
         {
             ctx.push(

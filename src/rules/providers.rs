@@ -99,7 +99,11 @@ fn check_provider(
         Some(url) => check_baseurl(ctx, id, provider, path, url),
     }
 
-    if let Some(member) = provider.member("authorization") {
+    // An empty string is Go's zero value, the same as leaving the field out (the default).
+    if let Some(member) = provider
+        .member("authorization")
+        .filter(|m| m.value.as_str() != Some(""))
+    {
         check_authorization(ctx, id, provider, path, member, kind, auth_mode, keyfile);
     } else if let Some(kind) = kind {
         if let Some(expected) = kind.authorization.filter(|a| *a != "bearer")
@@ -530,7 +534,11 @@ fn check_cost_basis(
     kind: Option<&ProviderKind>,
 ) {
     let cb_path = pointer::join(path, "cost_basis");
-    match provider.member("cost_basis") {
+    // An empty string is Go's zero value, the same as leaving the field out (inferred).
+    match provider
+        .member("cost_basis")
+        .filter(|m| m.value.as_str() != Some(""))
+    {
         Some(member) => {
             if let Some(value) = member.value.as_str()
                 && !COST_BASES.contains(&value)
