@@ -237,26 +237,32 @@ fn check_capability(
             crate::config::Value::Array(items) => {
                 ctx.claim(&models_path);
                 let patterns: Vec<&str> = items.iter().filter_map(Node::as_str).collect();
-                let mut patch = Vec::new();
-                if let Some((first, rest)) = patterns.split_first() {
-                    patch.push(PatchOp::replace(&models_path, (*first).into()));
-                    for (k, p) in rest.iter().enumerate() {
-                        patch.push(PatchOp::add(
-                            pointer::index(&cap_list, j + 1 + k),
-                            serde_json::json!({ "models": p }),
-                        ));
-                    }
-                }
-                ctx.push(
-                    Finding::new(
-                        &catalog::MODELS_ARRAY,
-                        &models_path,
-                        member.value.span,
-                        "`models` is an array; the documented form is one glob string per capability object (an array is accepted only by a third-party parser, UNCONFIRMED)",
-                    )
-                    .fix("write one capability object per pattern: `{\"models\": \"anthropic/**\"}, {\"models\": \"openai/gpt-5\"}`")
-                    .patch(patch),
+                let finding = Finding::new(
+                    &catalog::MODELS_ARRAY,
+                    &models_path,
+                    member.value.span,
+                    "`models` is an array; the documented form is one glob string per capability object (an array is accepted only by a third-party parser, UNCONFIRMED)",
                 );
+                ctx.push(match patterns.split_first() {
+                    Some((first, rest)) => {
+                        let mut patch = vec![PatchOp::replace(&models_path, (*first).into())];
+                        for (k, p) in rest.iter().enumerate() {
+                            patch.push(PatchOp::add(
+                                pointer::index(&cap_list, j + 1 + k),
+                                capability_with_models(node, "models", p),
+                            ));
+                        }
+                        finding
+                            .fix(format!(
+                                "write one capability object per pattern ({}), each with this object's other keys",
+                                patterns.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+                            ))
+                            .patch(patch)
+                    }
+                    // No patch: without `models` the object's other keys (`quotas`, ...) would
+                    // float to every model.
+                    None => finding.fix("the empty array names no model: write the pattern(s) this object is meant for, or remove the object"),
+                });
                 for (k, item) in items.iter().enumerate() {
                     if let Some(pattern) = item.as_str() {
                         check_models_pattern(
@@ -274,7 +280,7 @@ fn check_capability(
     }
 
     if let Some(member) = node.member("providers") {
-        legacy_providers_capability(ctx, &cap.path, &cap_list, j, member);
+        legacy_providers_capability(ctx, cap, &cap_list, j, member);
     }
 
     check_quotas(ctx, index, grant, j, cap);
@@ -484,13 +490,27 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
     }
 }
 
+/// A copy of a capability object with `models` set to `pattern`, keeping its other keys
+/// (except `drop`), so a `quotas` or `send_hooks` scoped to the patterns stays scoped.
+fn capability_with_models(cap: &Node, drop: &str, pattern: &str) -> serde_json::Value {
+    let mut object: serde_json::Map<String, serde_json::Value> = cap
+        .unique_members()
+        .into_iter()
+        .filter(|m| m.key != drop && m.key != "models")
+        .map(|m| (m.key.clone(), m.value.to_json()))
+        .collect();
+    object.insert("models".into(), pattern.into());
+    serde_json::Value::Object(object)
+}
+
 fn legacy_providers_capability(
     ctx: &mut Context,
-    cap_path: &str,
+    cap: &CapabilityRef,
     cap_list: &str,
     j: usize,
     member: &crate::config::Member,
 ) {
+    let cap_path = cap.path.as_str();
     let path = pointer::join(cap_path, "providers");
     ctx.claim(&path);
     let patterns: Vec<String> = member
@@ -524,7 +544,7 @@ fn legacy_providers_capability(
         for (k, p) in patterns[1..].iter().enumerate() {
             patch.push(PatchOp::add(
                 pointer::index(cap_list, j + 1 + k),
-                serde_json::json!({ "models": p }),
+                capability_with_models(cap.node, "providers", p),
             ));
         }
         finding = finding
@@ -839,13 +859,13 @@ impl<'a> Reach<'a> {
     }
 }
 
-/// Whether a grant gives models. A `models` array counts too: AP216 already reports its
-/// form, and whether Aperture accepts it is UNCONFIRMED, so AP209/AP210 must not assume.
+/// Whether a grant gives models. A non-empty `models` array counts too: AP216 already reports
+/// its form, and whether Aperture accepts it is UNCONFIRMED, so AP209/AP210 must not assume.
 fn gives_models(g: &GrantRef) -> bool {
     g.capabilities.iter().any(|c| {
         c.node
             .get("models")
-            .is_some_and(|m| m.as_str().is_some() || m.as_array().is_some())
+            .is_some_and(|m| m.as_str().is_some() || m.as_array().is_some_and(|a| !a.is_empty()))
     })
 }
 
