@@ -71,7 +71,7 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
                     .flat_map(|alt| types_of(resolve(root, alt)))
                     .filter(|t| *t != "null")
                     .collect();
-                wrong_type(ctx, node, path, &expected);
+                wrong_type(ctx, node, path, &expected, false);
                 return;
             }
         }
@@ -79,7 +79,12 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
     let types = types_of(schema);
     if !accepts(&types, node.kind()) {
         let expected: Vec<&str> = types.into_iter().filter(|t| *t != "null").collect();
-        wrong_type(ctx, node, path, &expected);
+        // One item where a list is expected (`"src": "*"`): wrapping it is the fix.
+        let wrap = expected == ["array"]
+            && schema
+                .get("items")
+                .is_some_and(|items| accepts(&types_of(resolve(root, items)), node.kind()));
+        wrong_type(ctx, node, path, &expected, wrap);
         return;
     }
     match &node.value {
@@ -184,24 +189,49 @@ fn unknown_key(
     ctx.push(finding);
 }
 
-fn wrong_type(ctx: &mut Context, node: &Node, path: &str, expected: &[&str]) {
+fn wrong_type(ctx: &mut Context, node: &Node, path: &str, expected: &[&str], wrap: bool) {
+    // A value that only needs its JSON type changed: one item where a list is expected, or a
+    // quoted number or boolean (`"10"`, `"false"`).
+    let text = node.as_str().map(str::trim);
+    let converted: Option<(Json, String)> = match expected {
+        // The value itself is not repeated: it may be long, or hold a secret.
+        _ if wrap => Some((
+            Json::Array(vec![node.to_json()]),
+            "this key holds a list: wrap the value in `[ ]`".to_owned(),
+        )),
+        ["integer"] => text
+            .and_then(|t| t.parse::<i64>().ok())
+            .map(|n| (Json::from(n), format!("remove the quotes: `{n}`"))),
+        ["number"] => text
+            .and_then(|t| t.parse::<f64>().ok())
+            .and_then(serde_json::Number::from_f64)
+            .map(|n| (format!("remove the quotes: `{n}`"), Json::Number(n)))
+            .map(|(how, n)| (n, how)),
+        ["boolean"] => match text {
+            Some("true") => Some((Json::Bool(true), "remove the quotes: `true`".to_owned())),
+            Some("false") => Some((Json::Bool(false), "remove the quotes: `false`".to_owned())),
+            _ => None,
+        },
+        _ => None,
+    };
     let expected = if expected.is_empty() {
         "another type".to_owned()
     } else {
         expected.join(" or ")
     };
-    ctx.push(
-        Finding::new(
-            &catalog::WRONG_TYPE,
-            path,
-            node.span,
-            format!(
-                "`{path}` is {}, but Aperture expects {expected}",
-                describe(node)
-            ),
-        )
-        .fix(format!("change the value to {expected}")),
+    let finding = Finding::new(
+        &catalog::WRONG_TYPE,
+        path,
+        node.span,
+        format!(
+            "`{path}` is {}, but Aperture expects {expected}",
+            describe(node)
+        ),
     );
+    ctx.push(match converted {
+        Some((value, how)) => finding.fix(how).patch(vec![PatchOp::replace(path, value)]),
+        None => finding.fix(format!("change the value to {expected}")),
+    });
 }
 
 fn describe(node: &Node) -> String {
