@@ -26,14 +26,13 @@ pub struct GrantRef<'a> {
     pub node: &'a Node,
     pub src: Vec<&'a str>,
     pub capabilities: Vec<CapabilityRef<'a>>,
+    role: Option<Role>,
 }
 
 impl GrantRef<'_> {
+    /// Highest role this grant gives (computed once when the grant is read).
     pub fn role(&self) -> Option<Role> {
-        self.capabilities
-            .iter()
-            .filter_map(|c| c.node.get_str("role").and_then(Role::parse))
-            .max()
+        self.role
     }
     pub fn models(&self) -> impl Iterator<Item = &str> {
         self.capabilities
@@ -81,7 +80,7 @@ pub fn grants(root: &Node) -> Vec<GrantRef<'_>> {
                 .filter_map(Node::as_str)
                 .collect();
             let cap_path = pointer::join(&pointer::join(&path, "app"), APERTURE_CAP);
-            let capabilities = node
+            let capabilities: Vec<CapabilityRef<'_>> = node
                 .get("app")
                 .and_then(|app| app.get(APERTURE_CAP))
                 .and_then(Node::as_array)
@@ -94,12 +93,19 @@ pub fn grants(root: &Node) -> Vec<GrantRef<'_>> {
                     node: c,
                 })
                 .collect();
-            GrantRef {
-                index,
-                path,
-                node,
-                src,
-                capabilities,
+            {
+                let role = capabilities
+                    .iter()
+                    .filter_map(|c: &CapabilityRef| c.node.get_str("role").and_then(Role::parse))
+                    .max();
+                GrantRef {
+                    index,
+                    path,
+                    node,
+                    src,
+                    capabilities,
+                    role,
+                }
             }
         })
         .collect()
@@ -192,6 +198,21 @@ pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
         .collect()
 }
 
+/// True when a tag source is already the canonical identity (checked without allocating).
+pub fn is_canonical_tags(raw: &str) -> bool {
+    if raw.contains(' ') {
+        return false;
+    }
+    let mut previous: Option<&str> = None;
+    for tag in raw.split(',') {
+        if !tag.starts_with("tag:") || previous.is_some_and(|p| p >= tag) {
+            return false;
+        }
+        previous = Some(tag);
+    }
+    true
+}
+
 /// The canonical identity string of a tag set: sorted, de-duplicated, comma-joined, no spaces.
 pub fn canonical_tags(raw: &str) -> Option<String> {
     let mut tags: Vec<&str> = raw
@@ -246,6 +267,12 @@ mod tests {
             Some("tag:api,tag:prod")
         );
         assert_eq!(canonical_tags("tag:a").as_deref(), Some("tag:a"));
+        assert!(is_canonical_tags("tag:api,tag:prod") && is_canonical_tags("tag:a"));
+        assert!(
+            !is_canonical_tags("tag:prod,tag:api")
+                && !is_canonical_tags("tag:a, tag:b")
+                && !is_canonical_tags("tag:a,tag:a")
+        );
         assert_eq!(canonical_tags("alice@example.com"), None);
         assert_eq!(covers("group:eng", "alice@example.com"), Covers::Maybe);
         assert_eq!(covers("group:eng", "tag:ci"), Covers::No);

@@ -31,6 +31,26 @@ fn match_segments(pattern: &[&str], name: &[&str]) -> bool {
     pattern[p..].iter().all(|s| *s == "**")
 }
 
+/// Match a grant `models` pattern against `provider/model` without building the joined name.
+pub fn matches_model(pattern: &str, provider: &str, model: &str) -> bool {
+    if pattern == "**" {
+        return true;
+    }
+    match pattern.split_once('/') {
+        // The provider segment never spans a `/`, unless it is `**`.
+        Some((head, rest)) if head != "**" => {
+            segment_match(head, provider)
+                && (rest == "**"
+                    || if is_glob(rest) {
+                        segments_match(rest, model)
+                    } else {
+                        rest == model
+                    })
+        }
+        _ => segments_match(pattern, &format!("{provider}/{model}")),
+    }
+}
+
 /// `*` matches any run of characters, `?` one character (within a segment).
 pub fn segment_match(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
@@ -91,5 +111,20 @@ mod tests {
         assert!(segments_match("**/gpt-5", "openai/gpt-5"));
         assert!(segments_match("a/**/z", "a/z"));
         assert!(segments_match("a/**/z", "a/b/c/z"));
+        for (pattern, provider, model) in [
+            ("anthropic/**", "anthropic", "claude"),
+            ("*/claude-sonnet*", "bedrock", "claude-sonnet-4"),
+            ("openrouter/**", "openrouter", "anthropic/claude"),
+            ("openrouter/*", "openrouter", "anthropic/claude"),
+            ("**/gpt-5", "openai", "gpt-5"),
+            ("openai/gpt-5", "openai", "gpt-5-mini"),
+            ("anthropic", "anthropic", "claude"),
+        ] {
+            assert_eq!(
+                matches_model(pattern, provider, model),
+                segments_match(pattern, &format!("{provider}/{model}")),
+                "{pattern} vs {provider}/{model}"
+            );
+        }
     }
 }

@@ -12,7 +12,9 @@ pub fn rules_markdown() -> String {
         "# Validation rules\n\n<!-- Generated from src/rules/catalog.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
     );
     out.push_str("Severity is the load-mode severity; `validate --mode save` (the default) promotes warnings to errors, as Aperture's save does. `Aperture says` is Aperture's own message (`{…}` are substitutions); `—` means Aperture is silent.\n\n");
-    out.push_str("| Code | Name | Severity | What it means | Aperture says |\n|---|---|---|---|---|\n");
+    out.push_str(
+        "| Code | Name | Severity | What it means | Aperture says |\n|---|---|---|---|---|\n",
+    );
     for r in ALL {
         let _ = writeln!(
             out,
@@ -22,7 +24,8 @@ pub fn rules_markdown() -> String {
             r.name,
             r.severity.as_str(),
             r.summary.replace('|', "\\|"),
-            r.aperture_message.map_or("—".to_owned(), |m| format!("`{}`", m.replace('|', "\\|")))
+            r.aperture_message
+                .map_or("—".to_owned(), |m| format!("`{}`", m.replace('|', "\\|")))
         );
     }
     out
@@ -40,19 +43,42 @@ pub fn providers_markdown() -> String {
         let _ = writeln!(
             out,
             "- `authorization`: {}",
-            k.authorization.map_or("not used (the key form decides)".to_owned(), |a| format!("`{a}`"))
+            k.authorization
+                .map_or("not used (the key form decides)".to_owned(), |a| format!(
+                    "`{a}`"
+                ))
         );
         if let Some(mode) = k.auth_mode {
             let _ = writeln!(out, "- `auth_mode`: `{mode}`");
         }
-        let _ = writeln!(out, "- compatibility: {}", k.flags.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "- compatibility: {}",
+            k.flags
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         let _ = writeln!(
             out,
             "- `cost_basis`: {}{}",
             k.cost_basis.map_or("none".to_owned(), |c| format!("`{c}`")),
-            if k.cost_basis_required { " (required: Aperture cannot infer it)" } else { "" }
+            if k.cost_basis_required {
+                " (required: Aperture cannot infer it)"
+            } else {
+                ""
+            }
         );
-        let _ = writeln!(out, "- example models: {}", k.example_models.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "- example models: {}",
+            k.example_models
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         for note in k.notes {
             let _ = writeln!(out, "- {note}");
         }

@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn check(file: &str, rendered: String) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("skill/reference").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("skill/reference")
+        .join(file);
     if std::env::var_os("UPDATE_REFERENCE").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &rendered).unwrap();
@@ -18,10 +20,16 @@ fn check(file: &str, rendered: String) {
 
 #[test]
 fn rules_reference_is_current() {
-    check("rules.md", aperture_orchestrator::reference::rules_markdown());
+    check(
+        "rules.md",
+        aperture_orchestrator::reference::rules_markdown(),
+    );
 }
 
 #[test]
 fn providers_reference_is_current() {
-    check("providers.md", aperture_orchestrator::reference::providers_markdown());
+    check(
+        "providers.md",
+        aperture_orchestrator::reference::providers_markdown(),
+    );
 }

@@ -37,7 +37,10 @@ fn every_module_starts_with_a_doc_line() {
         .filter(|p| !std::fs::read_to_string(p).unwrap().starts_with("//!"))
         .map(|p| p.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "modules without a leading `//!` line: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "modules without a leading `//!` line: {missing:?}"
+    );
 }
 
 #[test]
@@ -45,12 +48,23 @@ fn the_config_core_does_no_io() {
     let pure = ["config", "rules", "catalog", "access.rs", "glob.rs"];
     let mut offenders = Vec::new();
     for path in rust_files(&src()) {
-        let rel = path.strip_prefix(src()).unwrap().to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if !pure.iter().any(|p| rel.starts_with(p)) {
             continue;
         }
         let code = code_of(&path);
-        for banned in ["std::fs", "std::net::TcpStream", "tokio::", "reqwest", "std::process", "std::env"] {
+        for banned in [
+            "std::fs",
+            "std::net::TcpStream",
+            "tokio::",
+            "reqwest",
+            "std::process",
+            "std::env",
+        ] {
             if code.contains(banned) {
                 offenders.push(format!("{rel} uses {banned}"));
             }
@@ -63,7 +77,11 @@ fn the_config_core_does_no_io() {
 fn only_the_adapters_touch_the_transport() {
     let mut offenders = Vec::new();
     for path in rust_files(&src()) {
-        let rel = path.strip_prefix(src()).unwrap().to_string_lossy().into_owned();
+        let rel = path
+            .strip_prefix(src())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         if rel.starts_with("mcp") || rel == "cli.rs" || rel == "main.rs" {
             continue;
         }

@@ -24,7 +24,7 @@ pub struct Document {
 
 /// Why a document could not be parsed at all; always one diagnostic.
 #[derive(Debug, Clone)]
-pub struct LoadError(pub Diagnostic);
+pub struct LoadError(pub Box<Diagnostic>);
 
 /// HuJSON: JSON plus comments and trailing commas, nothing looser.
 pub fn hujson_options() -> ParseOptions {
@@ -42,6 +42,12 @@ pub fn hujson_options() -> ParseOptions {
     }
 }
 
+impl LoadError {
+    fn new(diagnostic: Diagnostic) -> Self {
+        LoadError(Box::new(diagnostic))
+    }
+}
+
 impl Document {
     /// Parse raw bytes (a file or stdin).
     pub fn from_bytes(bytes: &[u8]) -> Result<Document, LoadError> {
@@ -55,7 +61,7 @@ impl Document {
                 // The prefix is valid UTF-8 by construction.
                 let prefix = std::str::from_utf8(valid).unwrap_or_default();
                 let (line, column) = line_col_in(prefix, prefix.len());
-                Err(LoadError(document_diagnostic(
+                Err(LoadError::new(document_diagnostic(
                     &catalog::NOT_TEXT,
                     format!(
                         "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
@@ -77,16 +83,15 @@ impl Document {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         if let Some(pos) = text.find('\0') {
             let (line, column) = line_col_in(text, pos);
-            return Err(LoadError(document_diagnostic(
+            return Err(LoadError::new(document_diagnostic(
                 &catalog::NOT_TEXT,
                 "the input contains NUL bytes: it is binary data, not a HuJSON config".into(),
                 Some((line, column)),
                 "pass the Aperture config file (HuJSON text), not a binary file",
             )));
         }
-        if text.trim().is_empty() || is_only_comments(text) {
-            return Err(LoadError(
-                document_diagnostic(
+        if text.trim().is_empty() {
+            return Err(LoadError::new(document_diagnostic(
                     &catalog::EMPTY_DOCUMENT,
                     "the document is empty: Aperture refuses to save an empty config".into(),
                     Some((1, 1)),
@@ -95,6 +100,42 @@ impl Document {
                 .with_aperture("config must not be empty".into()),
             ));
         }
+        // Fast path: build the tree from scanner tokens. Only a document that fails it is
+        // parsed again by `parse_to_ast`, for jsonc-parser's own error message and position.
+        let root = match super::tree::parse_tokens(text, MAX_NESTING_DEPTH) {
+            Ok(Some(root)) => root,
+            Ok(None) => {
+                return Err(LoadError::new(document_diagnostic(
+                    &catalog::EMPTY_DOCUMENT,
+                    "the document holds only comments".into(),
+                    Some((1, 1)),
+                    "add the config object",
+                )));
+            }
+            Err(()) => Self::slow_parse(text)?,
+        };
+        let document = Document {
+            line_starts: line_starts(text),
+            text: text.to_owned(),
+            root,
+        };
+        if !document.root.is_object() {
+            let (line, column) = document.line_col(document.root.span.start);
+            return Err(LoadError::new(document_diagnostic(
+                &catalog::ROOT_NOT_OBJECT,
+                format!(
+                    "the top-level value is {}, but an Aperture config is an object",
+                    article(document.root.kind())
+                ),
+                Some((line, column)),
+                "wrap the content in `{ ... }` with keys such as `providers` and `grants`",
+            )));
+        }
+        Ok(document)
+    }
+
+    /// Parse with `parse_to_ast` to report jsonc-parser's error (the fast path failed).
+    fn slow_parse(text: &str) -> Result<Node, LoadError> {
         let collect = CollectOptions {
             comments: CommentCollectionStrategy::Off,
             tokens: false,
@@ -113,7 +154,7 @@ impl Document {
                 }
                 kind => format!("syntax error: {}", lowercase_first(&kind.to_string())),
             };
-            LoadError(document_diagnostic(
+            LoadError::new(document_diagnostic(
                 rule,
                 message,
                 Some((e.line_display() as u32, e.column_display() as u32)),
@@ -121,32 +162,14 @@ impl Document {
             ))
         })?;
         let Some(ast) = parsed.value else {
-            return Err(LoadError(document_diagnostic(
+            return Err(LoadError::new(document_diagnostic(
                 &catalog::EMPTY_DOCUMENT,
                 "the document holds only comments".into(),
                 Some((1, 1)),
                 "add the config object",
             )));
         };
-        let root = Node::from_ast(&ast);
-        let document = Document {
-            line_starts: line_starts(text),
-            text: text.to_owned(),
-            root,
-        };
-        if !document.root.is_object() {
-            let (line, column) = document.line_col(document.root.span.start);
-            return Err(LoadError(document_diagnostic(
-                &catalog::ROOT_NOT_OBJECT,
-                format!(
-                    "the top-level value is {}, but an Aperture config is an object",
-                    article(document.root.kind())
-                ),
-                Some((line, column)),
-                "wrap the content in `{ ... }` with keys such as `providers` and `grants`",
-            )));
-        }
-        Ok(document)
+        Ok(Node::from_ast(&ast))
     }
 
     pub fn text(&self) -> &str {
@@ -191,7 +214,7 @@ impl Diagnostic {
 }
 
 fn too_large(len: usize) -> LoadError {
-    LoadError(document_diagnostic(
+    LoadError::new(document_diagnostic(
         &catalog::DOCUMENT_TOO_LARGE,
         format!(
             "the document is {:.1} MiB; this tool reads at most {} MiB",
@@ -277,15 +300,6 @@ fn line_col_in(text: &str, offset: usize) -> (u32, u32) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     (line as u32, before[line_start..].chars().count() as u32 + 1)
-}
-
-/// True when the text holds only whitespace and comments.
-fn is_only_comments(text: &str) -> bool {
-    let collect = CollectOptions {
-        comments: CommentCollectionStrategy::Off,
-        tokens: false,
-    };
-    matches!(jsonc_parser::parse_to_ast(text, &collect, &hujson_options()), Ok(r) if r.value.is_none())
 }
 
 #[cfg(test)]

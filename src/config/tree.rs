@@ -1,7 +1,5 @@
 //! The positioned tree: every value and object key keeps its byte span in the source.
 
-use std::borrow::Cow;
-
 /// Byte range in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -215,8 +213,145 @@ impl Node {
     }
 }
 
-fn cow_string(value: &Cow<'_, str>) -> String {
-    value.as_ref().to_owned()
+/// Build the tree straight from jsonc-parser's scanner tokens (no intermediate AST).
+/// `Err(())` on any syntax problem: the caller re-parses with `parse_to_ast` for
+/// jsonc-parser's own error message and position. `Ok(None)`: only comments.
+pub(crate) fn parse_tokens(text: &str, max_depth: usize) -> Result<Option<Node>, ()> {
+    let options = jsonc_parser::ScannerOptions {
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    let mut parser = TokenParser {
+        scanner: jsonc_parser::Scanner::new(text, &options),
+        depth: 0,
+        max_depth,
+    };
+    let Some(first) = parser.next()? else {
+        return Ok(None);
+    };
+    let root = parser.value(first)?;
+    match parser.next()? {
+        None => Ok(Some(root)),
+        Some(_) => Err(()),
+    }
+}
+
+struct TokenParser<'a> {
+    scanner: jsonc_parser::Scanner<'a>,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl<'a> TokenParser<'a> {
+    /// The next token that is not a comment.
+    fn next(&mut self) -> Result<Option<jsonc_parser::tokens::Token<'a>>, ()> {
+        use jsonc_parser::tokens::Token;
+        loop {
+            match self.scanner.scan().map_err(|_| ())? {
+                Some(Token::CommentLine(_) | Token::CommentBlock(_)) => continue,
+                other => return Ok(other),
+            }
+        }
+    }
+
+    fn span(&self, start: usize) -> Span {
+        Span {
+            start,
+            end: self.scanner.token_end(),
+        }
+    }
+
+    fn value(&mut self, token: jsonc_parser::tokens::Token<'a>) -> Result<Node, ()> {
+        use jsonc_parser::tokens::Token;
+        let start = self.scanner.token_start();
+        let value = match token {
+            Token::String(s) => Value::String(s.into_owned()),
+            Token::Number(n) => Value::Number(n.to_owned()),
+            Token::Boolean(b) => Value::Bool(b),
+            Token::Null => Value::Null,
+            Token::OpenBrace => return self.object(start),
+            Token::OpenBracket => return self.array(start),
+            _ => return Err(()),
+        };
+        Ok(Node {
+            value,
+            span: self.span(start),
+        })
+    }
+
+    fn enter(&mut self) -> Result<(), ()> {
+        self.depth += 1;
+        if self.depth > self.max_depth {
+            Err(())
+        } else {
+            Ok(())
+        }
+    }
+
+    fn object(&mut self, start: usize) -> Result<Node, ()> {
+        use jsonc_parser::tokens::Token;
+        self.enter()?;
+        let mut members = Vec::new();
+        loop {
+            let key = match self.next()?.ok_or(())? {
+                Token::CloseBrace => break,
+                Token::String(key) => key.into_owned(),
+                _ => return Err(()),
+            };
+            let key_span = self.span(self.scanner.token_start());
+            if !matches!(self.next()?, Some(Token::Colon)) {
+                return Err(());
+            }
+            let token = self.next()?.ok_or(())?;
+            let value = self.value(token)?;
+            members.push(Member {
+                key,
+                key_span,
+                value,
+            });
+            match self.next()?.ok_or(())? {
+                Token::Comma => continue,
+                Token::CloseBrace => break,
+                _ => return Err(()),
+            }
+        }
+        self.depth -= 1;
+        Ok(Node {
+            value: Value::Object(members),
+            span: self.span(start),
+        })
+    }
+
+    fn array(&mut self, start: usize) -> Result<Node, ()> {
+        use jsonc_parser::tokens::Token;
+        self.enter()?;
+        let mut items = Vec::new();
+        loop {
+            let token = self.next()?.ok_or(())?;
+            if matches!(token, Token::CloseBracket) {
+                break;
+            }
+            items.push(self.value(token)?);
+            match self.next()?.ok_or(())? {
+                Token::Comma => continue,
+                Token::CloseBracket => break,
+                _ => return Err(()),
+            }
+        }
+        self.depth -= 1;
+        Ok(Node {
+            value: Value::Array(items),
+            span: self.span(start),
+        })
+    }
+}
+
+fn cow_string(value: &str) -> String {
+    value.to_owned()
 }
 
 fn is_integer_literal(n: &str) -> bool {

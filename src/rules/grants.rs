@@ -1,12 +1,12 @@
 //! Grant checks: sources, capabilities, cross-references, and access coverage (role ⇄ models).
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{Context, Finding, Index, catalog, did_you_mean, is_header_line};
 use crate::access::{self, CapabilityRef, GrantRef, Role, canonical_tags};
 use crate::config::{Node, Span, pointer};
 use crate::diagnostic::PatchOp;
-use crate::glob::{is_glob, segment_match, segments_match};
+use crate::glob::{is_glob, matches_model, segment_match};
 use crate::redact::excerpt;
 
 const HOOK_EVENTS: &[&str] = &["pre_request", "entire_request", "tool_call_entire_request"];
@@ -154,7 +154,8 @@ fn check_src(ctx: &mut Context, grant: &GrantRef) {
                 .fix("name the devices by their tag identity (`tag:ci`, or `tag:api,tag:prod` for several tags, sorted and comma-joined), or use `*`"),
             );
         } else if s.starts_with("tag:") {
-            if let Some(canonical) = canonical_tags(s)
+            if !access::is_canonical_tags(s)
+                && let Some(canonical) = canonical_tags(s)
                 && canonical != s
             {
                 ctx.push(
@@ -430,7 +431,7 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
             .unwrap_or_default()
             .iter()
             .filter_map(Node::as_str)
-            .any(|m| segments_match(pattern, &format!("{id}/{m}")));
+            .any(|m| matches_model(pattern, id, m));
         if hit {
             if disabled {
                 any_disabled = true;
@@ -833,7 +834,7 @@ impl<'a> Reach<'a> {
         'a: 'g,
     {
         let mut reach = Reach {
-            exact: HashSet::new(),
+            exact: HashSet::default(),
             everyone: false,
             groups: false,
             emails: false,

@@ -1,6 +1,6 @@
 //! Hook checks: URL, authorization, fail policy, timeout, unused hooks.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::providers::AUTHORIZATION_TYPES;
 use super::{Context, Finding, Index, catalog, did_you_mean};

@@ -95,7 +95,7 @@ impl<'a> Context<'a> {
     }
 
     pub fn is_claimed(&self, pointer: &str) -> bool {
-        self.claimed.contains(pointer)
+        !self.claimed.is_empty() && self.claimed.contains(pointer)
     }
 
     /// Place findings in the source and sort them by position.
@@ -147,18 +147,20 @@ pub fn check(doc: &Document) -> Vec<Diagnostic> {
 pub struct Index<'a> {
     /// Provider ID → provider node, in source order.
     pub providers: Vec<(&'a str, &'a Node)>,
-    pub provider_by_id: std::collections::HashMap<&'a str, &'a Node>,
+    /// Provider members (key spans for findings), in source order.
+    pub provider_members: Vec<&'a crate::config::Member>,
+    pub provider_by_id: rustc_hash::FxHashMap<&'a str, &'a Node>,
     /// Current-form grants, parsed once for every check.
     pub grants: Vec<crate::access::GrantRef<'a>>,
-    pub hooks: HashSet<&'a str>,
-    pub quotas: HashSet<&'a str>,
-    pub mcp_servers: HashSet<&'a str>,
-    pub connectors: HashSet<&'a str>,
+    pub hooks: rustc_hash::FxHashSet<&'a str>,
+    pub quotas: rustc_hash::FxHashSet<&'a str>,
+    pub mcp_servers: rustc_hash::FxHashSet<&'a str>,
+    pub connectors: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl<'a> Index<'a> {
     pub fn build(root: &'a Node) -> Self {
-        let keys = |section: Option<&'a Node>| -> HashSet<&'a str> {
+        let keys = |section: Option<&'a Node>| -> rustc_hash::FxHashSet<&'a str> {
             section
                 .map(|n| {
                     n.unique_members()
@@ -168,17 +170,17 @@ impl<'a> Index<'a> {
                 })
                 .unwrap_or_default()
         };
-        let providers: Vec<(&str, &Node)> = root
+        let provider_members: Vec<&crate::config::Member> = root
             .get("providers")
-            .map(|p| {
-                p.unique_members()
-                    .into_iter()
-                    .map(|m| (m.key.as_str(), &m.value))
-                    .collect()
-            })
+            .map(Node::unique_members)
             .unwrap_or_default();
+        let providers: Vec<(&str, &Node)> = provider_members
+            .iter()
+            .map(|m| (m.key.as_str(), &m.value))
+            .collect();
         Index {
             provider_by_id: providers.iter().copied().collect(),
+            provider_members,
             grants: crate::access::grants(root),
             providers,
             hooks: keys(root.get("hooks")),

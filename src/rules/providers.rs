@@ -50,17 +50,12 @@ pub fn flag_state(provider: &Node, flag: &str) -> Option<bool> {
 }
 
 pub fn check(ctx: &mut Context, index: &Index) {
-    for (id, provider) in &index.providers {
-        if !provider.is_object() {
+    for member in &index.provider_members {
+        if !member.value.is_object() {
             continue;
         }
-        let path = pointer::join("/providers", id);
-        let key_span = ctx
-            .root()
-            .get("providers")
-            .and_then(|p| p.member(id))
-            .map_or(provider.span, |m| m.key_span);
-        check_provider(ctx, id, provider, &path, key_span);
+        let path = pointer::join("/providers", &member.key);
+        check_provider(ctx, &member.key, &member.value, &path, member.key_span);
     }
     duplicate_models(ctx, index);
 }
@@ -105,10 +100,11 @@ fn check_provider(
         .filter(|m| m.value.as_str() != Some(""))
     {
         check_authorization(ctx, id, provider, path, member, kind, auth_mode, keyfile);
-    } else if let Some(kind) = kind {
-        if let Some(expected) = kind.authorization.filter(|a| *a != "bearer")
-            && auth_mode != Some("passthrough")
-            && !keyfile
+    } else if let Some(kind) = kind
+        && let Some(expected) = kind.authorization.filter(|a| *a != "bearer")
+        && auth_mode != Some("passthrough")
+        && !keyfile
+    {
         {
             ctx.push(
                 Finding::new(
@@ -468,7 +464,10 @@ fn check_compatibility(
             .collect();
         let any_on = states.contains(&Some(true));
         let ambiguous = states.contains(&None);
-        let renamed = kind.required_any_flag.iter().any(|f| renamed_to.contains(f));
+        let renamed = kind
+            .required_any_flag
+            .iter()
+            .any(|f| renamed_to.contains(f));
         if !any_on && !ambiguous && !renamed {
             let wanted = kind
                 .flags

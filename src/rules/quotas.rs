@@ -1,6 +1,6 @@
 //! Quota checks: bucket definitions (`capacity`, `rate`, `on_exceed`), name templates, unused buckets.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::grants::unsupported_template;
 use super::{Context, Finding, Index, catalog};

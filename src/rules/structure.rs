@@ -10,65 +10,176 @@ use crate::config::{Node, Value};
 use crate::diagnostic::PatchOp;
 
 pub fn check(ctx: &mut Context) {
-    let schema = config_schema();
+    let schema = compiled();
     let root = ctx.root();
-    walk(ctx, root, schema, schema, "");
+    let mut path = String::new();
+    walk(ctx, root, schema, schema.root, &mut path);
 }
 
-fn resolve<'s>(root: &'s Json, schema: &'s Json) -> &'s Json {
-    let mut current = schema;
-    // A bounded loop: schemars never chains more than a couple of refs.
-    for _ in 0..8 {
-        match current
-            .get("$ref")
-            .and_then(Json::as_str)
-            .and_then(|r| r.strip_prefix("#/"))
-        {
-            Some(path) => match root.pointer(&format!("/{path}")) {
-                Some(target) => current = target,
-                None => return current,
-            },
-            None => return current,
+const TYPE_NAMES: [&str; 7] = [
+    "null", "boolean", "integer", "number", "string", "array", "object",
+];
+
+fn type_bit(kind: &str) -> u8 {
+    TYPE_NAMES
+        .iter()
+        .position(|t| *t == kind)
+        .map_or(0, |i| 1 << i)
+}
+
+/// One schema node with `$ref`s resolved to indices: the walk does no map lookups.
+#[derive(Debug, Default)]
+struct SchemaNode {
+    /// Bitmask over `TYPE_NAMES`; 0 admits every type.
+    types: u8,
+    any_of: Vec<usize>,
+    /// Known properties (small lists: a linear scan beats hashing here).
+    properties: Vec<(String, usize)>,
+    /// Schema of every member of a map (`additionalProperties: {...}`).
+    additional: Option<usize>,
+    /// Unknown keys are reported (documented object, not marked open).
+    closed: bool,
+    items: Option<usize>,
+}
+
+impl SchemaNode {
+    fn admits(&self, kind: &str) -> bool {
+        let bit = type_bit(kind);
+        self.types == 0
+            || self.types & bit != 0
+            || (kind == "integer" && self.types & type_bit("number") != 0)
+    }
+
+    fn type_names(&self) -> Vec<&'static str> {
+        TYPE_NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.types & (1 << i) != 0)
+            .map(|(_, t)| *t)
+            .collect()
+    }
+}
+
+struct Compiled {
+    nodes: Vec<SchemaNode>,
+    root: usize,
+}
+
+/// The config schema compiled once for the walk.
+fn compiled() -> &'static Compiled {
+    static COMPILED: std::sync::OnceLock<Compiled> = std::sync::OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let schema = config_schema();
+        let mut compiled = Compiled {
+            nodes: Vec::new(),
+            root: 0,
+        };
+        let mut refs = std::collections::HashMap::new();
+        compiled.root = compile(schema, schema, &mut compiled.nodes, &mut refs);
+        compiled
+    })
+}
+
+fn compile(
+    root: &Json,
+    schema: &Json,
+    nodes: &mut Vec<SchemaNode>,
+    refs: &mut std::collections::HashMap<String, usize>,
+) -> usize {
+    if let Some(name) = schema
+        .get("$ref")
+        .and_then(Json::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        if let Some(&index) = refs.get(name) {
+            return index;
         }
+        let index = nodes.len();
+        nodes.push(SchemaNode::default());
+        refs.insert(name.to_owned(), index);
+        let target = root
+            .get("$defs")
+            .and_then(|d| d.get(name))
+            .unwrap_or(&Json::Bool(true));
+        let node = build(root, target, nodes, refs);
+        nodes[index] = node;
+        return index;
     }
-    current
+    let node = build(root, schema, nodes, refs);
+    nodes.push(node);
+    nodes.len() - 1
 }
 
-fn types_of(schema: &Json) -> Vec<&str> {
-    match schema.get("type") {
-        Some(Json::String(t)) => vec![t.as_str()],
-        Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
-        _ => Vec::new(),
+fn build(
+    root: &Json,
+    schema: &Json,
+    nodes: &mut Vec<SchemaNode>,
+    refs: &mut std::collections::HashMap<String, usize>,
+) -> SchemaNode {
+    let mut node = SchemaNode::default();
+    let Some(map) = schema.as_object() else {
+        return node;
+    };
+    node.types = match map.get("type") {
+        Some(Json::String(t)) => type_bit(t),
+        Some(Json::Array(ts)) => ts
+            .iter()
+            .filter_map(Json::as_str)
+            .map(type_bit)
+            .fold(0, |a, b| a | b),
+        _ => 0,
+    };
+    if let Some(alternatives) = map
+        .get("anyOf")
+        .or_else(|| map.get("oneOf"))
+        .and_then(Json::as_array)
+    {
+        node.any_of = alternatives
+            .iter()
+            .map(|alt| compile(root, alt, nodes, refs))
+            .collect();
     }
+    let properties = map.get("properties").and_then(Json::as_object);
+    if let Some(properties) = properties {
+        node.properties = properties
+            .iter()
+            .map(|(k, v)| (k.clone(), compile(root, v, nodes, refs)))
+            .collect();
+    }
+    let additional = map.get("additionalProperties");
+    if let Some(extra) = additional.filter(|a| a.is_object()) {
+        node.additional = Some(compile(root, extra, nodes, refs));
+    }
+    // A schema without `properties` or `additionalProperties` (e.g. `true` for free-form JSON) accepts any keys.
+    let open = map.get("x-aperture-open") == Some(&Json::Bool(true));
+    node.closed = !open && (properties.is_some() || additional == Some(&Json::Bool(false)));
+    if let Some(items) = map.get("items") {
+        node.items = Some(compile(root, items, nodes, refs));
+    }
+    node
 }
 
-fn accepts(types: &[&str], kind: &str) -> bool {
-    types.is_empty() || types.contains(&kind) || (kind == "integer" && types.contains(&"number"))
-}
-
-fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) {
+/// Walk one node. `path` is a reused buffer holding this node's pointer: children push
+/// their token and truncate it back, so the walk allocates no string per node.
+fn walk(ctx: &mut Context, node: &Node, schema: &Compiled, at: usize, path: &mut String) {
     if ctx.is_claimed(path) {
         return;
     }
-    let mut schema = resolve(root, schema);
-    if let Some(alternatives) = schema
-        .get("anyOf")
-        .or_else(|| schema.get("oneOf"))
-        .and_then(Json::as_array)
-    {
-        let matching = alternatives
+    let mut current = &schema.nodes[at];
+    let kind = node.kind();
+    if !current.any_of.is_empty() {
+        match current
+            .any_of
             .iter()
-            .map(|alt| resolve(root, alt))
-            .find(|alt| {
-                accepts(&types_of(alt), node.kind())
-                    && !(types_of(alt) == ["null"] && node.kind() != "null")
-            });
-        match matching {
-            Some(alt) => schema = alt,
+            .map(|&i| &schema.nodes[i])
+            .find(|alt| alt.admits(kind))
+        {
+            Some(alt) => current = alt,
             None => {
-                let expected: Vec<&str> = alternatives
+                let expected: Vec<&str> = current
+                    .any_of
                     .iter()
-                    .flat_map(|alt| types_of(resolve(root, alt)))
+                    .flat_map(|&i| schema.nodes[i].type_names())
                     .filter(|t| *t != "null")
                     .collect();
                 wrong_type(ctx, node, path, &expected, false);
@@ -76,43 +187,61 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
             }
         }
     }
-    let types = types_of(schema);
-    if !accepts(&types, node.kind()) {
-        let expected: Vec<&str> = types.into_iter().filter(|t| *t != "null").collect();
+    if !current.admits(kind) {
+        let expected: Vec<&str> = current
+            .type_names()
+            .into_iter()
+            .filter(|t| *t != "null")
+            .collect();
         // One item where a list is expected (`"src": "*"`): wrapping it is the fix.
-        let wrap = expected == ["array"]
-            && schema
-                .get("items")
-                .is_some_and(|items| accepts(&types_of(resolve(root, items)), node.kind()));
+        let wrap =
+            expected == ["array"] && current.items.is_some_and(|i| schema.nodes[i].admits(kind));
         wrong_type(ctx, node, path, &expected, wrap);
         return;
     }
+    let len = path.len();
     match &node.value {
         Value::Object(members) => {
-            report_duplicates(ctx, members, path);
-            let properties = schema.get("properties").and_then(Json::as_object);
-            let additional = schema.get("additionalProperties");
-            // A schema without `properties` or `additionalProperties` (e.g. `true` for free-form JSON) accepts any keys.
-            let closed = properties.is_some() || additional == Some(&Json::Bool(false));
-            let open = !closed || schema.get("x-aperture-open") == Some(&Json::Bool(true));
-            for member in node.unique_members() {
-                let child = pointer::join(path, &member.key);
-                if let Some(property) = properties.and_then(|p| p.get(&member.key)) {
-                    walk(ctx, &member.value, root, property, &child);
-                } else if let Some(item_schema) = additional.filter(|a| a.is_object()) {
-                    walk(ctx, &member.value, root, item_schema, &child);
-                } else if !open && !ctx.is_claimed(&child) {
-                    let known: Vec<&str> = properties
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    unknown_key(ctx, node, member, path, &child, &known);
+            let duplicates = report_duplicates(ctx, members, path);
+            let unique;
+            let members: &[crate::config::Member] = if duplicates {
+                unique = node
+                    .unique_members()
+                    .into_iter()
+                    .cloned()
+                    .collect::<Vec<_>>();
+                &unique
+            } else {
+                members
+            };
+            for member in members {
+                push_token(path, &member.key);
+                let property = current
+                    .properties
+                    .iter()
+                    .find(|(name, _)| *name == member.key)
+                    .map(|(_, i)| *i);
+                if let Some(child) = property.or(current.additional) {
+                    walk(ctx, &member.value, schema, child, path);
+                } else if current.closed && !ctx.is_claimed(path) {
+                    let known: Vec<&str> = current
+                        .properties
+                        .iter()
+                        .map(|(name, _)| name.as_str())
+                        .collect();
+                    let child = path.clone();
+                    unknown_key(ctx, node, member, &path[..len], &child, &known);
                 }
+                path.truncate(len);
             }
         }
         Value::Array(items) => {
-            if let Some(item_schema) = schema.get("items") {
+            if let Some(item_schema) = current.items {
                 for (i, item) in items.iter().enumerate() {
-                    walk(ctx, item, root, item_schema, &pointer::index(path, i));
+                    use std::fmt::Write;
+                    let _ = write!(path, "/{i}");
+                    walk(ctx, item, schema, item_schema, path);
+                    path.truncate(len);
                 }
             }
         }
@@ -120,9 +249,29 @@ fn walk(ctx: &mut Context, node: &Node, root: &Json, schema: &Json, path: &str) 
     }
 }
 
-fn report_duplicates(ctx: &mut Context, members: &[crate::config::Member], path: &str) {
-    if members.len() < 2 {
-        return;
+/// Append one escaped reference token to a pointer buffer.
+fn push_token(path: &mut String, token: &str) {
+    path.push('/');
+    if token.contains(['~', '/']) {
+        path.push_str(&pointer::escape(token));
+    } else {
+        path.push_str(token);
+    }
+}
+
+/// Report repeated keys; true when the object has any. Small objects are checked without allocating.
+fn report_duplicates(ctx: &mut Context, members: &[crate::config::Member], path: &str) -> bool {
+    let any = if members.len() <= 16 {
+        members
+            .iter()
+            .enumerate()
+            .any(|(i, m)| members[..i].iter().any(|earlier| earlier.key == m.key))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(members.len());
+        !members.iter().all(|m| seen.insert(m.key.as_str()))
+    };
+    if !any {
+        return false;
     }
     let mut seen = std::collections::HashSet::with_capacity(members.len());
     for member in members {
@@ -139,6 +288,7 @@ fn report_duplicates(ctx: &mut Context, members: &[crate::config::Member], path:
             );
         }
     }
+    true
 }
 
 fn unknown_key(

@@ -52,7 +52,7 @@ pub fn validate(input: &ValidateInput, policy: PathPolicy) -> Result<ValidateOut
 pub fn validate_bytes(bytes: &[u8], mode: Mode) -> ValidateOutput {
     let diagnostics = match Document::from_bytes(bytes) {
         Ok(doc) => crate::rules::check(&doc),
-        Err(e) => vec![e.0],
+        Err(e) => vec![*e.0],
     };
     finish(diagnostics, mode)
 }
