@@ -68,9 +68,7 @@ async fn start(configure: impl FnOnce(&mut HttpOptions)) -> Running {
     let addr = listener.local_addr().unwrap();
     let stop = cancel.clone();
     tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { stop.cancelled().await })
-            .await;
+        let _ = mcp::http::run(listener, app, async move { stop.cancelled().await }).await;
     });
     Running { addr, cancel }
 }

@@ -11,6 +11,7 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
+    serve::ListenerExt,
 };
 use rmcp::transport::streamable_http_server::{
     StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
@@ -204,14 +205,33 @@ pub async fn serve(options: HttpOptions) -> Result<(), ServeError> {
             "listening on all interfaces, but only loopback Host headers are allowed; add --allow-host NAME for the name clients use"
         );
     }
-    axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            cancel.cancel();
-        })
-        .await?;
+    run(listener, router, async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        cancel.cancel();
+    })
+    .await?;
     Ok(())
+}
+
+/// Serve `router` on `listener` until `shutdown` completes, then drain connections.
+///
+/// Every accepted connection gets `TCP_NODELAY`: streamable HTTP answers in several small
+/// writes (SSE priming event, then the message), and Nagle's algorithm would hold the second
+/// one back until the client's delayed ACK, about 40 ms per request.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 async fn shutdown_signal() {
