@@ -45,9 +45,12 @@ pub struct ValidateArgs {
     /// Config file (same as the positional FILE).
     #[arg(long, conflicts_with = "file")]
     pub config: Option<String>,
-    /// `save` (default: warnings count as errors, as Aperture's save does) or `load`.
+    /// `save` (default: warnings Aperture reports count as errors, as its save does) or `load`.
     #[arg(long, value_enum, default_value_t = Mode::Save)]
     pub mode: Mode,
+    /// In save mode, also count this tool's own warnings (silent failures Aperture accepts) as errors.
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -130,7 +133,7 @@ fn run_validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     } else {
         input::read_file(&source)?
     };
-    let output = validate::validate_bytes(&bytes, args.mode);
+    let output = validate::validate_bytes_with(&bytes, args.mode, args.strict);
     let name = if source == "-" {
         "<stdin>"
     } else {

@@ -13,12 +13,26 @@ const SECRET_PREFIXES: &[&str] = &[
     "ABSK",
 ];
 
-/// True when a string looks like a credential rather than configuration text.
+/// True when a whole string looks like a credential rather than configuration text.
 pub fn looks_secret(value: &str) -> bool {
-    SECRET_PREFIXES.iter().any(|p| value.starts_with(p))
-        || (value.len() >= 32
-            && !value.contains([' ', '/', ':', '.'])
-            && value.chars().any(|c| c.is_ascii_digit()))
+    SECRET_PREFIXES.iter().any(|p| value.starts_with(p)) || looks_random(value)
+}
+
+/// A long token drawn from a key alphabet with mixed character classes, the shape of
+/// generated keys (`eyJhbGciOi…`, `3f9a…` hex) rather than words and dates.
+fn looks_random(token: &str) -> bool {
+    if token.len() < 24
+        || !token
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_+/=".contains(&b))
+    {
+        return false;
+    }
+    let upper = token.bytes().any(|b| b.is_ascii_uppercase());
+    let lower = token.bytes().any(|b| b.is_ascii_lowercase());
+    let digit = token.bytes().any(|b| b.is_ascii_digit());
+    let hex = token.len() >= 32 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    (upper && lower && digit) || hex
 }
 
 /// A secret shown as its first four characters and its length.
@@ -27,46 +41,90 @@ pub fn mask(value: &str) -> String {
     format!("{head}… ({} chars, redacted)", value.chars().count())
 }
 
+/// Mask every secret-looking token inside a value (`Bearer sk-…`, `x-goog-api-key: AIza…`).
+pub fn mask_tokens(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut token_start = None;
+    let flush = |out: &mut String, token: &str| {
+        if looks_secret(token) {
+            out.push_str(&mask(token))
+        } else {
+            out.push_str(token)
+        }
+    };
+    for (i, ch) in value.char_indices() {
+        let separator = ch.is_whitespace() || matches!(ch, ':' | '=' | ',' | ';' | '"' | '\'');
+        match (separator, token_start) {
+            (true, Some(start)) => {
+                flush(&mut out, &value[start..i]);
+                token_start = None;
+                out.push(ch);
+            }
+            (true, None) => out.push(ch),
+            (false, None) => token_start = Some(i),
+            (false, Some(_)) => {}
+        }
+    }
+    if let Some(start) = token_start {
+        flush(&mut out, &value[start..]);
+    }
+    out
+}
+
 /// A value safe to quote in a message: secrets are masked, long text is shortened.
 pub fn excerpt(value: &str, max_chars: usize) -> String {
     if looks_secret(value) {
         return mask(value);
     }
+    let value = mask_tokens(value);
     if value.chars().count() <= max_chars {
-        value.to_owned()
+        value
     } else {
         let head: String = value.chars().take(max_chars).collect();
         format!("{head}…")
     }
 }
 
-/// A source line with every secret-looking string literal masked, keeping its width
-/// (so a caret under a column still lines up).
+/// A source line with every secret-looking token masked, keeping its width (so a caret
+/// under a column still lines up). Token-based, so escaped quotes (a config held in a JSON
+/// string) cannot hide a key.
 pub fn mask_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(open) = rest.find('"') {
-        out.push_str(&rest[..=open]);
-        rest = &rest[open + 1..];
-        let close = rest.find('"').unwrap_or(rest.len());
-        let literal = &rest[..close];
-        if looks_secret(literal) {
-            out.extend(
-                literal
-                    .chars()
-                    .enumerate()
-                    .map(|(i, c)| if i < 4 { c } else { '*' }),
-            );
+    let mut token_start = None;
+    let star = |token: &str| -> String {
+        token
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 4 { c } else { '*' })
+            .collect()
+    };
+    let flush = |out: &mut String, token: &str| {
+        if looks_secret(token) {
+            out.push_str(&star(token))
         } else {
-            out.push_str(literal);
+            out.push_str(token)
         }
-        rest = &rest[close..];
-        if let Some(stripped) = rest.strip_prefix('"') {
-            out.push('"');
-            rest = stripped;
+    };
+    for (i, ch) in line.char_indices() {
+        let separator = ch.is_whitespace()
+            || matches!(
+                ch,
+                '"' | '\'' | '\\' | ':' | '=' | ',' | ';' | '{' | '}' | '[' | ']'
+            );
+        match (separator, token_start) {
+            (true, Some(start)) => {
+                flush(&mut out, &line[start..i]);
+                token_start = None;
+                out.push(ch);
+            }
+            (true, None) => out.push(ch),
+            (false, None) => token_start = Some(i),
+            (false, Some(_)) => {}
         }
     }
-    out.push_str(rest);
+    if let Some(start) = token_start {
+        flush(&mut out, &line[start..]);
+    }
     out
 }
 
@@ -87,6 +145,33 @@ mod tests {
             "https://api.openai.com/v1"
         );
         assert_eq!(excerpt("abcdefghij", 4), "abcd…");
+        assert_eq!(
+            excerpt("x-goog-api-key: AIzaSyD-EXAMPLE", 80),
+            "x-goog-api-key: AIza… (15 chars, redacted)"
+        );
+        assert_eq!(
+            excerpt("Authorization Bearer sk-live-123", 80),
+            "Authorization Bearer sk-l… (11 chars, redacted)"
+        );
+        assert_eq!(
+            excerpt("anthropic-beta=prompt-caching-2024-07-31", 80),
+            "anthropic-beta=prompt-caching-2024-07-31"
+        );
+        assert_eq!(
+            excerpt("X-Trace: 0123456789abcdef0123456789abcdef", 80),
+            "X-Trace: 0123… (32 chars, redacted)"
+        );
+        assert!(
+            excerpt("eyJhbGciOiJIUzI1NiJ9eyJzdWIiOiIxMjM0NTY3ODkwIn0", 80).contains("redacted")
+        );
+        assert_eq!(
+            mask_line(r#"  "add_headers": ["Authorization: Bearer sk-abc123"],"#),
+            r#"  "add_headers": ["Authorization: Bearer sk-a*****"],"#
+        );
+        assert_eq!(
+            mask_line(r#""{\"apikey\": \"sk-PLACEHOLDER\"}""#),
+            r#""{\"apikey\": \"sk-P**********\"}""#
+        );
         assert_eq!(
             mask_line(r#"  "apikey": "sk-ant-123", // x"#),
             r#"  "apikey": "sk-a******", // x"#

@@ -11,18 +11,24 @@ pub fn rules_markdown() -> String {
     let mut out = String::from(
         "# Validation rules\n\n<!-- Generated from src/rules/catalog.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
     );
-    out.push_str("Severity is the load-mode severity; `validate --mode save` (the default) promotes warnings to errors, as Aperture's save does. `Aperture says` is Aperture's own message (`{…}` are substitutions); `—` means Aperture is silent.\n\n");
+    out.push_str("Severity is the load-mode severity. `validate --mode save` (the default) promotes the warnings Aperture reports itself to errors, as Aperture's save refuses them (column *Blocks save*); `--strict` promotes this tool's own lints too. `Aperture says` is Aperture's own message (`{…}` are substitutions); `—` means Aperture is silent.\n\n");
     out.push_str(
-        "| Code | Name | Severity | What it means | Aperture says |\n|---|---|---|---|---|\n",
+        "| Code | Name | Severity | Blocks save | What it means | Aperture says |\n|---|---|---|---|---|---|\n",
     );
     for r in ALL {
         let _ = writeln!(
             out,
-            "| [{}]({}) | `{}` | {} | {} | {} |",
+            "| [{}]({}) | `{}` | {} | {} | {} | {} |",
             r.code,
             r.docs,
             r.name,
             r.severity.as_str(),
+            match (r.severity, r.aperture_reports) {
+                (crate::diagnostic::Severity::Error, _) => "yes",
+                (crate::diagnostic::Severity::Warning, true) => "yes",
+                (crate::diagnostic::Severity::Warning, false) => "with --strict",
+                (crate::diagnostic::Severity::Info, _) => "no",
+            },
             r.summary.replace('|', "\\|"),
             r.aperture_message
                 .map_or("—".to_owned(), |m| format!("`{}`", m.replace('|', "\\|")))

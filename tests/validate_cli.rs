@@ -117,6 +117,26 @@ fn save_mode_promotes_warnings_and_load_mode_does_not() {
 }
 
 #[test]
+fn save_mode_blocks_what_aperture_blocks_and_strict_blocks_our_lints_too() {
+    // AP105 (`/v1` base URL) is this tool's lint: config-schema.md §5 asks not to reject it.
+    let file = fixture("invalid/AP105-openai-v1.hujson");
+    let save = json_output(
+        &bin()
+            .args(["validate", &file, "--format", "json"])
+            .output()
+            .unwrap(),
+    );
+    assert!(save.valid, "{:?}", save.diagnostics);
+    assert_eq!((save.counts.error, save.counts.warning), (0, 1));
+    let strict = bin()
+        .args(["validate", &file, "--format", "json", "--strict"])
+        .output()
+        .unwrap();
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(json_output(&strict).counts.error, 1);
+}
+
+#[test]
 fn json_output_has_exactly_the_contract_fields() {
     let out = bin()
         .args([

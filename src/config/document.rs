@@ -56,6 +56,7 @@ impl Document {
         }
         match std::str::from_utf8(bytes) {
             Ok(text) => Document::parse(text),
+            Err(_) if looks_utf16(bytes) => Err(utf16_error()),
             Err(e) => {
                 let valid = &bytes[..e.valid_up_to()];
                 // The prefix is valid UTF-8 by construction.
@@ -81,6 +82,9 @@ impl Document {
             return Err(too_large(text.len()));
         }
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        if looks_utf16(text.as_bytes()) {
+            return Err(utf16_error());
+        }
         if let Some(pos) = text.find('\0') {
             let (line, column) = line_col_in(text, pos);
             return Err(LoadError::new(document_diagnostic(
@@ -119,6 +123,9 @@ impl Document {
             text: text.to_owned(),
             root,
         };
+        if let Some(error) = wrapped_config(&document) {
+            return Err(error);
+        }
         if !document.root.is_object() {
             let (line, column) = document.line_col(document.root.span.start);
             return Err(LoadError::new(document_diagnostic(
@@ -211,6 +218,56 @@ impl Diagnostic {
         self.aperture_message = Some(message);
         self
     }
+}
+
+/// UTF-16 text (a BOM, or ASCII with every other byte NUL), as PowerShell's `>` writes it.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+        return true;
+    }
+    let sample = &bytes[..bytes.len().min(64)];
+    sample.len() >= 4
+        && (sample.iter().skip(1).step_by(2).all(|b| *b == 0)
+            || sample.iter().step_by(2).all(|b| *b == 0))
+}
+
+fn utf16_error() -> LoadError {
+    LoadError::new(document_diagnostic(
+        &catalog::NOT_TEXT,
+        "the input is UTF-16 text (as PowerShell's `>` and some Windows editors write it), not UTF-8".into(),
+        Some((1, 1)),
+        "save the config as UTF-8 (PowerShell: `Out-File -Encoding utf8`, or `Set-Content -Encoding utf8`)",
+    ))
+}
+
+/// The config wrapped the way the config API carries it: a JSON string, or the whole
+/// `GET /api/config` response (`{config, hash, exists}`).
+fn wrapped_config(document: &Document) -> Option<LoadError> {
+    let root = &document.root;
+    let (line, column) = document.line_col(root.span.start);
+    let inner_is_config = |text: &str| text.trim_start().starts_with('{');
+    if let Some(text) = root.as_str()
+        && inner_is_config(text)
+    {
+        return Some(LoadError::new(document_diagnostic(
+            &catalog::ROOT_NOT_OBJECT,
+            "the document is a JSON string holding the config (as the config API carries it), not the config itself".into(),
+            Some((line, column)),
+            "decode the string first, e.g. `jq -r . < file > aperture.hujson`",
+        )));
+    }
+    if root.get_str("config").is_some_and(inner_is_config)
+        && (root.get("hash").is_some() || root.get("exists").is_some())
+    {
+        return Some(LoadError::new(document_diagnostic(
+            &catalog::ROOT_NOT_OBJECT,
+            "this is a `GET /api/config` response: the config is the string in its `config` field"
+                .into(),
+            Some((line, column)),
+            "extract it first, e.g. `jq -r .config < response.json > aperture.hujson`",
+        )));
+    }
+    None
 }
 
 fn too_large(len: usize) -> LoadError {

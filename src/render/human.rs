@@ -47,7 +47,7 @@ pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> 
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let verdict = if output.valid { "valid" } else { "invalid" };
     let mode = match output.mode {
-        Mode::Save => "save mode: warnings count as errors",
+        Mode::Save => "save mode: warnings Aperture reports count as errors",
         Mode::Load => "load mode",
     };
     let _ = writeln!(

@@ -24,6 +24,44 @@ pub struct Rule {
     pub aperture_message: Option<&'static str>,
     /// Where the behaviour is documented.
     pub docs: &'static str,
+    /// Aperture itself reports this condition (with or without a documented text), so its
+    /// save refuses it; this tool's own silent-failure lints are false here.
+    pub aperture_reports: bool,
+}
+
+/// Conditions Aperture reports without a documented text: Go type errors and strict-parse
+/// (unknown field) warnings.
+const REPORTED_WITHOUT_TEXT: &[&str] = &[
+    "AP012", "AP015", "AP103", "AP201", "AP216", "AP221", "AP509",
+];
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+const fn reported(code: &str, has_message: bool) -> bool {
+    if has_message {
+        return true;
+    }
+    let mut i = 0;
+    while i < REPORTED_WITHOUT_TEXT.len() {
+        if same(REPORTED_WITHOUT_TEXT[i], code) {
+            return true;
+        }
+        i += 1;
+    }
+    false
 }
 
 const CONFIG_DOCS: &str = "https://tailscale.com/docs/aperture/configuration";
@@ -55,6 +93,7 @@ macro_rules! rules {
                 summary: $summary,
                 aperture_message: $aperture,
                 docs: $docs,
+                aperture_reports: reported($code, Option::<&str>::is_some(&$aperture)),
             };
         )*
         /// Every rule, in code order.
@@ -67,7 +106,7 @@ rules! {
     SYNTAX_ERROR = "AP001", "syntax-error", Error, VALIDATION_DOCS, None,
         "The document is not valid HuJSON (JSON with comments and trailing commas).";
     EMPTY_DOCUMENT = "AP002", "empty-document", Error, VALIDATION_DOCS, Some("config must not be empty"),
-        "The document is empty.";
+        "The document is empty (Aperture refuses to save it; on load it cannot be parsed either).";
     ROOT_NOT_OBJECT = "AP003", "root-not-object", Error, CONFIG_DOCS, None,
         "The top-level value is not an object.";
     DOCUMENT_TOO_LARGE = "AP004", "document-too-large", Error, CONFIG_DOCS, None,
@@ -141,6 +180,11 @@ rules! {
 
     AUTHORIZATION_WRONG_FOR_UPSTREAM = "AP123", "authorization-wrong-for-upstream", Warning, COMPAT_DOCS, None,
         "`authorization` is set to a header the recognised upstream rejects (e.g. `bearer` for Anthropic API keys).";
+    BASEURL_IS_ENDPOINT = "AP124", "baseurl-is-endpoint", Warning, COMPAT_DOCS, None,
+        "`baseurl` is a full API endpoint (`.../chat/completions`, `.../messages`); Aperture appends the client's path to it, so every request goes to a doubled path.";
+    BASEURL_NO_SCHEME = "AP125", "baseurl-no-scheme", Warning, CONFIG_DOCS, None,
+        "`baseurl` has no `http://` or `https://` scheme, so Aperture cannot build an upstream URL from it.";
+
     // Grants.
     POLICY_FILE_GRANT = "AP201", "policy-file-grant", Warning, VS_TAILNET_DOCS, None,
         "A grant has `dst`/`ip`: it was copied from a tailnet policy file; in the Aperture config those are unknown fields, rejected on save.";
@@ -205,7 +249,7 @@ rules! {
 
     // Quotas.
     QUOTA_DEFINITION = "AP301", "quota-definition", Error, QUOTA_DOCS, Some("quota {name}: {details}"),
-        "A quota bucket's `capacity`, `rate` or `on_exceed` is missing or malformed; matching requests fail closed with 429.";
+        "A quota bucket has no `capacity`, or a malformed `capacity`, `rate` or `on_exceed`; matching requests fail closed with 429.";
     QUOTA_NAME_TEMPLATE = "AP302", "quota-name-template", Warning, QUOTA_DOCS,
         Some("quota \"{name}\": quota name \"{name}\" has unsupported template \"{template}\" after colon"),
         "A bucket name uses a template other than `<user>` or `<node>` after the colon.";

@@ -17,11 +17,24 @@ pub const COST_BASES: &[&str] = &[
     "bedrock",
     "bedrock-us",
     "bedrock-eu",
+    // Listed among hook cost_basis prefixes (quotas-hooks-connectors.md §2.2); accepted cautiously.
+    "bedrock-ap",
     "vertex",
     "azure",
     "azure-eu",
     "openrouter",
     "vercel",
+];
+
+/// Client endpoint paths that never belong in a base URL (longest first).
+const ENDPOINT_SUFFIXES: &[&str] = &[
+    "/v1/chat/completions",
+    "/chat/completions",
+    "/v1/messages",
+    "/v1/responses",
+    "/messages",
+    "/responses",
+    "/v1/models",
 ];
 
 /// Seed-guide flag names and what they should have been.
@@ -161,6 +174,48 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
     };
     let url_path = pointer::join(path, "baseurl");
     let trimmed = url.trim_end_matches('/');
+    if !url.contains("://") {
+        let host = url.split('/').next().unwrap_or_default();
+        let scheme =
+            if is_tailnet_ip(host.split(':').next().unwrap_or_default()) || !host.contains('.') {
+                "http"
+            } else {
+                "https"
+            };
+        let fixed = format!("{scheme}://{url}");
+        ctx.push(
+            Finding::new(
+                &catalog::BASEURL_NO_SCHEME,
+                &url_path,
+                node.span,
+                format!("provider `{id}`: baseurl `{url}` has no scheme, so Aperture cannot build an upstream URL from it"),
+            )
+            .fix(format!("write `{fixed}` (http:// for tailnet addresses, https:// for public APIs)"))
+            .patch(vec![PatchOp::replace(&url_path, fixed.into())]),
+        );
+        return;
+    }
+    if let Some(endpoint) = ENDPOINT_SUFFIXES
+        .iter()
+        .find(|suffix| trimmed.ends_with(*suffix))
+    {
+        let root = trimmed[..trimmed.len() - endpoint.len()]
+            .trim_end_matches("/v1")
+            .to_owned();
+        ctx.push(
+            Finding::new(
+                &catalog::BASEURL_IS_ENDPOINT,
+                &url_path,
+                node.span,
+                format!(
+                    "provider `{id}`: baseurl `{url}` is a full endpoint; Aperture appends the client's own path (`{endpoint}`), so requests go to `{trimmed}{endpoint}`"
+                ),
+            )
+            .fix(format!("set baseurl to the API root `{root}`"))
+            .patch(vec![PatchOp::replace(&url_path, root.into())]),
+        );
+        return;
+    }
     if trimmed.ends_with("/v1") {
         let fixed = trimmed.trim_end_matches("/v1").to_owned();
         ctx.push(

@@ -25,9 +25,12 @@ pub enum Mode {
 pub struct ValidateInput {
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// `save` (default; warnings count as errors, as Aperture's save does) or `load`.
+    /// `save` (default; warnings Aperture reports count as errors, as its save does) or `load`.
     #[serde(default)]
     pub mode: Mode,
+    /// Also count this tool's own warnings (silent failures Aperture accepts) as errors in save mode.
+    #[serde(default)]
+    pub strict: bool,
 }
 
 /// Result of `validate_config`.
@@ -45,27 +48,37 @@ pub struct ValidateOutput {
 /// Run `validate_config`.
 pub fn validate(input: &ValidateInput, policy: PathPolicy) -> Result<ValidateOutput, ToolError> {
     let bytes = input.source.read(policy)?;
-    Ok(validate_bytes(&bytes, input.mode))
+    Ok(validate_bytes_with(&bytes, input.mode, input.strict))
 }
 
 /// Validate raw document bytes.
 pub fn validate_bytes(bytes: &[u8], mode: Mode) -> ValidateOutput {
+    validate_bytes_with(bytes, mode, false)
+}
+
+/// Validate raw document bytes; `strict` also promotes this tool's own warnings in save mode.
+pub fn validate_bytes_with(bytes: &[u8], mode: Mode, strict: bool) -> ValidateOutput {
     let diagnostics = match Document::from_bytes(bytes) {
         Ok(doc) => crate::rules::check(&doc),
         Err(e) => vec![*e.0],
     };
-    finish(diagnostics, mode)
+    finish(diagnostics, mode, strict)
 }
 
 /// Validate an already parsed document.
 pub fn validate_document(doc: &Document, mode: Mode) -> ValidateOutput {
-    finish(crate::rules::check(doc), mode)
+    finish(crate::rules::check(doc), mode, false)
 }
 
-fn finish(mut diagnostics: Vec<Diagnostic>, mode: Mode) -> ValidateOutput {
+/// Save mode promotes the warnings Aperture's save refuses (those Aperture reports itself);
+/// with `strict`, also this tool's own lints. config-schema.md §5 asks that lints such as the
+/// `/v1` base URL not reject a config by default (self-hosted servers may need it).
+fn finish(mut diagnostics: Vec<Diagnostic>, mode: Mode, strict: bool) -> ValidateOutput {
     if mode == Mode::Save {
         for d in &mut diagnostics {
-            if d.severity == Severity::Warning {
+            let reported =
+                crate::rules::catalog::by_code(&d.code).is_some_and(|r| r.aperture_reports);
+            if d.severity == Severity::Warning && (strict || reported) {
                 d.severity = Severity::Error;
             }
         }
