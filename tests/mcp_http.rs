@@ -210,7 +210,13 @@ async fn sessions_carry_an_id_and_requests_without_it_are_refused() {
         let refused = post(&server, &list, &[("mcp-protocol-version", "2025-11-25")]).await;
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
         let tools = message(post(&server, &list, &with_session).await).await;
-        assert_eq!(tools["result"]["tools"][0]["name"], "validate_config");
+        let names: Vec<&str> = tools["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert!(names.contains(&"validate_config"), "{names:?}");
 
         let call = json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/call",
             "params": { "name": "validate_config", "arguments": { "config": FULL } } });
@@ -243,7 +249,8 @@ async fn rmcp_client_uses_every_capability_over_http() {
             info.server_info.as_ref().unwrap().name,
             "aperture-orchestrator"
         );
-        assert_eq!(client.list_all_tools().await.unwrap().len(), 1);
+        let tools = client.list_all_tools().await.unwrap();
+        assert!(tools.iter().any(|t| t.name == "validate_config"));
         let result = validate(&client, json!({ "config": FULL })).await;
         assert_eq!(result.structured_content.unwrap()["valid"], true);
         let broken = validate(&client, json!({ "config": "{ nope" })).await;

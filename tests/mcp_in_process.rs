@@ -240,6 +240,33 @@ async fn validate_config_accepts_the_full_example_in_both_modes() {
 }
 
 #[tokio::test]
+async fn strict_reaches_the_library_through_the_tool() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        // A lint Aperture stays silent about (`/v1` base URL): a warning unless `strict`.
+        let config = r#"{
+          "grants": [
+            { "src": ["ops@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
+            { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
+          ],
+          "providers": { "openai": {
+            "baseurl": "https://api.openai.com/v1", "apikey": "sk-PLACEHOLDER", "models": ["gpt-5"],
+            "compatibility": { "openai_chat": true, "openai_responses": true }
+          } }
+        }"#;
+        let relaxed = output_of(&call(&client, json!({ "config": config })).await);
+        assert!(relaxed.valid, "{:?}", relaxed.diagnostics);
+        assert_eq!(relaxed.counts.warning, 1);
+        let strict = output_of(&call(&client, json!({ "config": config, "strict": true })).await);
+        assert!(!strict.valid);
+        assert_eq!(strict.counts.error, 1);
+        assert_eq!(strict.diagnostics[0].code, relaxed.diagnostics[0].code);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn bad_arguments_are_tool_errors_the_model_can_read() {
     bounded(async {
         let client = connect(PathPolicy::Allowed).await;

@@ -163,7 +163,13 @@ async fn id_zero_initialize_and_every_stdout_line_is_json_rpc_even_at_debug_leve
         );
 
         let tools = s.request(json!(1), "tools/list", json!({})).await;
-        assert_eq!(tools["result"]["tools"][0]["name"], "validate_config");
+        let names: Vec<&str> = tools["result"]["tools"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|t| t["name"].as_str())
+            .collect();
+        assert!(names.contains(&"validate_config"), "{names:?}");
         let call = s.request(json!(2), "tools/call", validate_args(FULL)).await;
         assert_eq!(call["result"]["isError"], false);
         assert_eq!(call["result"]["structuredContent"]["valid"], true);
@@ -344,7 +350,7 @@ async fn rmcp_client_drives_the_real_binary() {
         .await
         .expect("handshake");
         let tools = client.list_all_tools().await.unwrap();
-        assert_eq!(tools.len(), 1);
+        assert!(tools.iter().any(|t| t.name == "validate_config"));
         // stdio trusts the local user: config_path reads local files.
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),

@@ -29,7 +29,7 @@ use crate::tools::{PathPolicy, ToolError};
 /// The `instructions` of the initialize result: which tool, prompt or resource to use when.
 pub const INSTRUCTIONS: &str = "\
 aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
-- validate_config: before saving or proposing any config, pass the whole document as `config`; fix every diagnostic (save mode counts warnings as errors, as Aperture's save does), apply fix.patch when given, and re-run until valid is true.
+- validate_config: before saving or proposing any config, pass the whole document as `config`; fix every error (the default save mode fails where Aperture's save would), address warnings too (they flag silent failures), apply fix.patch when given, and re-run until valid is true.
 - Prompts walk through common tasks: setup-gateway, connect-claude-code, troubleshoot, add-self-hosted-model, restrict-admin-access, cost-tiered-routing.
 - Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
 
