@@ -34,8 +34,110 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Generate a provider block (and merge it into a config with --config).
+    Provider(ProviderArgs),
+    /// Generate grants (current form; tailnet policy file or legacy temp_grants on request).
+    Grants(GrantsArgs),
+    /// Generate the configuration that points a client at Aperture.
+    Client(ClientArgs),
+    /// Rewrite legacy forms (temp_grants, authorization objects, seed flags) to the current form.
+    Migrate(MigrateArgs),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
     Serve(ServeArgs),
+}
+
+/// Output of the generator commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Readable summary.
+    #[default]
+    Human,
+    /// The MCP tool's structuredContent.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ProviderArgs {
+    /// Provider kind (openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter, vercel, foundry, openai_compatible, self_hosted, claude_subscription, chatgpt_subscription).
+    pub kind: String,
+    /// Provider ID (key under `providers`).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Model ID (repeatable).
+    #[arg(long = "model", value_name = "MODEL")]
+    pub models: Vec<String>,
+    #[arg(long)]
+    pub baseurl: Option<String>,
+    /// AWS region (Bedrock).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Config file to merge into.
+    #[arg(long)]
+    pub config: Option<String>,
+    /// Overwrite an existing provider with the same ID.
+    #[arg(long)]
+    pub replace: bool,
+    /// Write the merged config back to --config (a backup is kept as FILE.bak).
+    #[arg(long, requires = "config")]
+    pub write: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantsArgs {
+    /// Give `role: admin` to SRC (repeatable).
+    #[arg(long = "admin", value_name = "SRC")]
+    pub admins: Vec<String>,
+    /// Give `role: user` and --models to SRC (repeatable).
+    #[arg(long = "user", value_name = "SRC")]
+    pub users: Vec<String>,
+    /// Model globs for --user (repeatable; default `**`).
+    #[arg(long = "models", value_name = "GLOB")]
+    pub models: Vec<String>,
+    /// Quota buckets charged for --user's models (repeatable).
+    #[arg(long = "quota", value_name = "BUCKET")]
+    pub quotas: Vec<String>,
+    #[arg(long, value_enum, default_value_t = crate::tools::grants::Target::Config)]
+    pub target: crate::tools::grants::Target,
+    /// Policy `dst` selector (with --target policy).
+    #[arg(long)]
+    pub aperture_selector: Option<String>,
+    /// Config file to merge into.
+    #[arg(long)]
+    pub config: Option<String>,
+    /// Write the merged config back to --config (a backup is kept as FILE.bak).
+    #[arg(long, requires = "config")]
+    pub write: bool,
+    /// Accept a result where nobody is admin.
+    #[arg(long)]
+    pub allow_no_admin: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    /// claude-code, claude-code-legacy, claude-code-bedrock, claude-code-vertex, claude-code-subscription, codex, gemini-cli, opencode, openai-sdk, anthropic-sdk, mcp-aperture.
+    pub client: String,
+    /// Aperture's host (default `ai`).
+    #[arg(long)]
+    pub host: Option<String>,
+    #[arg(long)]
+    pub model: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Config file, or `-` for stdin.
+    pub file: String,
+    /// Write the migrated config back to FILE (a backup is kept as FILE.bak).
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +202,10 @@ pub fn run(cli: Cli) -> ExitStatus {
             write_json(crate::config::model::config_schema()).map(|_| ExitStatus::Success)
         }
         Command::Rules { format } => run_rules(format),
+        Command::Provider(args) => run_provider(args),
+        Command::Grants(args) => run_grants(args),
+        Command::Client(args) => run_client(args),
+        Command::Migrate(args) => run_migrate(args),
         Command::Serve(args) => run_serve(args),
     };
     match result {
@@ -199,6 +305,230 @@ fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     stdout.write_all(b"\n")?;
     stdout.flush()?;
     Ok(())
+}
+
+fn read_text(path: &str) -> anyhow::Result<String> {
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(crate::config::MAX_DOCUMENT_BYTES as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        bytes
+    } else {
+        input::read_file(path)?
+    };
+    String::from_utf8(bytes).map_err(|_| {
+        anyhow::anyhow!("`{path}` is not UTF-8 text; run `validate {path}` for details")
+    })
+}
+
+/// Print a generator's result: JSON, or the readable parts.
+fn print_result(
+    value: &impl serde::Serialize,
+    format: OutputFormat,
+    human: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    match format {
+        OutputFormat::Json => write_json(value),
+        OutputFormat::Human => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(human().as_bytes())?;
+            stdout.flush()?;
+            Ok(())
+        }
+    }
+}
+
+fn notes_block(notes: &[String]) -> String {
+    notes.iter().map(|n| format!("note: {n}\n")).collect()
+}
+
+fn diagnostics_block(diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
+    diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}[{}] {}: {}\n  fix: {}\n",
+                d.severity.as_str(),
+                d.code,
+                d.path,
+                d.message,
+                d.fix.description
+            )
+        })
+        .collect()
+}
+
+fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
+    let config = args.config.as_deref().map(read_text).transpose()?;
+    let input = crate::tools::provider::ProviderInput {
+        kind: args.kind,
+        id: args.id,
+        models: (!args.models.is_empty()).then_some(args.models),
+        baseurl: args.baseurl,
+        region: args.region,
+        apikey: None,
+        config,
+        replace: args.replace,
+    };
+    let out = crate::tools::provider::generate_provider(&input)?;
+    if args.write
+        && let Some(path) = &args.config
+    {
+        crate::tools::write::write_with_backup(path, &out.config)?;
+    }
+    print_result(&out, args.format, || {
+        let written = if args.write {
+            format!(
+                "wrote {} (backup: {}.bak)\n",
+                args.config.as_deref().unwrap_or(""),
+                args.config.as_deref().unwrap_or("")
+            )
+        } else {
+            String::new()
+        };
+        let body = if args.write {
+            String::new()
+        } else {
+            format!("{}\n", out.config.trim_end())
+        };
+        format!(
+            "{body}{written}{}{}",
+            diagnostics_block(&out.diagnostics),
+            notes_block(&out.notes)
+        )
+    })?;
+    Ok(ExitStatus::Success)
+}
+
+fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
+    use crate::access::Role;
+    use crate::tools::grants::{GrantRule, GrantsInput, generate_grants};
+    let mut rules: Vec<GrantRule> = args
+        .admins
+        .iter()
+        .map(|a| GrantRule {
+            src: vec![a.clone()],
+            role: Some(Role::Admin),
+            ..Default::default()
+        })
+        .collect();
+    if !args.users.is_empty() {
+        let models = if args.models.is_empty() {
+            vec!["**".to_owned()]
+        } else {
+            args.models.clone()
+        };
+        rules.push(GrantRule {
+            src: args.users.clone(),
+            role: Some(Role::User),
+            models: Some(models),
+            quotas: (!args.quotas.is_empty()).then(|| args.quotas.clone()),
+            ..Default::default()
+        });
+    }
+    let config = args.config.as_deref().map(read_text).transpose()?;
+    let input = GrantsInput {
+        rules,
+        target: args.target,
+        aperture_selector: args.aperture_selector,
+        ip: None,
+        config,
+        allow_no_admin: args.allow_no_admin,
+    };
+    let out = generate_grants(&input)?;
+    if args.write
+        && let (Some(path), Some(text)) = (&args.config, &out.config)
+    {
+        crate::tools::write::write_with_backup(path, text)?;
+    }
+    print_result(&out, args.format, || {
+        let mut text = serde_json::to_string_pretty(&out.grants).unwrap_or_default();
+        text.push_str("\n\neffective access:\n");
+        for row in &out.access {
+            let role = row
+                .role
+                .map_or("none", |r| if r == Role::Admin { "admin" } else { "user" });
+            text.push_str(&format!(
+                "  {:<32} role={:<6} models={}\n",
+                row.src,
+                role,
+                if row.models.is_empty() {
+                    "none".to_owned()
+                } else {
+                    row.models.join(", ")
+                }
+            ));
+        }
+        format!(
+            "{text}{}{}",
+            diagnostics_block(&out.diagnostics),
+            notes_block(&out.notes)
+        )
+    })?;
+    Ok(ExitStatus::Success)
+}
+
+fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
+    let input = crate::tools::client::ClientInput {
+        client: args.client,
+        host: args.host,
+        model: args.model,
+    };
+    let out = crate::tools::client::generate_client_config(&input)?;
+    print_result(&out, args.format, || {
+        let mut text = String::new();
+        for f in &out.files {
+            text.push_str(&format!(
+                "# {} ({}; {})\n{}\n",
+                f.path,
+                f.format,
+                f.source,
+                f.content.trim_end()
+            ));
+        }
+        if !out.env.is_empty() {
+            text.push_str("\n# environment\n");
+            for (k, v) in &out.env {
+                text.push_str(&format!("export {k}={v:?}\n"));
+            }
+        }
+        for c in &out.commands {
+            text.push_str(&format!("\n$ {c}"));
+        }
+        if !out.commands.is_empty() {
+            text.push('\n');
+        }
+        format!("{text}\n{}", notes_block(&out.notes))
+    })?;
+    Ok(ExitStatus::Success)
+}
+
+fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
+    let text = read_text(&args.file)?;
+    let out = crate::tools::migrate::migrate_text(&text)?;
+    if args.write && out.changed && args.file != "-" {
+        crate::tools::write::write_with_backup(&args.file, &out.config)?;
+    }
+    print_result(&out, args.format, || {
+        let body = if out.changed {
+            out.diff.clone()
+        } else {
+            String::new()
+        };
+        let changes: String = out
+            .changes
+            .iter()
+            .map(|c| format!("migrated {} {}: {}\n", c.code, c.path, c.description))
+            .collect();
+        format!(
+            "{body}{changes}{}{}",
+            diagnostics_block(&out.diagnostics),
+            notes_block(&out.notes)
+        )
+    })?;
+    Ok(ExitStatus::Success)
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {

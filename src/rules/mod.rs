@@ -5,7 +5,7 @@ mod connectors;
 mod document;
 mod grants;
 mod hooks;
-mod legacy;
+pub(crate) mod legacy;
 mod providers;
 mod quotas;
 mod storage;

@@ -1,6 +1,11 @@
 //! The tools: each takes typed input and returns typed output; the CLI and MCP server both call them.
 
+pub mod client;
+pub mod grants;
 pub mod input;
+pub mod migrate;
+pub mod provider;
 pub mod validate;
+pub mod write;
 
 pub use input::{ConfigInput, PathPolicy, ToolError};

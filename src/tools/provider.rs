@@ -1,0 +1,338 @@
+//! `generate_provider`: a provider block built from the provider catalog, validated, and
+//! optionally merged into the user's config without touching anything else in it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::input::ToolError;
+use crate::catalog::providers::{self, ProviderKind};
+use crate::config::edit::Editor;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::tools::validate::{Mode, validate_bytes};
+
+/// Arguments of `generate_provider`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct ProviderInput {
+    /// Provider kind: openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter,
+    /// vercel, foundry, openai_compatible, self_hosted, claude_subscription, chatgpt_subscription.
+    pub kind: String,
+    /// Provider ID (the key under `providers`); defaults to the kind's usual ID.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Model IDs exactly as the upstream expects them; defaults to the kind's examples.
+    #[serde(default)]
+    pub models: Option<Vec<String>>,
+    /// Base URL (required for self_hosted, openai_compatible and foundry).
+    #[serde(default)]
+    pub baseurl: Option<String>,
+    /// AWS region for Bedrock (default us-east-1).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Upstream key; a placeholder is written when omitted (never for passthrough kinds).
+    #[serde(default)]
+    pub apikey: Option<String>,
+    /// Existing config text to merge into (comments and formatting are kept).
+    #[serde(default)]
+    pub config: Option<String>,
+    /// Overwrite a provider with the same ID.
+    #[serde(default)]
+    pub replace: bool,
+}
+
+/// Result of `generate_provider`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ProviderOutput {
+    pub provider_id: String,
+    /// The provider object.
+    pub provider: Value,
+    /// The whole document: `config` with the provider merged in, or a new document.
+    pub config: String,
+    /// Validation of the result (load mode), limited to this provider when no config was given.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What the user must know: UNCONFIRMED facts, placeholders to replace, next steps.
+    pub notes: Vec<String>,
+}
+
+/// Build (and optionally merge) a provider.
+pub fn generate_provider(input: &ProviderInput) -> Result<ProviderOutput, ToolError> {
+    let kind = providers::kind(&input.kind.replace('-', "_")).ok_or_else(|| {
+        ToolError::BadArguments(format!(
+            "unknown provider kind `{}`; kinds: {}",
+            input.kind,
+            providers::KINDS
+                .iter()
+                .map(|k| k.kind)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?;
+    if kind.kind == "vertex"
+        && input
+            .apikey
+            .as_deref()
+            .is_some_and(|k| !k.starts_with("keyfile::"))
+    {
+        return Err(ToolError::BadArguments(
+            "kind `vertex` authenticates with a service account: `apikey` must be `keyfile::<base64 of the service-account JSON>`; for a Vertex API key use kind `vertex_express` (no Claude models: raw predict needs a service account)".into(),
+        ));
+    }
+    let mut notes: Vec<String> = kind.notes.iter().map(|n| (*n).to_owned()).collect();
+    let region = input.region.as_deref().unwrap_or("us-east-1");
+    let baseurl = resolve_baseurl(kind, input.baseurl.as_deref(), region)?;
+    let models = resolve_models(kind, input.models.as_deref(), region)?;
+    let id = input.id.clone().unwrap_or_else(|| default_id(kind, region));
+    if id.is_empty() || id.contains('/') {
+        return Err(ToolError::BadArguments(format!(
+            "provider ID `{id}` cannot be used: it is the `provider` part of `provider/model` patterns, so it must be non-empty and contain no `/`"
+        )));
+    }
+
+    let mut provider = Map::new();
+    provider.insert("baseurl".into(), baseurl.into());
+    match (&input.apikey, kind.auth_mode, kind.kind) {
+        (_, Some("passthrough"), _) => {
+            notes.push(
+                "passthrough: clients send their own credential, so no apikey is stored".into(),
+            );
+        }
+        (Some(key), _, _) => {
+            provider.insert("apikey".into(), key.clone().into());
+        }
+        (None, _, "self_hosted") => {
+            notes.push("no apikey: add one only if the server requires a key".into())
+        }
+        (None, _, "vertex") => {
+            provider.insert(
+                "apikey".into(),
+                "keyfile::REPLACE_WITH_BASE64_SERVICE_ACCOUNT_JSON".into(),
+            );
+            notes.push("replace the apikey placeholder with `keyfile::` + base64 of the service-account JSON (`base64 -w0 key.json`)".into());
+        }
+        (None, _, _) => {
+            let placeholder = format!("REPLACE_WITH_{}_API_KEY", kind.kind.to_ascii_uppercase());
+            provider.insert("apikey".into(), placeholder.clone().into());
+            notes.push(format!(
+                "replace `{placeholder}` with the real key before saving"
+            ));
+        }
+    }
+    if let Some(auth) = kind.authorization {
+        provider.insert("authorization".into(), auth.into());
+    }
+    if let Some(mode) = kind.auth_mode {
+        provider.insert("auth_mode".into(), mode.into());
+    }
+    provider.insert("models".into(), json!(models));
+    let mut flags = Map::new();
+    // openai_chat is written explicitly: whether an omitted flag stays on is UNCONFIRMED.
+    if !kind.flags.contains(&"openai_chat") {
+        flags.insert("openai_chat".into(), false.into());
+    }
+    for flag in kind.flags {
+        flags.insert((*flag).into(), true.into());
+    }
+    provider.insert("compatibility".into(), Value::Object(flags));
+    if let Some(cost_basis) = cost_basis(kind, region) {
+        provider.insert("cost_basis".into(), cost_basis.into());
+    }
+    let provider = Value::Object(provider);
+
+    let (config, diagnostics) = match &input.config {
+        Some(text) => {
+            let editor = Editor::parse(text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            editor
+                .set_provider(&id, &provider, input.replace)
+                .map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            let merged = editor.text();
+            let diagnostics = validate_bytes(merged.as_bytes(), Mode::Load).diagnostics;
+            (merged, diagnostics)
+        }
+        None => {
+            let standalone =
+                serde_json::to_string_pretty(&json!({ "providers": { &id: &provider } }))
+                    .unwrap_or_default();
+            // Check the provider inside a document that has the grants every config needs,
+            // and report only what concerns this provider.
+            let probe = json!({
+                "providers": { &id: &provider },
+                "grants": [
+                    { "src": ["admin@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
+                    { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
+                ]
+            });
+            let prefix = crate::config::pointer::join("/providers", &id);
+            let diagnostics = validate_bytes(probe.to_string().as_bytes(), Mode::Load)
+                .diagnostics
+                .into_iter()
+                .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}/")))
+                .map(|mut d| {
+                    // Positions refer to the probe document, not to anything the user has.
+                    d.line = None;
+                    d.column = None;
+                    d
+                })
+                .collect();
+            notes.push("no config given: merge this into `providers` of your config (pass `config` to merge it for you, comments kept)".into());
+            (standalone, diagnostics)
+        }
+    };
+    if diagnostics.iter().any(|d| d.severity != Severity::Info) {
+        notes.push("the result has findings: see diagnostics".into());
+    }
+    Ok(ProviderOutput {
+        provider_id: id,
+        provider,
+        config,
+        diagnostics,
+        notes,
+    })
+}
+
+fn resolve_baseurl(
+    kind: &ProviderKind,
+    given: Option<&str>,
+    region: &str,
+) -> Result<String, ToolError> {
+    if let Some(url) = given {
+        return Ok(url.to_owned());
+    }
+    if kind.baseurl.contains('<') || kind.kind == "self_hosted" || kind.kind == "openai_compatible"
+    {
+        return Err(ToolError::BadArguments(format!(
+            "kind `{}` needs `baseurl`: {} (without `/v1`; e.g. `{}`)",
+            kind.kind,
+            match kind.kind {
+                "self_hosted" => "the server's tailnet address over http://",
+                "foundry" => "your Foundry resource/project endpoint",
+                _ => "the provider's API root",
+            },
+            kind.baseurl
+        )));
+    }
+    Ok(kind.baseurl.replace("{region}", region))
+}
+
+fn resolve_models(
+    kind: &ProviderKind,
+    given: Option<&[String]>,
+    region: &str,
+) -> Result<Vec<String>, ToolError> {
+    match given {
+        Some(models) if !models.is_empty() => Ok(models.to_vec()),
+        _ if kind.example_models.iter().any(|m| m.starts_with('<')) => {
+            Err(ToolError::BadArguments(format!(
+                "kind `{}` needs `models`: the model IDs exactly as the server expects them",
+                kind.kind
+            )))
+        }
+        _ => {
+            let geo = region.split('-').next().unwrap_or("us");
+            Ok(kind
+                .example_models
+                .iter()
+                .map(|m| {
+                    if kind.kind == "bedrock" {
+                        m.replacen("us.", &format!("{geo}."), 1)
+                    } else {
+                        (*m).to_owned()
+                    }
+                })
+                .collect())
+        }
+    }
+}
+
+fn default_id(kind: &ProviderKind, region: &str) -> String {
+    if kind.kind == "bedrock" {
+        return format!("bedrock-{}", region.split('-').next().unwrap_or("us"));
+    }
+    kind.default_id.to_owned()
+}
+
+fn cost_basis(kind: &ProviderKind, region: &str) -> Option<&'static str> {
+    if kind.kind == "bedrock" {
+        return Some(match region.split('-').next() {
+            Some("us") => "bedrock-us",
+            Some("eu") => "bedrock-eu",
+            Some("ap") => "bedrock-ap",
+            _ => "bedrock",
+        });
+    }
+    kind.cost_basis
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(kind: &str) -> ProviderInput {
+        ProviderInput {
+            kind: kind.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn bedrock_follows_the_region() {
+        let out = generate_provider(&ProviderInput {
+            region: Some("eu-central-1".into()),
+            ..input("bedrock")
+        })
+        .unwrap();
+        assert_eq!(out.provider_id, "bedrock-eu");
+        assert_eq!(
+            out.provider["baseurl"],
+            "https://bedrock-runtime.eu-central-1.amazonaws.com"
+        );
+        assert_eq!(out.provider["cost_basis"], "bedrock-eu");
+        assert!(
+            out.provider["models"][0]
+                .as_str()
+                .unwrap()
+                .starts_with("eu.")
+        );
+    }
+
+    #[test]
+    fn kinds_that_need_arguments_say_so() {
+        let err = generate_provider(&input("self_hosted"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("baseurl"), "{err}");
+        let err = generate_provider(&ProviderInput {
+            baseurl: Some("http://100.64.0.5:8080".into()),
+            ..input("self_hosted")
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("models"), "{err}");
+        assert!(
+            generate_provider(&input("nope"))
+                .unwrap_err()
+                .to_string()
+                .contains("anthropic")
+        );
+    }
+
+    #[test]
+    fn merging_keeps_comments_and_refuses_duplicates() {
+        let config = "{\n  // mine\n  \"providers\": {\n    \"anthropic\": {}, // keep\n  },\n}\n";
+        let out = generate_provider(&ProviderInput {
+            config: Some(config.into()),
+            ..input("openai")
+        })
+        .unwrap();
+        assert!(
+            out.config.contains("// mine")
+                && out.config.contains("// keep")
+                && out.config.contains("\"openai\"")
+        );
+        let err = generate_provider(&ProviderInput {
+            config: Some(config.into()),
+            ..input("anthropic")
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("already exists"));
+    }
+}
