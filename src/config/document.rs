@@ -127,7 +127,7 @@ impl Document {
             return Err(error);
         }
         if !document.root.is_object() {
-            let (line, column) = document.line_col(document.root.span.start);
+            let (line, column) = document.line_col(document.root.span.start as usize);
             return Err(LoadError::new(document_diagnostic(
                 &catalog::ROOT_NOT_OBJECT,
                 format!(
@@ -209,7 +209,7 @@ impl Document {
 
     /// Position of a span's start.
     pub fn span_position(&self, span: Span) -> (u32, u32) {
-        self.line_col(span.start)
+        self.line_col(span.start as usize)
     }
 }
 
@@ -244,7 +244,7 @@ fn utf16_error() -> LoadError {
 /// `GET /api/config` response (`{config, hash, exists}`).
 fn wrapped_config(document: &Document) -> Option<LoadError> {
     let root = &document.root;
-    let (line, column) = document.line_col(root.span.start);
+    let (line, column) = document.line_col(root.span.start as usize);
     let inner_is_config = |text: &str| text.trim_start().starts_with('{');
     if let Some(text) = root.as_str()
         && inner_is_config(text)
@@ -371,8 +371,8 @@ mod tests {
     fn positions_are_one_based_and_count_characters() {
         let doc = Document::parse("{\n  \"é\": \"x\"\n}").unwrap();
         let member = &doc.root.members().unwrap()[0];
-        assert_eq!(doc.line_col(member.key_span.start), (2, 3));
-        assert_eq!(doc.line_col(member.value.span.start), (2, 8));
+        assert_eq!(doc.span_position(member.key_span), (2, 3));
+        assert_eq!(doc.span_position(member.value.span), (2, 8));
         assert_eq!(doc.line_text(2), Some("  \"é\": \"x\""));
     }
 

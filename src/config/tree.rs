@@ -1,16 +1,91 @@
 //! The positioned tree: every value and object key keeps its byte span in the source.
 
-/// Byte range in the source text.
+/// Byte range in the source text (`u32`: documents are at most 32 MiB, and a smaller
+/// tree stays in cache on large documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
+
+/// Immutable text of a key or scalar: a `Box<str>` (two words, not three) that reads like `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Text(Box<str>);
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Text {
+        Text(s.into())
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text(s.into_boxed_str())
+    }
+}
+
+impl From<&Text> for String {
+    fn from(t: &Text) -> String {
+        t.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl std::borrow::Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
 }
 
 /// One object member. Duplicate keys are kept in source order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
-    pub key: String,
+    pub key: Text,
     pub key_span: Span,
     pub value: Node,
 }
@@ -20,8 +95,8 @@ pub struct Member {
 pub enum Value {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
+    Number(Text),
+    String(Text),
     Array(Vec<Node>),
     Object(Vec<Member>),
 }
@@ -144,15 +219,15 @@ impl Node {
             Value::Bool(b) => serde_json::Value::Bool(*b),
             Value::Number(n) => serde_json::from_str::<serde_json::Number>(n)
                 .map(serde_json::Value::Number)
-                .unwrap_or_else(|_| serde_json::Value::String(n.clone())),
-            Value::String(s) => serde_json::Value::String(s.clone()),
+                .unwrap_or_else(|_| serde_json::Value::String(n.to_string())),
+            Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Array(items) => {
                 serde_json::Value::Array(items.iter().map(Node::to_json).collect())
             }
             Value::Object(_) => serde_json::Value::Object(
                 self.unique_members()
                     .into_iter()
-                    .map(|m| (m.key.clone(), m.value.to_json()))
+                    .map(|m| (m.key.to_string(), m.value.to_json()))
                     .collect(),
             ),
         }
@@ -162,16 +237,16 @@ impl Node {
     pub(crate) fn from_ast(value: &jsonc_parser::ast::Value<'_>) -> Node {
         use jsonc_parser::ast::Value as A;
         let span = |r: jsonc_parser::common::Range| Span {
-            start: r.start,
-            end: r.end,
+            start: r.start as u32,
+            end: r.end as u32,
         };
         match value {
             A::StringLit(s) => Node {
-                value: Value::String(cow_string(&s.value)),
+                value: Value::String(Text::from(s.value.as_ref())),
                 span: span(s.range),
             },
             A::NumberLit(n) => Node {
-                value: Value::Number(n.value.to_owned()),
+                value: Value::Number(Text::from(n.value)),
                 span: span(n.range),
             },
             A::BooleanLit(b) => Node {
@@ -200,7 +275,7 @@ impl Node {
                                 }
                             };
                             Member {
-                                key,
+                                key: key.into(),
                                 key_span: span(key_range),
                                 value: Node::from_ast(&p.value),
                             }
@@ -260,8 +335,8 @@ impl<'a> TokenParser<'a> {
 
     fn span(&self, start: usize) -> Span {
         Span {
-            start,
-            end: self.scanner.token_end(),
+            start: start as u32,
+            end: self.scanner.token_end() as u32,
         }
     }
 
@@ -269,8 +344,8 @@ impl<'a> TokenParser<'a> {
         use jsonc_parser::tokens::Token;
         let start = self.scanner.token_start();
         let value = match token {
-            Token::String(s) => Value::String(s.into_owned()),
-            Token::Number(n) => Value::Number(n.to_owned()),
+            Token::String(s) => Value::String(Text::from(s.as_ref())),
+            Token::Number(n) => Value::Number(Text::from(n)),
             Token::Boolean(b) => Value::Bool(b),
             Token::Null => Value::Null,
             Token::OpenBrace => return self.object(start),
@@ -309,7 +384,7 @@ impl<'a> TokenParser<'a> {
             let token = self.next()?.ok_or(())?;
             let value = self.value(token)?;
             members.push(Member {
-                key,
+                key: Text::from(key),
                 key_span,
                 value,
             });

@@ -498,7 +498,7 @@ fn capability_with_models(cap: &Node, drop: &str, pattern: &str) -> serde_json::
         .unique_members()
         .into_iter()
         .filter(|m| m.key != drop && m.key != "models")
-        .map(|m| (m.key.clone(), m.value.to_json()))
+        .map(|m| (m.key.to_string(), m.value.to_json()))
         .collect();
     object.insert("models".into(), pattern.into());
     serde_json::Value::Object(object)

@@ -345,7 +345,7 @@ fn check_authorization(
                 ctx.push(finding);
             } else if let Some(kind) = kind
                 && let Some(expected) = kind.authorization
-                && expected != value
+                && expected != value.as_str()
                 && auth_mode != Some("passthrough")
                 && !keyfile
             {

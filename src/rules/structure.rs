@@ -219,7 +219,7 @@ fn walk(ctx: &mut Context, node: &Node, schema: &Compiled, at: usize, path: &mut
                 let property = current
                     .properties
                     .iter()
-                    .find(|(name, _)| *name == member.key)
+                    .find(|(name, _)| name.as_str() == member.key.as_str())
                     .map(|(_, i)| *i);
                 if let Some(child) = property.or(current.additional) {
                     walk(ctx, &member.value, schema, child, path);
