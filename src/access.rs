@@ -1,7 +1,7 @@
 //! Effective access: who gets which role and which models, computed from a config's grants.
 //!
-//! The same core answers the validator's coverage rules, `generate_grants`' access table
-//! and (later) `explain_access`. Grants are additive and allow-only; `*` matches everyone.
+//! One evaluator answers the validator's coverage rules, `generate_grants`' access table
+//! and `explain_access`. Grants are additive and allow-only; `*` matches everyone.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -152,50 +152,173 @@ pub struct AccessRow {
     pub models: Vec<String>,
 }
 
-/// The effective-access table: one row per distinct `src` selector, in first-seen order.
-/// Only grants that certainly match count (`*` and the selector itself), so group
-/// memberships never inflate the table.
-pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
-    let mut order: Vec<&str> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for g in grants {
-        for s in &g.src {
-            if seen.insert(*s) {
-                order.push(s);
+/// A caller as Aperture resolves it from Tailscale WhoIs: a login for user-owned nodes,
+/// tags for tagged nodes (which have no user), and the groups visible to Aperture.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Identity {
+    /// Tailscale login name, e.g. `alice@example.com`.
+    #[serde(default)]
+    pub login: Option<String>,
+    /// Node tags, e.g. `["tag:ci"]`; a tagged node's identity is its tags sorted and comma-joined.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Groups the caller belongs to (`group:eng`, or SCIM groups by e-mail); they match only
+    /// when the tailnet policy makes groups visible to the Aperture node.
+    #[serde(default)]
+    pub groups: Vec<String>,
+}
+
+impl Identity {
+    /// The string `src` entries are compared with: sorted comma-joined tags, else the login.
+    pub fn name(&self) -> Option<String> {
+        if !self.tags.is_empty() {
+            return canonical_tags(&self.tags.join(","));
+        }
+        self.login.clone()
+    }
+
+    /// The caller a `src` selector names, for the access table (certain matches only).
+    pub fn of_selector(selector: &str) -> Identity {
+        if selector.starts_with("tag:") {
+            Identity {
+                tags: selector.split(',').map(str::to_owned).collect(),
+                ..Default::default()
+            }
+        } else if selector.starts_with("group:") || selector.starts_with("autogroup:") {
+            Identity {
+                groups: vec![selector.to_owned()],
+                ..Default::default()
+            }
+        } else if selector == "*" {
+            Identity::default()
+        } else {
+            Identity {
+                login: Some(selector.to_owned()),
+                ..Default::default()
             }
         }
     }
-    // Aggregate per selector in one pass; `*` grants apply to every row.
-    let mut by_src: std::collections::HashMap<&str, (Option<Role>, Vec<&str>)> =
-        std::collections::HashMap::new();
-    for g in grants {
-        let role = g.role();
-        let models: Vec<&str> = g.models().collect();
-        for s in &g.src {
-            let entry = by_src.entry(s).or_default();
-            entry.0 = entry.0.max(role);
-            entry.1.extend(models.iter().copied());
-        }
-    }
-    let everyone = by_src.get("*").cloned().unwrap_or_default();
-    order
-        .into_iter()
-        .map(|s| {
-            let own = by_src.get(s).cloned().unwrap_or_default();
-            let role = own.0.max(everyone.0);
-            let mut models: Vec<String> = Vec::new();
-            for m in own.1.iter().chain(everyone.1.iter()) {
-                if !models.iter().any(|x| x == m) {
-                    models.push((*m).to_owned());
+}
+
+/// Why a grant's `src` matched a caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SrcMatch {
+    /// `*` (everyone, tagged nodes included).
+    Everyone,
+    /// The login or the canonical tag string, exactly.
+    Exact,
+    /// A group the caller is in (needs visible groups on the Aperture node).
+    Group,
+}
+
+/// Grants indexed by `src` entry, so evaluating one caller touches only the grants that can
+/// match it (`*`, its identity string, its groups).
+pub struct GrantIndex<'g, 'a> {
+    grants: &'g [GrantRef<'a>],
+    by_src: std::collections::HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'g, 'a> GrantIndex<'g, 'a> {
+    pub fn new(grants: &'g [GrantRef<'a>]) -> Self {
+        let mut by_src: std::collections::HashMap<&'a str, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, g) in grants.iter().enumerate() {
+            for s in &g.src {
+                let list = by_src.entry(*s).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
                 }
             }
-            AccessRow {
-                src: s.to_owned(),
-                role,
-                models,
+        }
+        GrantIndex { grants, by_src }
+    }
+
+    pub fn grants(&self) -> &'g [GrantRef<'a>] {
+        self.grants
+    }
+
+    /// Every grant matching a caller, in config order, with how it matched.
+    pub fn matching(&self, identity: &Identity) -> Vec<(&'g GrantRef<'a>, SrcMatch)> {
+        let mut hits: Vec<(usize, SrcMatch)> = Vec::new();
+        let mut add = |key: &str, how: SrcMatch| {
+            for &i in self.by_src.get(key).map(Vec::as_slice).unwrap_or_default() {
+                if !hits.iter().any(|(j, _)| *j == i) {
+                    hits.push((i, how));
+                }
             }
-        })
-        .collect()
+        };
+        if let Some(name) = identity.name() {
+            add(&name, SrcMatch::Exact);
+        }
+        for group in &identity.groups {
+            add(group, SrcMatch::Group);
+        }
+        add("*", SrcMatch::Everyone);
+        hits.sort_by_key(|(i, _)| *i);
+        hits.into_iter()
+            .map(|(i, how)| (&self.grants[i], how))
+            .collect()
+    }
+}
+
+/// Everything the matching grants give one caller (grants are additive; admin outranks user).
+pub struct Effective<'g, 'a> {
+    pub matched: Vec<(&'g GrantRef<'a>, SrcMatch)>,
+    pub role: Option<Role>,
+}
+
+impl<'g, 'a> Effective<'g, 'a> {
+    pub fn of(index: &GrantIndex<'g, 'a>, identity: &Identity) -> Self {
+        let matched = index.matching(identity);
+        let role = matched.iter().filter_map(|(g, _)| g.role()).max();
+        Effective { matched, role }
+    }
+
+    /// The capability objects of every matching grant.
+    pub fn capabilities(
+        &self,
+    ) -> impl Iterator<Item = (&'g GrantRef<'a>, &'g CapabilityRef<'a>)> + '_ {
+        self.matched
+            .iter()
+            .flat_map(|(g, _)| g.capabilities.iter().map(move |c| (*g, c)))
+    }
+
+    /// `models` patterns, de-duplicated, in config order.
+    pub fn model_patterns(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (_, cap) in self.capabilities() {
+            if let Some(p) = cap.node.get_str("models")
+                && !out.iter().any(|x| x == p)
+            {
+                out.push(p.to_owned());
+            }
+        }
+        out
+    }
+}
+
+/// The effective-access table: one row per distinct `src` selector, in first-seen order,
+/// computed by the same evaluator as `explain_access` (certain matches only, so group
+/// memberships never inflate it).
+pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
+    let index = GrantIndex::new(grants);
+    let mut seen = std::collections::HashSet::new();
+    let mut rows = Vec::new();
+    for g in grants {
+        for s in &g.src {
+            if !seen.insert(*s) {
+                continue;
+            }
+            let effective = Effective::of(&index, &Identity::of_selector(s));
+            rows.push(AccessRow {
+                src: (*s).to_owned(),
+                role: effective.role,
+                models: effective.model_patterns(),
+            });
+        }
+    }
+    rows
 }
 
 /// True when a tag source is already the canonical identity (checked without allocating).
@@ -255,7 +378,7 @@ mod tests {
         );
         assert_eq!(
             table[2].models,
-            vec!["openai/*".to_owned(), "**".to_owned()]
+            vec!["**".to_owned(), "openai/*".to_owned()]
         );
         assert_eq!(table[2].role, Some(Role::User));
     }

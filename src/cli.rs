@@ -42,6 +42,8 @@ pub enum Command {
     Client(ClientArgs),
     /// Rewrite legacy forms (temp_grants, authorization objects, seed flags) to the current form.
     Migrate(MigrateArgs),
+    /// Simulate a request: would this caller reach this model, and why (or why not)?
+    Explain(ExplainArgs),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
     Serve(ServeArgs),
 }
@@ -130,6 +132,33 @@ pub struct ClientArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Config file (or `-` for stdin).
+    #[arg(long)]
+    pub config: String,
+    /// The caller's login (e.g. alice@example.com).
+    #[arg(long = "as", value_name = "LOGIN")]
+    pub login: Option<String>,
+    /// A tag of the calling node (repeatable); a tagged node's identity is its tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A group the caller is in (repeatable).
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// The request's model.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// The Aperture path called, e.g. /v1/messages.
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Print who can reach which model, for every source in the grants.
+    #[arg(long)]
+    pub matrix: bool,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// Config file, or `-` for stdin.
     pub file: String,
@@ -206,6 +235,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Grants(args) => run_grants(args),
         Command::Client(args) => run_client(args),
         Command::Migrate(args) => run_migrate(args),
+        Command::Explain(args) => run_explain(args),
         Command::Serve(args) => run_serve(args),
     };
     match result {
@@ -529,6 +559,96 @@ fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
         )
     })?;
     Ok(ExitStatus::Success)
+}
+
+fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
+    use crate::explain::Outcome;
+    let text = read_text(&args.config)?;
+    let identity = crate::access::Identity {
+        login: args.login,
+        tags: args.tags,
+        groups: args.groups,
+    };
+    let who = identity.login.is_some() || !identity.tags.is_empty() || !identity.groups.is_empty();
+    if args.matrix && !who && args.model.is_none() {
+        // Matrix only: no request to simulate.
+        let doc = crate::config::Document::parse(&text)
+            .map_err(|e| anyhow::anyhow!("{}", e.0.message))?;
+        let grants = crate::tools::explain::Grants::new(doc);
+        let matrix = crate::explain::matrix(grants.root(), &grants.refs());
+        print_result(&matrix, args.format, || render_matrix(&matrix))?;
+        return Ok(ExitStatus::Success);
+    }
+    let Some(model) = args.model else {
+        anyhow::bail!("--model is required (or use --matrix alone for the access matrix)");
+    };
+    let input = crate::tools::explain::ExplainInput {
+        source: crate::tools::ConfigInput::text(text),
+        identity,
+        model,
+        endpoint: args.endpoint,
+        matrix: args.matrix,
+    };
+    let out = crate::tools::explain::explain_access(&input, crate::tools::PathPolicy::Allowed)?;
+    let e = &out.explanation;
+    print_result(&out, args.format, || {
+        let outcome = serde_json::to_value(e.outcome)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let mut text = format!(
+            "{} → {outcome} (HTTP {})\n",
+            e.identity.as_deref().unwrap_or("?"),
+            e.expected_status
+        );
+        for step in &e.steps {
+            let at = step
+                .path
+                .as_deref()
+                .map(|p| format!("  [{p}]"))
+                .unwrap_or_default();
+            text.push_str(&format!(
+                "  {:<13} {:<11} {}{at}\n",
+                step.stage, step.result, step.detail
+            ));
+        }
+        if let Some(url) = &e.upstream_url {
+            text.push_str(&format!("upstream: {url}\n"));
+        }
+        if let Some(auth) = &e.upstream_auth {
+            text.push_str(&format!("credential: {auth}\n"));
+        }
+        if let Some(matrix) = &out.matrix {
+            text.push('\n');
+            text.push_str(&render_matrix(matrix));
+        }
+        format!("{text}{}", notes_block(&out.notes))
+    })?;
+    Ok(if e.outcome == Outcome::Allowed {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    })
+}
+
+fn render_matrix(matrix: &crate::explain::Matrix) -> String {
+    let mut text = format!("access matrix ({} models):\n", matrix.models.len());
+    for row in &matrix.rows {
+        let role = match row.role {
+            Some(crate::access::Role::Admin) => "admin",
+            Some(crate::access::Role::User) => "user",
+            None => "none",
+        };
+        let models = if row.allowed.is_empty() {
+            "nothing".to_owned()
+        } else if row.allowed.len() == matrix.models.len() {
+            "every model".to_owned()
+        } else {
+            row.allowed.join(", ")
+        };
+        text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
+    }
+    text
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod explain;
 pub mod glob;
 pub mod mcp;
 pub mod redact;

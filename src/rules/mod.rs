@@ -6,8 +6,8 @@ mod document;
 mod grants;
 mod hooks;
 pub(crate) mod legacy;
-mod providers;
-mod quotas;
+pub(crate) mod providers;
+pub(crate) mod quotas;
 mod storage;
 pub mod structure;
 

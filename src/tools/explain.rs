@@ -1,0 +1,131 @@
+//! `explain_access`: simulate a request against a config and show, step by step, why it is
+//! allowed or refused; optionally the access matrix of every source.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::input::{ConfigInput, PathPolicy, ToolError};
+use crate::access::{self, GrantRef, Identity};
+use crate::config::Document;
+use crate::explain::{Explanation, Matrix};
+
+/// Arguments of `explain_access`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct ExplainInput {
+    #[serde(flatten)]
+    pub source: ConfigInput,
+    /// The caller: `login`, or `tags` for a tagged node; `groups` it belongs to.
+    pub identity: Identity,
+    /// The request's `model` (or an alias, or `provider/model`).
+    pub model: String,
+    /// Aperture path the client calls, e.g. `/v1/messages`, `/v1/chat/completions`,
+    /// `/bedrock/model/{model}/invoke`; omitted: the API is not checked.
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Also return who can reach which model, for every source named in the grants.
+    #[serde(default)]
+    pub matrix: bool,
+}
+
+/// Result of `explain_access`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ExplainOutput {
+    #[serde(flatten)]
+    pub explanation: Explanation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Matrix>,
+    /// What this simulation cannot see (tailnet-policy grants, group visibility, ...).
+    pub notes: Vec<String>,
+}
+
+/// A parsed config with its grants, legacy `temp_grants` translated to the current form.
+pub struct Grants {
+    doc: Document,
+    legacy: Option<Document>,
+}
+
+impl Grants {
+    pub fn new(doc: Document) -> Grants {
+        let translated: Vec<serde_json::Value> = doc
+            .root
+            .get("temp_grants")
+            .and_then(|t| t.as_array())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|entry| crate::rules::legacy::translate_entry(entry).ok())
+            .collect();
+        let legacy = (!translated.is_empty())
+            .then(|| Document::parse(&serde_json::json!({ "grants": translated }).to_string()).ok())
+            .flatten();
+        Grants { doc, legacy }
+    }
+
+    pub fn root(&self) -> &crate::config::Node {
+        &self.doc.root
+    }
+
+    /// Current grants, then legacy ones (with paths pointing into `temp_grants`).
+    pub fn refs(&self) -> Vec<GrantRef<'_>> {
+        let mut refs = access::grants(&self.doc.root);
+        if let Some(legacy) = &self.legacy {
+            for mut g in access::grants(&legacy.root) {
+                g.path = format!("/temp_grants/{}", g.index);
+                for c in &mut g.capabilities {
+                    c.path = format!("{}/grants", g.path);
+                }
+                refs.push(g);
+            }
+        }
+        refs
+    }
+}
+
+pub fn explain_access(
+    input: &ExplainInput,
+    policy: PathPolicy,
+) -> Result<ExplainOutput, ToolError> {
+    let bytes = input.source.read(policy)?;
+    let doc = Document::from_bytes(&bytes).map_err(|e| {
+        ToolError::BadArguments(format!(
+            "cannot explain: the config does not parse ({} at line {}, column {}); run validate_config",
+            e.0.message,
+            e.0.line.unwrap_or(0),
+            e.0.column.unwrap_or(0)
+        ))
+    })?;
+    if input.identity.login.is_none()
+        && input.identity.tags.is_empty()
+        && input.identity.groups.is_empty()
+    {
+        return Err(ToolError::BadArguments(
+            "no identity: give `identity.login` (e.g. alice@example.com) or `identity.tags` (e.g. [\"tag:ci\"])".into(),
+        ));
+    }
+    let grants = Grants::new(doc);
+    let refs = grants.refs();
+    let explanation = crate::explain::explain(
+        grants.root(),
+        &refs,
+        &input.identity,
+        &input.model,
+        input.endpoint.as_deref(),
+    );
+    let mut notes = vec![
+        "grants kept in the tailnet policy file are not visible here; Aperture adds them to these"
+            .to_owned(),
+    ];
+    if grants.legacy.is_some() {
+        notes.push("legacy temp_grants were evaluated as their current-form translation (their exact semantics are UNCONFIRMED)".into());
+    }
+    if !input.identity.groups.is_empty() {
+        notes.push("group matches assume the tailnet policy makes those groups visible to the Aperture node".into());
+    }
+    let matrix = input
+        .matrix
+        .then(|| crate::explain::matrix(grants.root(), &refs));
+    Ok(ExplainOutput {
+        explanation,
+        matrix,
+        notes,
+    })
+}
