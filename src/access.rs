@@ -156,14 +156,13 @@ pub struct AccessRow {
 /// tags for tagged nodes (which have no user), and the groups visible to Aperture.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Identity {
-    /// Tailscale login name, e.g. `alice@example.com`.
+    /// e.g. `alice@example.com`.
     #[serde(default)]
     pub login: Option<String>,
-    /// Node tags, e.g. `["tag:ci"]`; a tagged node's identity is its tags sorted and comma-joined.
+    /// A tagged node's tags, e.g. `["tag:ci"]`.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Groups the caller belongs to (`group:eng`, or SCIM groups by e-mail); they match only
-    /// when the tailnet policy makes groups visible to the Aperture node.
+    /// Groups of the caller (`group:eng`, SCIM groups by e-mail).
     #[serde(default)]
     pub groups: Vec<String>,
 }

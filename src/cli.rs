@@ -399,10 +399,12 @@ fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
         baseurl: args.baseurl,
         region: args.region,
         apikey: None,
-        config,
+        source: config
+            .map(crate::tools::ConfigInput::text)
+            .unwrap_or_default(),
         replace: args.replace,
     };
-    let out = crate::tools::provider::generate_provider(&input)?;
+    let out = crate::tools::provider::generate_provider(&input, crate::tools::PathPolicy::Allowed)?;
     if args.write
         && let Some(path) = &args.config
     {
@@ -464,10 +466,12 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
         target: args.target,
         aperture_selector: args.aperture_selector,
         ip: None,
-        config,
+        source: config
+            .map(crate::tools::ConfigInput::text)
+            .unwrap_or_default(),
         allow_no_admin: args.allow_no_admin,
     };
-    let out = generate_grants(&input)?;
+    let out = generate_grants(&input, crate::tools::PathPolicy::Allowed)?;
     if args.write
         && let (Some(path), Some(text)) = (&args.config, &out.config)
     {

@@ -10,6 +10,7 @@ use aperture_orchestrator::tools::grants::{GrantRule, GrantsInput, Target, gener
 use aperture_orchestrator::tools::migrate::migrate_text;
 use aperture_orchestrator::tools::provider::{ProviderInput, generate_provider};
 use aperture_orchestrator::tools::validate::{Mode, validate_bytes};
+use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
 
 const BASE: &str = r#"{
   // base config: an admin and a user grant for everyone
@@ -74,11 +75,11 @@ fn every_generated_provider_validates_in_save_mode() {
                         baseurl: baseurl.clone(),
                         region: region.map(Into::into),
                         apikey: apikey.map(Into::into),
-                        config: Some(BASE.into()),
+                        source: ConfigInput::text(BASE),
                         replace: false,
                     };
-                    let out =
-                        generate_provider(&input).unwrap_or_else(|e| panic!("{}: {e}", kind.kind));
+                    let out = generate_provider(&input, PathPolicy::Allowed)
+                        .unwrap_or_else(|e| panic!("{}: {e}", kind.kind));
                     checked += 1;
                     assert!(out.config.contains("// base config"), "comments kept");
                     let errs = errors(&out.config);
@@ -116,11 +117,14 @@ fn every_generated_provider_validates_in_save_mode() {
 
 #[test]
 fn vertex_with_an_api_key_is_refused_with_the_fix() {
-    let err = generate_provider(&ProviderInput {
-        kind: "vertex".into(),
-        apikey: Some("AQ.Ab8-key".into()),
-        ..Default::default()
-    })
+    let err = generate_provider(
+        &ProviderInput {
+            kind: "vertex".into(),
+            apikey: Some("AQ.Ab8-key".into()),
+            ..Default::default()
+        },
+        PathPolicy::Allowed,
+    )
     .unwrap_err();
     assert!(err.to_string().contains("vertex_express"), "{err}");
 }
@@ -170,12 +174,15 @@ fn every_generated_grant_set_validates_in_save_mode() {
                             ..Default::default()
                         },
                     ];
-                    let out = generate_grants(&GrantsInput {
-                        rules,
-                        target,
-                        config: Some(config.into()),
-                        ..Default::default()
-                    })
+                    let out = generate_grants(
+                        &GrantsInput {
+                            rules,
+                            target,
+                            source: ConfigInput::text(config),
+                            ..Default::default()
+                        },
+                        PathPolicy::Allowed,
+                    )
                     .unwrap_or_else(|e| panic!("{src:?} {models:?}: {e}"));
                     let merged = out.config.expect("merged config");
                     // Legacy grants are deprecated by design (AP701): everything else must be clean.

@@ -529,3 +529,65 @@ async fn agent_facing_text_mentions_only_registered_tools() {
     })
     .await;
 }
+
+async fn call_named(client: &Client, name: &'static str, args: Value) -> CallToolResult {
+    let Value::Object(args) = args else {
+        panic!("arguments must be an object")
+    };
+    client
+        .call_tool(CallToolRequestParams::new(name).with_arguments(args))
+        .await
+        .expect("tools/call")
+}
+
+#[tokio::test]
+async fn every_generator_and_explain_answer_through_mcp() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let base = r#"{
+  // mine
+  "grants": [ { "src": ["ops@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } } ],
+}"#;
+        let provider = call_named(&client, "generate_provider", serde_json::json!({ "kind": "anthropic", "config": base })).await;
+        assert_eq!(provider.is_error, Some(false), "{}", text_of(&provider));
+        let out = provider.structured_content.expect("structured");
+        assert_eq!(out["provider_id"], "anthropic");
+        assert!(out["config"].as_str().unwrap().contains("// mine"));
+
+        let grants = call_named(
+            &client,
+            "generate_grants",
+            serde_json::json!({ "rules": [ { "src": ["*"], "role": "user", "models": ["**"] } ], "config": out["config"] }),
+        )
+        .await;
+        assert_eq!(grants.is_error, Some(false), "{}", text_of(&grants));
+        let merged = grants.structured_content.expect("structured")["config"].as_str().unwrap().to_owned();
+
+        let explain = call_named(
+            &client,
+            "explain_access",
+            serde_json::json!({ "config": merged, "identity": { "login": "bob@example.com" }, "model": "claude-sonnet-4-5", "endpoint": "/v1/messages" }),
+        )
+        .await;
+        assert_eq!(explain.is_error, Some(false), "{}", text_of(&explain));
+        let e = explain.structured_content.expect("structured");
+        assert_eq!((e["outcome"].as_str(), e["expected_status"].as_u64()), (Some("allowed"), Some(200)));
+
+        let client_cfg = call_named(&client, "generate_client_config", serde_json::json!({ "client": "claude-code" })).await;
+        assert_eq!(client_cfg.structured_content.expect("structured")["env"]["ANTHROPIC_BASE_URL"], "http://ai");
+
+        let migrate = call_named(
+            &client,
+            "migrate_config",
+            serde_json::json!({ "config": r#"{"temp_grants": [{"src": ["*"], "grants": [{"role": "admin"}]}]}"# }),
+        )
+        .await;
+        assert_eq!(migrate.structured_content.expect("structured")["changed"], true);
+
+        let lockout = call_named(&client, "generate_grants", serde_json::json!({ "rules": [ { "src": ["*"], "role": "user" } ] })).await;
+        assert_eq!(lockout.is_error, Some(true));
+        assert!(text_of(&lockout).contains("lockout"));
+        client.cancel().await.expect("cancel");
+    })
+    .await;
+}

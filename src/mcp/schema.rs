@@ -80,6 +80,67 @@ fn collapse_const_one_of(map: &mut Map<String, Value>) {
     }
 }
 
+/// Output schemas keep their top-level fields (names, types, small string enums) and describe
+/// nested objects only as `object`: clients still validate `structuredContent`, and
+/// `tools/list` stays within its size budget as tools are added.
+pub fn shallow(schema: &mut Map<String, Value>) {
+    let keep: std::collections::HashSet<String> = schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .map(|defs| {
+            defs.iter()
+                .filter(|(_, d)| d.get("enum").is_some() && d.get("properties").is_none())
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(Value::Object(defs)) = schema.get_mut("$defs") {
+        defs.retain(|name, _| keep.contains(name));
+    }
+    if schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .is_some_and(Map::is_empty)
+    {
+        schema.remove("$defs");
+    }
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        for value in props.values_mut() {
+            flatten_nested(value, &keep);
+        }
+    }
+}
+
+fn flatten_nested(value: &mut Value, keep: &std::collections::HashSet<String>) {
+    let Value::Object(map) = value else { return };
+    if let Some(name) = map
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        if !keep.contains(name) {
+            *value = serde_json::json!({ "type": "object" });
+        }
+        return;
+    }
+    map.remove("maximum");
+    if map.get("properties").is_some() {
+        map.remove("properties");
+        map.remove("required");
+        map.remove("additionalProperties");
+    }
+    for key in ["items", "additionalProperties"] {
+        if let Some(inner) = map.get_mut(key) {
+            flatten_nested(inner, keep);
+        }
+    }
+    if let Some(Value::Array(alternatives)) = map.get_mut("anyOf") {
+        alternatives
+            .iter_mut()
+            .for_each(|alt| flatten_nested(alt, keep));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,6 +152,40 @@ mod tests {
         };
         compact(&mut map, keep);
         Value::Object(map)
+    }
+
+    #[test]
+    fn shallow_output_keeps_top_level_fields_and_enums() {
+        let mut schema = json!({
+            "type": "object",
+            "properties": {
+                "mode": { "$ref": "#/$defs/Mode" },
+                "items": { "type": "array", "items": { "$ref": "#/$defs/Item" } },
+                "maybe": { "anyOf": [ { "$ref": "#/$defs/Item" }, { "type": "null" } ] },
+                "status": { "type": "integer", "maximum": 65535 }
+            },
+            "$defs": {
+                "Mode": { "type": "string", "enum": ["save", "load"] },
+                "Item": { "type": "object", "properties": { "a": { "type": "string" } } }
+            }
+        });
+        let Value::Object(map) = &mut schema else {
+            panic!()
+        };
+        shallow(map);
+        assert_eq!(
+            schema,
+            json!({
+                "type": "object",
+                "properties": {
+                    "mode": { "$ref": "#/$defs/Mode" },
+                    "items": { "type": "array", "items": { "type": "object" } },
+                    "maybe": { "anyOf": [ { "type": "object" }, { "type": "null" } ] },
+                    "status": { "type": "integer" }
+                },
+                "$defs": { "Mode": { "type": "string", "enum": ["save", "load"] } }
+            })
+        );
     }
 
     #[test]

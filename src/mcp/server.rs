@@ -23,6 +23,11 @@ use serde::Serialize;
 
 use super::schema::{self, Keep};
 use super::{prompts, resources};
+use crate::tools::client::{self, ClientInput, ClientOutput};
+use crate::tools::explain::{self, ExplainInput, ExplainOutput};
+use crate::tools::grants::{self, GrantsInput, GrantsOutput};
+use crate::tools::migrate::{self, MigrateInput, MigrateOutput};
+use crate::tools::provider::{self, ProviderInput, ProviderOutput};
 use crate::tools::validate::{self, ValidateInput, ValidateOutput};
 use crate::tools::{PathPolicy, ToolError};
 
@@ -30,6 +35,10 @@ use crate::tools::{PathPolicy, ToolError};
 pub const INSTRUCTIONS: &str = "\
 aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
 - validate_config: before saving or proposing any config, pass the whole document as `config`; fix every error (the default save mode fails where Aperture's save would), address warnings too (they flag silent failures), apply fix.patch when given, and re-run until valid is true.
+- generate_provider / generate_grants: to add a provider or give people models; pass the user's config to merge (comments kept). Never hand-write these blocks.
+- generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
+- explain_access: for questions like why X gets 403/404 or whether CI can reach model M: simulates the request step by step.
+- migrate_config: for configs from old guides (temp_grants, authorization objects, seed flag names).
 - Prompts walk through common tasks: setup-gateway, connect-claude-code, troubleshoot, add-self-hosted-model, restrict-admin-access, cost-tiered-routing.
 - Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
 
@@ -87,6 +96,7 @@ impl Server {
             if let Some(output) = &tool.output_schema {
                 let mut output = (**output).clone();
                 schema::compact(&mut output, Keep::StructureOnly);
+                schema::shallow(&mut output);
                 tool.output_schema = Some(Arc::new(output));
             }
         }
@@ -111,6 +121,104 @@ impl Server {
         run_tool("validate_config", || {
             validate::validate(&input, self.policy)
         })
+    }
+
+    #[tool(
+        name = "generate_provider",
+        description = include_str!("../../tools/generate_provider.md").trim_ascii(),
+        annotations(
+            title = "Generate a provider",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn generate_provider(
+        &self,
+        Parameters(input): Parameters<ProviderInput>,
+    ) -> Result<Json<ProviderOutput>, String> {
+        run_tool("generate_provider", || {
+            provider::generate_provider(&input, self.policy)
+        })
+    }
+
+    #[tool(
+        name = "generate_grants",
+        description = include_str!("../../tools/generate_grants.md").trim_ascii(),
+        annotations(
+            title = "Generate grants",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn generate_grants(
+        &self,
+        Parameters(input): Parameters<GrantsInput>,
+    ) -> Result<Json<GrantsOutput>, String> {
+        run_tool("generate_grants", || {
+            grants::generate_grants(&input, self.policy)
+        })
+    }
+
+    #[tool(
+        name = "generate_client_config",
+        description = include_str!("../../tools/generate_client_config.md").trim_ascii(),
+        annotations(
+            title = "Point a client at Aperture",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn generate_client_config(
+        &self,
+        Parameters(input): Parameters<ClientInput>,
+    ) -> Result<Json<ClientOutput>, String> {
+        run_tool("generate_client_config", || {
+            client::generate_client_config(&input)
+        })
+    }
+
+    #[tool(
+        name = "explain_access",
+        description = include_str!("../../tools/explain_access.md").trim_ascii(),
+        annotations(
+            title = "Explain a request's access",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn explain_access(
+        &self,
+        Parameters(input): Parameters<ExplainInput>,
+    ) -> Result<Json<ExplainOutput>, String> {
+        run_tool("explain_access", || {
+            explain::explain_access(&input, self.policy)
+        })
+    }
+
+    #[tool(
+        name = "migrate_config",
+        description = include_str!("../../tools/migrate_config.md").trim_ascii(),
+        annotations(
+            title = "Migrate legacy config forms",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn migrate_config(
+        &self,
+        Parameters(input): Parameters<MigrateInput>,
+    ) -> Result<Json<MigrateOutput>, String> {
+        run_tool("migrate_config", || migrate::migrate(&input, self.policy))
     }
 }
 

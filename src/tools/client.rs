@@ -45,13 +45,13 @@ pub const CLIENTS: &[(&str, &str)] = &[
 /// Arguments of `generate_client_config`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ClientInput {
-    /// One of: claude-code, claude-code-legacy, claude-code-bedrock, claude-code-vertex,
+    /// claude-code, claude-code-legacy, claude-code-bedrock, claude-code-vertex,
     /// claude-code-subscription, codex, gemini-cli, opencode, openai-sdk, anthropic-sdk, mcp-aperture.
     pub client: String,
-    /// Aperture's host: MagicDNS name (default `ai`), FQDN, or `localhost:PORT` for ts-unplug.
+    /// MagicDNS name (default `ai`), FQDN, or `localhost:PORT`.
     #[serde(default)]
     pub host: Option<String>,
-    /// Model to pin, where the client takes one.
+    /// Model to pin.
     #[serde(default)]
     pub model: Option<String>,
 }

@@ -14,15 +14,14 @@ use crate::explain::{Explanation, Matrix};
 pub struct ExplainInput {
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// The caller: `login`, or `tags` for a tagged node; `groups` it belongs to.
+    /// The caller.
     pub identity: Identity,
-    /// The request's `model` (or an alias, or `provider/model`).
+    /// The request's model (or alias, or `provider/model`).
     pub model: String,
-    /// Aperture path the client calls, e.g. `/v1/messages`, `/v1/chat/completions`,
-    /// `/bedrock/model/{model}/invoke`; omitted: the API is not checked.
+    /// Path called, e.g. `/v1/messages`; omitted: API not checked.
     #[serde(default)]
     pub endpoint: Option<String>,
-    /// Also return who can reach which model, for every source named in the grants.
+    /// Also return the access matrix.
     #[serde(default)]
     pub matrix: bool,
 }

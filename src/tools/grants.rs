@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::input::ToolError;
+use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::access::{self, APERTURE_CAP, AccessRow, Role, canonical_tags};
 use crate::config::Document;
 use crate::config::edit::Editor;
@@ -31,22 +31,21 @@ pub enum Target {
 /// Who gets what.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct GrantRule {
-    /// Identities: logins, `group:...`, tags (`tag:a,tag:b` for several), `*`.
+    /// Logins, `group:...`, `tag:a,tag:b`, `*`.
     pub src: Vec<String>,
-    /// `admin` or `user`.
     #[serde(default)]
     pub role: Option<Role>,
     /// `provider/model` globs (`*` one segment, `**` any).
     #[serde(default)]
     pub models: Option<Vec<String>>,
-    /// Quota buckets charged for these models (e.g. `daily:<user>`).
+    /// Buckets charged for these models, e.g. `daily:<user>`.
     #[serde(default)]
     pub quotas: Option<Vec<String>>,
     #[serde(default)]
     pub enable_chat_ui: Option<bool>,
     #[serde(default)]
     pub read_metrics: Option<bool>,
-    /// Connector patterns (`github/**`, `label:system`).
+    /// e.g. `github/**`, `label:system`.
     #[serde(default)]
     pub connectors: Option<Vec<String>>,
 }
@@ -57,16 +56,16 @@ pub struct GrantsInput {
     pub rules: Vec<GrantRule>,
     #[serde(default)]
     pub target: Target,
-    /// Policy `dst` selector for the Aperture node(s) (default `tag:aperture`).
+    /// Policy `dst` (default `tag:aperture`).
     #[serde(default)]
     pub aperture_selector: Option<String>,
-    /// Policy `ip` entries to also open network access (e.g. `["tcp:80", "tcp:443"]`).
+    /// Policy `ip`, e.g. `["tcp:80"]`.
     #[serde(default)]
     pub ip: Option<Vec<String>>,
-    /// Existing config text to merge into (comments and formatting are kept).
-    #[serde(default)]
-    pub config: Option<String>,
-    /// Allow a result in which nobody is admin (lockout). Off by default.
+    /// Config to merge into.
+    #[serde(flatten)]
+    pub source: ConfigInput,
+    /// Accept a result with no admin.
     #[serde(default)]
     pub allow_no_admin: bool,
 }
@@ -90,7 +89,8 @@ const CROSS_REFERENCE_CODES: &[&str] = &[
     "AP202", "AP203", "AP204", "AP215", "AP122", "AP223", "AP225", "AP207", "AP014",
 ];
 
-pub fn generate_grants(input: &GrantsInput) -> Result<GrantsOutput, ToolError> {
+pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<GrantsOutput, ToolError> {
+    let existing = input.source.read_optional(policy)?;
     if input.rules.is_empty() {
         return Err(ToolError::BadArguments(
             "no rules: give at least one `{src, role?, models?}`".into(),
@@ -136,7 +136,7 @@ pub fn generate_grants(input: &GrantsInput) -> Result<GrantsOutput, ToolError> {
     };
 
     // The document the grants end up in, for the lockout guard, diagnostics and access.
-    let (merged, config_out) = match (&input.config, input.target) {
+    let (merged, config_out) = match (&existing, input.target) {
         (Some(text), Target::Config | Target::Legacy) => {
             let editor = Editor::parse(text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
             let section = if input.target == Target::Legacy {
@@ -186,7 +186,7 @@ pub fn generate_grants(input: &GrantsInput) -> Result<GrantsOutput, ToolError> {
     }
     let access = access_rows(&doc.root, &all_grants);
     let validated = validate_bytes(merged.as_bytes(), Mode::Save).diagnostics;
-    let diagnostics = if input.config.is_some() {
+    let diagnostics = if existing.is_some() {
         validated
     } else {
         notes.push("no config given: provider, hook and quota references were not checked; pass `config` to check them and merge".into());
@@ -337,6 +337,10 @@ fn legacy_grant(rule: &GrantRule) -> Result<Value, ToolError> {
 mod tests {
     use super::*;
 
+    fn generate_grants_any(input: &GrantsInput) -> Result<GrantsOutput, ToolError> {
+        generate_grants(input, PathPolicy::Allowed)
+    }
+
     fn admin() -> GrantRule {
         GrantRule {
             src: vec!["ops@example.com".into()],
@@ -361,12 +365,12 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            generate_grants(&input)
+            generate_grants_any(&input)
                 .unwrap_err()
                 .to_string()
                 .contains("lockout")
         );
-        let out = generate_grants(&GrantsInput {
+        let out = generate_grants_any(&GrantsInput {
             allow_no_admin: true,
             ..input
         })
@@ -376,7 +380,7 @@ mod tests {
 
     #[test]
     fn access_table_and_forms() {
-        let out = generate_grants(&GrantsInput {
+        let out = generate_grants_any(&GrantsInput {
             rules: vec![admin(), users()],
             ..Default::default()
         })
@@ -384,14 +388,14 @@ mod tests {
         assert_eq!(out.access[0].src, "ops@example.com");
         assert_eq!(out.access[0].role, Some(Role::Admin));
         assert_eq!(out.access[0].models, vec!["**".to_owned()]);
-        let policy = generate_grants(&GrantsInput {
+        let policy = generate_grants_any(&GrantsInput {
             rules: vec![admin(), users()],
             target: Target::Policy,
             ..Default::default()
         })
         .unwrap();
         assert_eq!(policy.grants[0]["dst"], json!(["tag:aperture"]));
-        let legacy = generate_grants(&GrantsInput {
+        let legacy = generate_grants_any(&GrantsInput {
             rules: vec![admin(), users()],
             target: Target::Legacy,
             ..Default::default()
@@ -410,7 +414,7 @@ mod tests {
             role: Some(Role::Admin),
             ..Default::default()
         };
-        let out = generate_grants(&GrantsInput {
+        let out = generate_grants_any(&GrantsInput {
             rules: vec![rule],
             ..Default::default()
         })

@@ -40,10 +40,10 @@ pub enum ToolError {
 /// A config given as text or as a local path (exactly one).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ConfigInput {
-    /// The config document text (HuJSON or JSON).
+    /// The config text (HuJSON or JSON).
     #[serde(default)]
     pub config: Option<String>,
-    /// Path to a local config file (refused over HTTP unless the server runs with --allow-paths).
+    /// A local config file (refused over HTTP without --allow-paths).
     #[serde(default)]
     pub config_path: Option<String>,
 }
@@ -54,6 +54,19 @@ impl ConfigInput {
             config: Some(config.into()),
             config_path: None,
         }
+    }
+
+    /// The document text when one was given (generators merge into it; it is optional there).
+    pub fn read_optional(&self, policy: PathPolicy) -> Result<Option<String>, ToolError> {
+        if self.config.is_none() && self.config_path.is_none() {
+            return Ok(None);
+        }
+        let bytes = self.read(policy)?;
+        String::from_utf8(bytes).map(Some).map_err(|_| {
+            ToolError::BadArguments(
+                "the config is not UTF-8 text; run validate_config for details".into(),
+            )
+        })
     }
 
     /// The document bytes.

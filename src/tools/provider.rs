@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::input::ToolError;
+use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::catalog::providers::{self, ProviderKind};
 use crate::config::edit::Editor;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -14,28 +14,28 @@ use crate::tools::validate::{Mode, validate_bytes};
 /// Arguments of `generate_provider`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ProviderInput {
-    /// Provider kind: openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter,
-    /// vercel, foundry, openai_compatible, self_hosted, claude_subscription, chatgpt_subscription.
+    /// openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter, vercel, foundry,
+    /// openai_compatible, self_hosted, claude_subscription, chatgpt_subscription.
     pub kind: String,
-    /// Provider ID (the key under `providers`); defaults to the kind's usual ID.
+    /// Key under `providers` (default per kind).
     #[serde(default)]
     pub id: Option<String>,
-    /// Model IDs exactly as the upstream expects them; defaults to the kind's examples.
+    /// Model IDs as the upstream names them (default: examples).
     #[serde(default)]
     pub models: Option<Vec<String>>,
-    /// Base URL (required for self_hosted, openai_compatible and foundry).
+    /// Required for self_hosted, openai_compatible, foundry.
     #[serde(default)]
     pub baseurl: Option<String>,
-    /// AWS region for Bedrock (default us-east-1).
+    /// Bedrock region (default us-east-1).
     #[serde(default)]
     pub region: Option<String>,
-    /// Upstream key; a placeholder is written when omitted (never for passthrough kinds).
+    /// Upstream key (default: a placeholder).
     #[serde(default)]
     pub apikey: Option<String>,
-    /// Existing config text to merge into (comments and formatting are kept).
-    #[serde(default)]
-    pub config: Option<String>,
-    /// Overwrite a provider with the same ID.
+    /// Config to merge into.
+    #[serde(flatten)]
+    pub source: ConfigInput,
+    /// Overwrite an existing ID.
     #[serde(default)]
     pub replace: bool,
 }
@@ -55,7 +55,11 @@ pub struct ProviderOutput {
 }
 
 /// Build (and optionally merge) a provider.
-pub fn generate_provider(input: &ProviderInput) -> Result<ProviderOutput, ToolError> {
+pub fn generate_provider(
+    input: &ProviderInput,
+    policy: PathPolicy,
+) -> Result<ProviderOutput, ToolError> {
+    let existing = input.source.read_optional(policy)?;
     let kind = providers::kind(&input.kind.replace('-', "_")).ok_or_else(|| {
         ToolError::BadArguments(format!(
             "unknown provider kind `{}`; kinds: {}",
@@ -138,7 +142,7 @@ pub fn generate_provider(input: &ProviderInput) -> Result<ProviderOutput, ToolEr
     }
     let provider = Value::Object(provider);
 
-    let (config, diagnostics) = match &input.config {
+    let (config, diagnostics) = match &existing {
         Some(text) => {
             let editor = Editor::parse(text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
             editor
@@ -266,6 +270,10 @@ fn cost_basis(kind: &ProviderKind, region: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    fn generate_provider_text(input: &ProviderInput) -> Result<ProviderOutput, ToolError> {
+        generate_provider(input, PathPolicy::Allowed)
+    }
+
     fn input(kind: &str) -> ProviderInput {
         ProviderInput {
             kind: kind.into(),
@@ -275,7 +283,7 @@ mod tests {
 
     #[test]
     fn bedrock_follows_the_region() {
-        let out = generate_provider(&ProviderInput {
+        let out = generate_provider_text(&ProviderInput {
             region: Some("eu-central-1".into()),
             ..input("bedrock")
         })
@@ -296,11 +304,11 @@ mod tests {
 
     #[test]
     fn kinds_that_need_arguments_say_so() {
-        let err = generate_provider(&input("self_hosted"))
+        let err = generate_provider_text(&input("self_hosted"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("baseurl"), "{err}");
-        let err = generate_provider(&ProviderInput {
+        let err = generate_provider_text(&ProviderInput {
             baseurl: Some("http://100.64.0.5:8080".into()),
             ..input("self_hosted")
         })
@@ -308,7 +316,7 @@ mod tests {
         .to_string();
         assert!(err.contains("models"), "{err}");
         assert!(
-            generate_provider(&input("nope"))
+            generate_provider_text(&input("nope"))
                 .unwrap_err()
                 .to_string()
                 .contains("anthropic")
@@ -318,8 +326,8 @@ mod tests {
     #[test]
     fn merging_keeps_comments_and_refuses_duplicates() {
         let config = "{\n  // mine\n  \"providers\": {\n    \"anthropic\": {}, // keep\n  },\n}\n";
-        let out = generate_provider(&ProviderInput {
-            config: Some(config.into()),
+        let out = generate_provider_text(&ProviderInput {
+            source: ConfigInput::text(config),
             ..input("openai")
         })
         .unwrap();
@@ -328,8 +336,8 @@ mod tests {
                 && out.config.contains("// keep")
                 && out.config.contains("\"openai\"")
         );
-        let err = generate_provider(&ProviderInput {
-            config: Some(config.into()),
+        let err = generate_provider_text(&ProviderInput {
+            source: ConfigInput::text(config),
             ..input("anthropic")
         })
         .unwrap_err();
