@@ -46,7 +46,6 @@ aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
 #[derive(Clone)]
 pub struct Server {
     policy: PathPolicy,
-    tool_router: Arc<ToolRouter<Self>>,
 }
 
 impl std::fmt::Debug for Server {
@@ -79,10 +78,14 @@ fn run_tool<T: Serialize>(
 impl Server {
     /// A server whose tools read local files per `policy` (`config_path`).
     pub fn new(policy: PathPolicy) -> Self {
-        Self {
-            policy,
-            tool_router: Arc::new(Self::compacted_tool_router()),
-        }
+        Self { policy }
+    }
+
+    /// The tool router, built once per process on first use: `initialize` does not need the
+    /// tool schemas, so start-up does not pay for generating them.
+    fn router(&self) -> &'static ToolRouter<Self> {
+        static ROUTER: std::sync::OnceLock<ToolRouter<Server>> = std::sync::OnceLock::new();
+        ROUTER.get_or_init(Self::compacted_tool_router)
     }
 
     /// The tool router with compact schemas (see [`schema`]).
@@ -222,7 +225,7 @@ impl Server {
     }
 }
 
-#[tool_handler(router = self.tool_router)]
+#[tool_handler(router = self.router())]
 impl ServerHandler for Server {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(
