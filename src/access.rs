@@ -297,27 +297,83 @@ impl<'g, 'a> Effective<'g, 'a> {
     }
 }
 
-/// The effective-access table: one row per distinct `src` selector, in first-seen order,
-/// computed by the same evaluator as `explain_access` (certain matches only, so group
-/// memberships never inflate it).
-pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
-    let index = GrantIndex::new(grants);
+/// Every distinct `src` selector named in the grants (first-seen order) with what it gets
+/// for certain (group memberships never inflate it).
+pub fn per_selector<'g, 'a>(index: &GrantIndex<'g, 'a>) -> Vec<(&'a str, Effective<'g, 'a>)> {
     let mut seen = std::collections::HashSet::new();
-    let mut rows = Vec::new();
-    for g in grants {
+    let mut out = Vec::new();
+    for g in index.grants() {
         for s in &g.src {
-            if !seen.insert(*s) {
-                continue;
+            if seen.insert(*s) {
+                out.push((*s, Effective::of(index, &Identity::of_selector(s))));
             }
-            let effective = Effective::of(&index, &Identity::of_selector(s));
-            rows.push(AccessRow {
-                src: (*s).to_owned(),
-                role: effective.role,
-                models: effective.model_patterns(),
-            });
         }
     }
-    rows
+    out
+}
+
+/// The effective-access table, computed by the same evaluator as `explain_access`.
+pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
+    per_selector(&GrantIndex::new(grants))
+        .into_iter()
+        .map(|(src, effective)| AccessRow {
+            src: src.to_owned(),
+            role: effective.role,
+            models: effective.model_patterns(),
+        })
+        .collect()
+}
+
+/// A config's grants with legacy `temp_grants` translated to the current form, so every
+/// evaluation sees both (Aperture applies both).
+pub struct AllGrants {
+    doc: crate::config::Document,
+    legacy: Option<crate::config::Document>,
+}
+
+impl AllGrants {
+    pub fn new(doc: crate::config::Document) -> AllGrants {
+        let translated: Vec<serde_json::Value> = doc
+            .root
+            .get("temp_grants")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|entry| crate::rules::legacy::translate_entry(entry).ok())
+            .collect();
+        let legacy = (!translated.is_empty())
+            .then(|| {
+                crate::config::Document::parse(
+                    &serde_json::json!({ "grants": translated }).to_string(),
+                )
+                .ok()
+            })
+            .flatten();
+        AllGrants { doc, legacy }
+    }
+
+    pub fn root(&self) -> &Node {
+        &self.doc.root
+    }
+
+    pub fn has_legacy(&self) -> bool {
+        self.legacy.is_some()
+    }
+
+    /// Current grants, then legacy ones (with paths pointing into `temp_grants`).
+    pub fn refs(&self) -> Vec<GrantRef<'_>> {
+        let mut refs = grants(&self.doc.root);
+        if let Some(legacy) = &self.legacy {
+            for mut g in grants(&legacy.root) {
+                g.path = format!("/temp_grants/{}", g.index);
+                for c in &mut g.capabilities {
+                    c.path = format!("{}/grants", g.path);
+                }
+                refs.push(g);
+            }
+        }
+        refs
+    }
 }
 
 /// True when a tag source is already the canonical identity (checked without allocating).

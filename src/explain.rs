@@ -775,14 +775,9 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
         })
         .unwrap_or_default();
     let index = GrantIndex::new(grants);
-    let mut seen = std::collections::HashSet::new();
-    let mut rows = Vec::new();
-    for g in grants {
-        for s in &g.src {
-            if !seen.insert(*s) {
-                continue;
-            }
-            let effective = Effective::of(&index, &Identity::of_selector(s));
+    let rows = crate::access::per_selector(&index)
+        .into_iter()
+        .map(|(src, effective)| {
             let patterns = effective.model_patterns();
             let allowed = if effective.role.is_none() {
                 Vec::new()
@@ -793,13 +788,13 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
                     .map(|(p, m)| format!("{p}/{m}"))
                     .collect()
             };
-            rows.push(MatrixRow {
-                src: (*s).to_owned(),
+            MatrixRow {
+                src: src.to_owned(),
                 role: effective.role,
                 allowed,
-            });
-        }
-    }
+            }
+        })
+        .collect();
     Matrix {
         models: models
             .into_iter()

@@ -43,20 +43,31 @@ pub fn mask(value: &str) -> String {
 
 /// Mask every secret-looking token inside a value (`Bearer sk-…`, `x-goog-api-key: AIza…`).
 pub fn mask_tokens(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+    map_tokens(
+        value,
+        |ch| ch.is_whitespace() || matches!(ch, ':' | '=' | ',' | ';' | '"' | '\''),
+        |token| {
+            if looks_secret(token) {
+                mask(token)
+            } else {
+                token.to_owned()
+            }
+        },
+    )
+}
+
+/// Rebuild `text` with every token (a run between separators) passed through `f`.
+fn map_tokens(
+    text: &str,
+    is_separator: impl Fn(char) -> bool,
+    f: impl Fn(&str) -> String,
+) -> String {
+    let mut out = String::with_capacity(text.len());
     let mut token_start = None;
-    let flush = |out: &mut String, token: &str| {
-        if looks_secret(token) {
-            out.push_str(&mask(token))
-        } else {
-            out.push_str(token)
-        }
-    };
-    for (i, ch) in value.char_indices() {
-        let separator = ch.is_whitespace() || matches!(ch, ':' | '=' | ',' | ';' | '"' | '\'');
-        match (separator, token_start) {
+    for (i, ch) in text.char_indices() {
+        match (is_separator(ch), token_start) {
             (true, Some(start)) => {
-                flush(&mut out, &value[start..i]);
+                out.push_str(&f(&text[start..i]));
                 token_start = None;
                 out.push(ch);
             }
@@ -66,7 +77,7 @@ pub fn mask_tokens(value: &str) -> String {
         }
     }
     if let Some(start) = token_start {
-        flush(&mut out, &value[start..]);
+        out.push_str(&f(&text[start..]));
     }
     out
 }
@@ -89,43 +100,24 @@ pub fn excerpt(value: &str, max_chars: usize) -> String {
 /// under a column still lines up). Token-based, so escaped quotes (a config held in a JSON
 /// string) cannot hide a key.
 pub fn mask_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut token_start = None;
-    let star = |token: &str| -> String {
-        token
-            .chars()
-            .enumerate()
-            .map(|(i, c)| if i < 4 { c } else { '*' })
-            .collect()
-    };
-    let flush = |out: &mut String, token: &str| {
-        if looks_secret(token) {
-            out.push_str(&star(token))
-        } else {
-            out.push_str(token)
-        }
-    };
-    for (i, ch) in line.char_indices() {
-        let separator = ch.is_whitespace()
+    let separator = |ch: char| {
+        ch.is_whitespace()
             || matches!(
                 ch,
                 '"' | '\'' | '\\' | ':' | '=' | ',' | ';' | '{' | '}' | '[' | ']'
-            );
-        match (separator, token_start) {
-            (true, Some(start)) => {
-                flush(&mut out, &line[start..i]);
-                token_start = None;
-                out.push(ch);
-            }
-            (true, None) => out.push(ch),
-            (false, None) => token_start = Some(i),
-            (false, Some(_)) => {}
+            )
+    };
+    map_tokens(line, separator, |token| {
+        if looks_secret(token) {
+            token
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i < 4 { c } else { '*' })
+                .collect()
+        } else {
+            token.to_owned()
         }
-    }
-    if let Some(start) = token_start {
-        flush(&mut out, &line[start..]);
-    }
-    out
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
-use crate::access::{self, GrantRef, Identity};
+use crate::access::Identity;
 use crate::config::Document;
 use crate::explain::{Explanation, Matrix};
 
@@ -37,47 +37,8 @@ pub struct ExplainOutput {
     pub notes: Vec<String>,
 }
 
-/// A parsed config with its grants, legacy `temp_grants` translated to the current form.
-pub struct Grants {
-    doc: Document,
-    legacy: Option<Document>,
-}
-
-impl Grants {
-    pub fn new(doc: Document) -> Grants {
-        let translated: Vec<serde_json::Value> = doc
-            .root
-            .get("temp_grants")
-            .and_then(|t| t.as_array())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|entry| crate::rules::legacy::translate_entry(entry).ok())
-            .collect();
-        let legacy = (!translated.is_empty())
-            .then(|| Document::parse(&serde_json::json!({ "grants": translated }).to_string()).ok())
-            .flatten();
-        Grants { doc, legacy }
-    }
-
-    pub fn root(&self) -> &crate::config::Node {
-        &self.doc.root
-    }
-
-    /// Current grants, then legacy ones (with paths pointing into `temp_grants`).
-    pub fn refs(&self) -> Vec<GrantRef<'_>> {
-        let mut refs = access::grants(&self.doc.root);
-        if let Some(legacy) = &self.legacy {
-            for mut g in access::grants(&legacy.root) {
-                g.path = format!("/temp_grants/{}", g.index);
-                for c in &mut g.capabilities {
-                    c.path = format!("{}/grants", g.path);
-                }
-                refs.push(g);
-            }
-        }
-        refs
-    }
-}
+/// The config's grants with legacy `temp_grants` translated (shared with the access table).
+pub use crate::access::AllGrants as Grants;
 
 pub fn explain_access(
     input: &ExplainInput,
@@ -113,7 +74,7 @@ pub fn explain_access(
         "grants kept in the tailnet policy file are not visible here; Aperture adds them to these"
             .to_owned(),
     ];
-    if grants.legacy.is_some() {
+    if grants.has_legacy() {
         notes.push("legacy temp_grants were evaluated as their current-form translation (their exact semantics are UNCONFIRMED)".into());
     }
     if !input.identity.groups.is_empty() {

@@ -161,21 +161,12 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
         (None, _) => (json!({ "grants": current }).to_string(), None),
     };
     let doc = Document::parse(&merged).map_err(|e| ToolError::BadArguments(e.0.message.clone()))?;
-    let all_grants = access::grants(&doc.root);
-    let has_admin = all_grants
+    // Current grants and legacy temp_grants together, as Aperture applies both.
+    let all = access::AllGrants::new(doc);
+    let refs = all.refs();
+    let has_admin = refs
         .iter()
-        .any(|g| g.role() == Some(Role::Admin) && !g.src.is_empty())
-        || doc
-            .root
-            .get("temp_grants")
-            .and_then(|t| t.as_array())
-            .is_some_and(|t| {
-                t.iter().any(|e| {
-                    e.get("grants")
-                        .and_then(|g| g.as_array())
-                        .is_some_and(|caps| caps.iter().any(|c| c.get_str("role") == Some("admin")))
-                })
-            });
+        .any(|g| g.role() == Some(Role::Admin) && !g.src.is_empty());
     if !has_admin && !input.allow_no_admin {
         return Err(ToolError::BadArguments(
             "refused: after these grants nobody has `role: admin`, so nobody could manage this gateway (lockout). Add an admin rule (e.g. `{\"src\": [\"you@example.com\"], \"role\": \"admin\"}`), or set `allow_no_admin` if that is really what you want".into(),
@@ -184,7 +175,7 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
     if !has_admin {
         notes.push("allow_no_admin: the result has no admin (lockout accepted on request)".into());
     }
-    let access = access_rows(&doc.root, &all_grants);
+    let access = access::access_table(&refs);
     let validated = validate_bytes(merged.as_bytes(), Mode::Save).diagnostics;
     let diagnostics = if existing.is_some() {
         validated
@@ -202,26 +193,6 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
         diagnostics,
         notes,
     })
-}
-
-/// The access table over current grants plus legacy `temp_grants` translated to the current form.
-fn access_rows(root: &crate::config::Node, current: &[access::GrantRef<'_>]) -> Vec<AccessRow> {
-    let legacy: Vec<Value> = root
-        .get("temp_grants")
-        .and_then(|t| t.as_array())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|entry| crate::rules::legacy::translate_entry(entry).ok())
-        .collect();
-    if legacy.is_empty() {
-        return access::access_table(current);
-    }
-    let mut all: Vec<Value> = current.iter().map(|g| g.node.to_json()).collect();
-    all.extend(legacy);
-    match Document::parse(&json!({ "grants": all }).to_string()) {
-        Ok(doc) => access::access_table(&access::grants(&doc.root)),
-        Err(_) => access::access_table(current),
-    }
 }
 
 fn current_grant(i: usize, rule: &GrantRule, notes: &mut Vec<String>) -> Result<Value, ToolError> {
