@@ -8,16 +8,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 include!("../benches/support/synthetic.rs");
 
-fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
-    let mut out = None;
-    for _ in 0..runs {
-        let t = Instant::now();
-        let value = f();
-        best = best.min(t.elapsed());
-        out = Some(value);
-    }
-    (best, out.expect("at least one run"))
+fn best(runs: usize, mut f: impl FnMut() -> Duration) -> Duration {
+    (0..runs).map(|_| f()).min().unwrap_or_default()
 }
 
 fn main() {
@@ -30,13 +22,39 @@ fn main() {
         args.get(1).copied().unwrap_or(20000),
     );
     let text = synthetic(providers, grants);
-    let (load, doc) = best(7, || {
-        aperture_orchestrator::config::Document::parse(&text).expect("synthetic parses")
+    let parse = best(7, || {
+        let t = Instant::now();
+        let doc = aperture_orchestrator::config::Document::parse(&text).expect("parses");
+        let e = t.elapsed();
+        drop(doc);
+        e
     });
-    let (rules, diagnostics) = best(7, || aperture_orchestrator::rules::check(&doc));
+    let doc = aperture_orchestrator::config::Document::parse(&text).expect("parses");
+    let rules = best(7, || {
+        let t = Instant::now();
+        let d = aperture_orchestrator::rules::check(&doc);
+        let e = t.elapsed();
+        drop(d);
+        e
+    });
+    drop(doc);
+    let drop_doc = best(7, || {
+        let doc = aperture_orchestrator::config::Document::parse(&text).expect("parses");
+        let t = Instant::now();
+        drop(doc);
+        t.elapsed()
+    });
+    let full = best(7, || {
+        let t = Instant::now();
+        let out = aperture_orchestrator::tools::validate::validate_bytes(
+            text.as_bytes(),
+            aperture_orchestrator::tools::validate::Mode::Save,
+        );
+        drop(out);
+        t.elapsed()
+    });
     eprintln!(
-        "{} bytes: Document::parse {load:?}, rules {rules:?}, {} diagnostics",
-        text.len(),
-        diagnostics.len()
+        "{} bytes: parse {parse:?}, rules {rules:?}, drop {drop_doc:?}, validate_bytes end to end {full:?}",
+        text.len()
     );
 }

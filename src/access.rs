@@ -11,11 +11,21 @@ use crate::config::{Node, pointer};
 /// Capability key Aperture reads inside a grant's `app`.
 pub const APERTURE_CAP: &str = "tailscale.com/cap/aperture";
 
-/// One capability object with where it sits.
+/// One capability object with where it sits. The pointer is built on demand: a large config
+/// has tens of thousands of capabilities and most are never reported.
 #[derive(Debug, Clone)]
 pub struct CapabilityRef<'a> {
-    pub path: String,
+    /// Pointer of the list holding this capability (shared by the grant's capabilities).
+    pub list: std::rc::Rc<str>,
+    pub index: usize,
     pub node: &'a Node,
+}
+
+impl CapabilityRef<'_> {
+    /// RFC 6901 pointer of this capability object.
+    pub fn path(&self) -> String {
+        pointer::index(&self.list, self.index)
+    }
 }
 
 /// One grant (current form) as the access core sees it.
@@ -79,7 +89,8 @@ pub fn grants(root: &Node) -> Vec<GrantRef<'_>> {
                 .iter()
                 .filter_map(Node::as_str)
                 .collect();
-            let cap_path = pointer::join(&pointer::join(&path, "app"), APERTURE_CAP);
+            let list: std::rc::Rc<str> =
+                pointer::join(&pointer::join(&path, "app"), APERTURE_CAP).into();
             let capabilities: Vec<CapabilityRef<'_>> = node
                 .get("app")
                 .and_then(|app| app.get(APERTURE_CAP))
@@ -89,7 +100,8 @@ pub fn grants(root: &Node) -> Vec<GrantRef<'_>> {
                 .enumerate()
                 .filter(|(_, c)| c.is_object())
                 .map(|(j, c)| CapabilityRef {
-                    path: pointer::index(&cap_path, j),
+                    list: list.clone(),
+                    index: j,
                     node: c,
                 })
                 .collect();
@@ -366,8 +378,9 @@ impl AllGrants {
         if let Some(legacy) = &self.legacy {
             for mut g in grants(&legacy.root) {
                 g.path = format!("/temp_grants/{}", g.index);
+                let list: std::rc::Rc<str> = format!("{}/grants", g.path).into();
                 for c in &mut g.capabilities {
-                    c.path = format!("{}/grants", g.path);
+                    c.list = list.clone();
                 }
                 refs.push(g);
             }

@@ -465,7 +465,7 @@ pub fn explain(
             c.node
                 .get_str("models")
                 .filter(|p| matches_model(p, provider_id, &bare))
-                .map(|_| (g, c.path.clone()))
+                .map(|_| (g, c.path()))
         })
         .collect();
     match granting.first() {
@@ -565,7 +565,7 @@ pub fn explain(
                     ),
                 )
             };
-            trace.push("quotas", result_word, detail, Some(cap.path.clone()));
+            trace.push("quotas", result_word, detail, Some(cap.path()));
             result.quotas.push(QuotaUse {
                 bucket: bucket.to_owned(),
                 resolved,
@@ -574,7 +574,7 @@ pub fn explain(
                 rate: definition
                     .and_then(|d| d.get_str("rate"))
                     .map(str::to_owned),
-                path: cap.path.clone(),
+                path: cap.path(),
             });
         }
         for hook in cap
@@ -644,7 +644,7 @@ pub fn explain(
                     "fail"
                 },
                 detail,
-                Some(cap.path.clone()),
+                Some(cap.path()),
             );
             result.hooks.push(HookUse {
                 name: hook_name.to_owned(),

@@ -17,68 +17,139 @@ impl Span {
     }
 }
 
-/// Immutable text of a key or scalar: a `Box<str>` (two words, not three) that reads like `&str`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Text(Box<str>);
+/// Immutable text of a key or scalar. Up to 22 bytes are stored inline (most keys, roles,
+/// logins and model IDs), longer text in a `Box<str>`: a large config's tree then needs far
+/// fewer allocations and stays smaller in cache.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+const INLINE: usize = 22;
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
 
 impl Text {
+    fn bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..*len as usize],
+            Repr::Heap(s) => s.as_bytes(),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            // Inline bytes are always copied from a `&str` at a char boundary.
+            Repr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
+            }
+            Repr::Heap(s) => s,
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Text {
+        Text(Repr::Inline {
+            len: 0,
+            bytes: [0; INLINE],
+        })
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Text {}
+
+impl std::hash::Hash for Text {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl std::ops::Deref for Text {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl std::fmt::Debug for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Debug::fmt(&*self.0, f)
+        std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl std::fmt::Display for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Text {
-        Text(s.into())
+        if s.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            Text(Repr::Inline {
+                len: s.len() as u8,
+                bytes,
+            })
+        } else {
+            Text(Repr::Heap(s.into()))
+        }
     }
 }
 
 impl From<String> for Text {
     fn from(s: String) -> Text {
-        Text(s.into_boxed_str())
+        if s.len() <= INLINE {
+            Text::from(s.as_str())
+        } else {
+            Text(Repr::Heap(s.into_boxed_str()))
+        }
     }
 }
 
 impl From<&Text> for String {
     fn from(t: &Text) -> String {
-        t.0.to_string()
+        t.as_str().to_owned()
     }
 }
 
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
-        &*self.0 == other
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl PartialEq<&str> for Text {
     fn eq(&self, other: &&str) -> bool {
-        &*self.0 == *other
+        self.bytes() == other.as_bytes()
     }
 }
 
 impl std::borrow::Borrow<str> for Text {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
@@ -304,6 +375,8 @@ pub(crate) fn parse_tokens(text: &str, max_depth: usize) -> Result<Option<Node>,
         scanner: jsonc_parser::Scanner::new(text, &options),
         depth: 0,
         max_depth,
+        members: Vec::new(),
+        items: Vec::new(),
     };
     let Some(first) = parser.next()? else {
         return Ok(None);
@@ -319,6 +392,10 @@ struct TokenParser<'a> {
     scanner: jsonc_parser::Scanner<'a>,
     depth: usize,
     max_depth: usize,
+    /// Scratch stacks: children are collected here and each container is allocated once,
+    /// at its exact size (growing a `Vec` per container doubled memory and copied).
+    members: Vec<Member>,
+    items: Vec<Node>,
 }
 
 impl<'a> TokenParser<'a> {
@@ -370,11 +447,11 @@ impl<'a> TokenParser<'a> {
     fn object(&mut self, start: usize) -> Result<Node, ()> {
         use jsonc_parser::tokens::Token;
         self.enter()?;
-        let mut members = Vec::new();
+        let first = self.members.len();
         loop {
             let key = match self.next()?.ok_or(())? {
                 Token::CloseBrace => break,
-                Token::String(key) => key.into_owned(),
+                Token::String(key) => Text::from(key.as_ref()),
                 _ => return Err(()),
             };
             let key_span = self.span(self.scanner.token_start());
@@ -383,8 +460,8 @@ impl<'a> TokenParser<'a> {
             }
             let token = self.next()?.ok_or(())?;
             let value = self.value(token)?;
-            members.push(Member {
-                key: Text::from(key),
+            self.members.push(Member {
+                key,
                 key_span,
                 value,
             });
@@ -395,6 +472,7 @@ impl<'a> TokenParser<'a> {
             }
         }
         self.depth -= 1;
+        let members: Vec<Member> = self.members.drain(first..).collect();
         Ok(Node {
             value: Value::Object(members),
             span: self.span(start),
@@ -404,13 +482,15 @@ impl<'a> TokenParser<'a> {
     fn array(&mut self, start: usize) -> Result<Node, ()> {
         use jsonc_parser::tokens::Token;
         self.enter()?;
-        let mut items = Vec::new();
+        let first = self.items.len();
         loop {
             let token = self.next()?.ok_or(())?;
             if matches!(token, Token::CloseBracket) {
                 break;
             }
-            items.push(self.value(token)?);
+            // Nested containers drain their own range before returning, so ours stays on top.
+            let item = self.value(token)?;
+            self.items.push(item);
             match self.next()?.ok_or(())? {
                 Token::Comma => continue,
                 Token::CloseBracket => break,
@@ -418,6 +498,7 @@ impl<'a> TokenParser<'a> {
             }
         }
         self.depth -= 1;
+        let items: Vec<Node> = self.items.drain(first..).collect();
         Ok(Node {
             value: Value::Array(items),
             span: self.span(start),

@@ -205,16 +205,11 @@ fn check_capability(
     cap: &CapabilityRef,
 ) {
     let node = cap.node;
-    let cap_list = cap
-        .path
-        .rsplit_once('/')
-        .map_or("", |(base, _)| base)
-        .to_owned();
     if let Some(member) = node.member("role")
         && let Some(role) = member.value.as_str()
         && Role::parse(role).is_none()
     {
-        let role_path = pointer::join(&cap.path, "role");
+        let role_path = pointer::join(&cap.path(), "role");
         let finding = Finding::new(
             &catalog::BAD_ROLE,
             &role_path,
@@ -230,7 +225,7 @@ fn check_capability(
     }
 
     if let Some(member) = node.member("models") {
-        let models_path = pointer::join(&cap.path, "models");
+        let models_path = pointer::join(&cap.path(), "models");
         match &member.value.value {
             crate::config::Value::String(pattern) => {
                 check_models_pattern(ctx, index, pattern, &models_path, member.value.span)
@@ -249,7 +244,7 @@ fn check_capability(
                         let mut patch = vec![PatchOp::replace(&models_path, (*first).into())];
                         for (k, p) in rest.iter().enumerate() {
                             patch.push(PatchOp::add(
-                                pointer::index(&cap_list, j + 1 + k),
+                                pointer::index(&cap.list, j + 1 + k),
                                 capability_with_models(node, "models", p),
                             ));
                         }
@@ -281,7 +276,7 @@ fn check_capability(
     }
 
     if let Some(member) = node.member("providers") {
-        legacy_providers_capability(ctx, cap, &cap_list, j, member);
+        legacy_providers_capability(ctx, cap, &cap.list, j, member);
     }
 
     check_quotas(ctx, index, grant, j, cap);
@@ -296,7 +291,7 @@ fn check_capability(
                 ctx.push(
                     Finding::new(
                         &catalog::GRANT_BAD_ADD_HEADERS,
-                        pointer::index(&pointer::join(&cap.path, "add_headers"), k),
+                        pointer::index(&pointer::join(&cap.path(), "add_headers"), k),
                         entry.span,
                         format!("add_headers entry \"{shown}\" is not `Header-Name: value`"),
                     )
@@ -316,7 +311,7 @@ fn check_capability(
                     ctx,
                     index,
                     pattern,
-                    &pointer::index(&pointer::join(&cap.path, "connectors"), k),
+                    &pointer::index(&pointer::join(&cap.path(), "connectors"), k),
                     item.span,
                 );
             }
@@ -327,7 +322,7 @@ fn check_capability(
         let Some(member) = node.member(field) else {
             continue;
         };
-        let field_path = pointer::join(&cap.path, field);
+        let field_path = pointer::join(&cap.path(), field);
         let category = field.trim_start_matches("mcp_");
         ctx.push(
             Finding::new(
@@ -511,7 +506,8 @@ fn legacy_providers_capability(
     j: usize,
     member: &crate::config::Member,
 ) {
-    let cap_path = cap.path.as_str();
+    let cap_path = cap.path();
+    let cap_path = cap_path.as_str();
     let path = pointer::join(cap_path, "providers");
     ctx.claim(&path);
     let patterns: Vec<String> = member
@@ -583,7 +579,7 @@ fn check_quotas(ctx: &mut Context, index: &Index, grant: &GrantRef, j: usize, ca
             continue;
         };
         let path = pointer::join(
-            &pointer::index(&pointer::join(&cap.path, "quotas"), k),
+            &pointer::index(&pointer::join(&cap.path(), "quotas"), k),
             "bucket",
         );
         if let Some(template) = unsupported_template(bucket) {
@@ -636,7 +632,7 @@ fn check_send_hooks(ctx: &mut Context, index: &Index, cap: &CapabilityRef) {
         if !entry.is_object() {
             continue;
         }
-        let entry_path = pointer::index(&pointer::join(&cap.path, "send_hooks"), k);
+        let entry_path = pointer::index(&pointer::join(&cap.path(), "send_hooks"), k);
         match entry.member("name") {
             None => ctx.push(
                 Finding::new(
