@@ -17,11 +17,20 @@ fn config(providers: usize, models_each: usize, grants: usize) -> String {
     let mut s = String::from("{\"providers\": {");
     for p in 0..providers {
         let models: Vec<String> = (0..models_each).map(|m| format!("\"m{p}-{m}\"")).collect();
-        let _ = write!(s, "{}\"p{p}\": {{\"baseurl\": \"https://p{p}.example.com\", \"models\": [{}]}}", if p > 0 { "," } else { "" }, models.join(","));
+        let _ = write!(
+            s,
+            "{}\"p{p}\": {{\"baseurl\": \"https://p{p}.example.com\", \"models\": [{}]}}",
+            if p > 0 { "," } else { "" },
+            models.join(",")
+        );
     }
     s.push_str("}, \"grants\": [{\"src\": [\"*\"], \"app\": {\"tailscale.com/cap/aperture\": [{\"role\": \"user\"}]}}");
     for g in 0..grants {
-        let _ = write!(s, ",{{\"src\": [\"user{g}@example.com\"], \"app\": {{\"tailscale.com/cap/aperture\": [{{\"models\": \"p{}/*\"}}]}}}}", g % providers);
+        let _ = write!(
+            s,
+            ",{{\"src\": [\"user{g}@example.com\"], \"app\": {{\"tailscale.com/cap/aperture\": [{{\"models\": \"p{}/*\"}}]}}}}",
+            g % providers
+        );
     }
     s.push_str("]}");
     s
@@ -30,11 +39,28 @@ fn config(providers: usize, models_each: usize, grants: usize) -> String {
 fn bench(c: &mut Criterion) {
     let big = Document::parse(&config(100, 10, 100_000)).expect("synthetic config parses");
     let grants = access::grants(&big.root);
-    let who = Identity { login: Some("user4242@example.com".into()), ..Default::default() };
-    let check = aperture_orchestrator::explain::explain(&big.root, &grants, &who, "m42-3", Some("/v1/chat/completions"));
+    let who = Identity {
+        login: Some("user4242@example.com".into()),
+        ..Default::default()
+    };
+    let check = aperture_orchestrator::explain::explain(
+        &big.root,
+        &grants,
+        &who,
+        "m42-3",
+        Some("/v1/chat/completions"),
+    );
     assert_eq!(check.expected_status, 200, "{:?}", check.steps);
     c.bench_function("explain/one_request_100k_grants", |b| {
-        b.iter(|| aperture_orchestrator::explain::explain(black_box(&big.root), &grants, &who, "m42-3", Some("/v1/chat/completions")))
+        b.iter(|| {
+            aperture_orchestrator::explain::explain(
+                black_box(&big.root),
+                &grants,
+                &who,
+                "m42-3",
+                Some("/v1/chat/completions"),
+            )
+        })
     });
 
     let wide = Document::parse(&config(100, 10, 999)).expect("synthetic config parses");
