@@ -45,7 +45,14 @@ fn every_module_starts_with_a_doc_line() {
 
 #[test]
 fn the_config_core_does_no_io() {
-    let pure = ["config", "rules", "catalog", "access.rs", "glob.rs", "explain.rs"];
+    let pure = [
+        "config",
+        "rules",
+        "catalog",
+        "access.rs",
+        "glob.rs",
+        "explain.rs",
+    ];
     let mut offenders = Vec::new();
     for path in rust_files(&src()) {
         let rel = path
