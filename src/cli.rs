@@ -46,6 +46,25 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
     Serve(ServeArgs),
+    /// Install the Claude Code skill.
+    #[command(subcommand)]
+    Skill(SkillCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SkillCommand {
+    /// Put SKILL.md and its references where Claude Code finds them, and register the MCP server.
+    Install {
+        /// Install into this project (./.claude/skills, ./.mcp.json) instead of your user scope.
+        #[arg(long)]
+        project: bool,
+        /// Install into this skill directory instead.
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+        /// Overwrite a directory this tool did not create.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Output of the generator commands.
@@ -237,6 +256,11 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Migrate(args) => run_migrate(args),
         Command::Explain(args) => run_explain(args),
         Command::Serve(args) => run_serve(args),
+        Command::Skill(SkillCommand::Install {
+            project,
+            dir,
+            force,
+        }) => run_skill_install(project, dir, force),
     };
     match result {
         Ok(status) => status,
@@ -653,6 +677,49 @@ fn render_matrix(matrix: &crate::explain::Matrix) -> String {
         text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
     }
     text
+}
+
+fn run_skill_install(
+    project: bool,
+    dir: Option<std::path::PathBuf>,
+    force: bool,
+) -> anyhow::Result<ExitStatus> {
+    let base = if project {
+        std::env::current_dir()?
+    } else {
+        std::env::var_os("HOME")
+            .map(std::path::PathBuf::from)
+            .ok_or_else(|| anyhow::anyhow!("HOME is not set; pass --dir or --project"))?
+    };
+    let dir = dir.unwrap_or_else(|| base.join(".claude/skills/aperture-orchestrator"));
+    let command = std::env::current_exe()
+        .ok()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "aperture-orchestrator".into());
+    let options = crate::skill::InstallOptions {
+        dir,
+        project_mcp_json: project.then(|| base.join(".mcp.json")),
+        command,
+        force,
+    };
+    let report = crate::skill::install(&options)?;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "installed the skill in {} ({} files)",
+        report.dir,
+        report.files.len()
+    )?;
+    if let Some(path) = &report.mcp_json {
+        writeln!(
+            stdout,
+            "registered the MCP server in {path} (a backup is kept as {path}.bak when it existed)"
+        )?;
+    }
+    if let Some(command) = &report.register_command {
+        writeln!(stdout, "register the MCP server with:\n  {command}")?;
+    }
+    Ok(ExitStatus::Success)
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {

@@ -15,4 +15,5 @@ pub mod redact;
 pub mod reference;
 pub mod render;
 pub mod rules;
+pub mod skill;
 pub mod tools;

@@ -92,3 +92,47 @@ pub fn providers_markdown() -> String {
     }
     out
 }
+
+/// `skill/reference/clients.md`: every client setup, rendered by the client generator itself.
+pub fn clients_markdown() -> String {
+    use crate::tools::client::{CLIENTS, ClientInput, generate_client_config};
+    let mut out = String::from(
+        "# Client setups\n\n<!-- Generated from src/tools/client.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\nEvery example uses the default host `ai`; `generate_client_config` (CLI: `client CLIENT --host HOST`) writes them for another host.\n\n",
+    );
+    for (client, title) in CLIENTS {
+        let _ = writeln!(out, "## `{client}`: {title}\n");
+        let Ok(setup) = generate_client_config(&ClientInput {
+            client: (*client).to_owned(),
+            host: None,
+            model: None,
+        }) else {
+            continue;
+        };
+        for file in &setup.files {
+            let _ = writeln!(
+                out,
+                "`{}` ({}):\n\n```{}\n{}\n```\n",
+                file.path,
+                file.source,
+                file.format,
+                file.content.trim_end()
+            );
+        }
+        if !setup.env.is_empty() {
+            let vars: Vec<String> = setup
+                .env
+                .iter()
+                .map(|(k, v)| format!("export {k}={v:?}"))
+                .collect();
+            let _ = writeln!(out, "```shell\n{}\n```\n", vars.join("\n"));
+        }
+        for command in &setup.commands {
+            let _ = writeln!(out, "```shell\n{command}\n```\n");
+        }
+        for note in &setup.notes {
+            let _ = writeln!(out, "- {note}");
+        }
+        out.push('\n');
+    }
+    out
+}

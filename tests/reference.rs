@@ -33,3 +33,11 @@ fn providers_reference_is_current() {
         aperture_orchestrator::reference::providers_markdown(),
     );
 }
+
+#[test]
+fn clients_reference_is_current() {
+    check(
+        "clients.md",
+        aperture_orchestrator::reference::clients_markdown(),
+    );
+}
