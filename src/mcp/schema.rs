@@ -20,6 +20,37 @@ pub enum Keep {
 pub fn compact(schema: &mut Map<String, Value>, keep: Keep) {
     schema.remove("$schema");
     compact_object(schema, keep);
+    type_refs(schema);
+}
+
+/// Put the target's `type` next to each property `$ref` (`{"$ref": "#/$defs/Identity",
+/// "type": "object"}`): clients that do not resolve refs (MCP Inspector 0.15) otherwise
+/// send an object argument as a string.
+fn type_refs(schema: &mut Map<String, Value>) {
+    let types: Map<String, Value> = schema
+        .get("$defs")
+        .and_then(Value::as_object)
+        .map(|defs| {
+            defs.iter()
+                .filter_map(|(name, d)| Some((name.clone(), d.get("type")?.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(Value::Object(props)) = schema.get_mut("properties") {
+        for value in props.values_mut() {
+            let Value::Object(prop) = value else { continue };
+            let target = prop
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .map(str::to_owned);
+            if let Some(ty) = target.and_then(|name| types.get(&name).cloned())
+                && !prop.contains_key("type")
+            {
+                prop.insert("type".into(), ty);
+            }
+        }
+    }
 }
 
 fn compact_object(map: &mut Map<String, Value>, keep: Keep) {
@@ -221,7 +252,7 @@ mod tests {
                     "m": { "type": "integer", "minimum": 1 },
                     "description": { "type": ["string", "null"] },
                     "format": { "type": "string", "default": "x" },
-                    "mode": { "$ref": "#/$defs/Mode" }
+                    "mode": { "$ref": "#/$defs/Mode", "type": "string" }
                 },
                 "required": ["n"],
                 "additionalProperties": false,
