@@ -591,3 +591,24 @@ async fn every_generator_and_explain_answer_through_mcp() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn every_config_reading_tool_honours_the_path_policy() {
+    bounded(async {
+        let client = connect(PathPolicy::Refused).await;
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/mcp_fixtures/full.hujson");
+        let calls = [
+            ("generate_provider", json!({ "kind": "openai", "config_path": path })),
+            ("generate_grants", json!({ "rules": [ { "src": ["a@example.com"], "role": "admin" } ], "config_path": path })),
+            ("explain_access", json!({ "config_path": path, "identity": { "login": "a@example.com" }, "model": "gpt-5" })),
+            ("migrate_config", json!({ "config_path": path })),
+        ];
+        for (tool, args) in calls {
+            let result = call_named(&client, tool, args).await;
+            assert_eq!(result.is_error, Some(true), "{tool} read a file over a refused policy");
+            assert!(text_of(&result).contains("--allow-paths"), "{tool}: {}", text_of(&result));
+        }
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
