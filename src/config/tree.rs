@@ -363,13 +363,15 @@ impl Node {
 /// `Err(())` on any syntax problem: the caller re-parses with `parse_to_ast` for
 /// jsonc-parser's own error message and position. `Ok(None)`: only comments.
 pub(crate) fn parse_tokens(text: &str, max_depth: usize) -> Result<Option<Node>, ()> {
+    // The same dialect as the `parse_to_ast` path, so the two can never disagree.
+    let dialect = super::document::hujson_options();
     let options = jsonc_parser::ScannerOptions {
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
+        allow_single_quoted_strings: dialect.allow_single_quoted_strings,
+        allow_hexadecimal_numbers: dialect.allow_hexadecimal_numbers,
+        allow_unary_plus_numbers: dialect.allow_unary_plus_numbers,
+        allow_bare_decimal_point_numbers: dialect.allow_bare_decimal_point_numbers,
+        allow_non_finite_numbers: dialect.allow_non_finite_numbers,
+        allow_extended_string_escapes: dialect.allow_extended_string_escapes,
     };
     let mut parser = TokenParser {
         scanner: jsonc_parser::Scanner::new(text, &options),
