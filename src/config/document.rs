@@ -377,6 +377,49 @@ mod tests {
     }
 
     #[test]
+    fn fast_and_reference_parsers_accept_the_same_documents() {
+        let samples = [
+            r#"{"a": 1}"#,
+            "{\"a\": [1, 2,], // c\n}",
+            "/* lead */ {\"a\": {\"b\": null,},} // tail",
+            r#"{"a": 1 "b": 2}"#,
+            r#"{'a': 1}"#,
+            r#"{a: 1}"#,
+            r#"{"a": 0x10}"#,
+            r#"{"a": +1}"#,
+            r#"{"a": .5}"#,
+            r#"{"a": NaN}"#,
+            r#"{"a": "\x41"}"#,
+            r#"{"a": 1,,}"#,
+            r#"{"a": [1,,2]}"#,
+            r#"{"a": 1} {"b": 2}"#,
+            r#"{"a": "é\u00e9", "b": -1.5e3, "c": true, "d": [[], {}]}"#,
+            r#"[1, 2]"#,
+            r#"{"a": 1"#,
+            "{\"a\": 1} /* open",
+        ];
+        let collect = CollectOptions {
+            comments: CommentCollectionStrategy::Off,
+            tokens: false,
+        };
+        for sample in samples {
+            let fast = super::super::tree::parse_tokens(sample, MAX_NESTING_DEPTH).is_ok();
+            let reference = jsonc_parser::parse_to_ast(sample, &collect, &hujson_options()).is_ok();
+            assert_eq!(fast, reference, "parsers disagree on {sample}");
+            if let (Ok(Some(node)), Ok(ast)) = (
+                super::super::tree::parse_tokens(sample, MAX_NESTING_DEPTH),
+                jsonc_parser::parse_to_ast(sample, &collect, &hujson_options()),
+            ) {
+                assert_eq!(
+                    node,
+                    Node::from_ast(&ast.value.unwrap()),
+                    "trees differ for {sample}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn hostile_inputs_become_diagnostics() {
         assert_eq!(code(Document::parse("")), "AP002");
         assert_eq!(code(Document::parse("  // nothing\n")), "AP002");
