@@ -605,12 +605,30 @@ fn check_quotas(ctx: &mut Context, index: &Index, grant: &GrantRef, j: usize, ca
                 format!("grant references quota bucket `{bucket}`, which `quotas` does not define: no spending limit applies"),
             )
             .aperture(format!("quotas references undefined quota \"{bucket}\""));
-            ctx.push(match did_you_mean(bucket, index.quotas.iter().copied()) {
-                Some(s) => finding.fix(format!("use `{s}`")).patch(vec![PatchOp::replace(&path, s.into())]),
-                None => finding.fix(format!(
-                    "define it: `\"quotas\": {{\"{bucket}\": {{\"capacity\": \"$10.00\", \"rate\": \"$5.00/day\", \"on_exceed\": \"reject\"}}}}`"
-                )),
-            });
+            // Never propose a definition that repeats an unsupported template (AP205).
+            let corrected = match unsupported_template(bucket) {
+                Some(template) => bucket.replacen(template, "<user>", 1),
+                None => bucket.to_owned(),
+            };
+            let finding = if corrected != bucket && index.quotas.contains(corrected.as_str()) {
+                finding
+                    .fix(format!("use `{corrected}`, which is defined"))
+                    .patch(vec![PatchOp::replace(&path, corrected.into())])
+            } else if let Some(s) = did_you_mean(bucket, index.quotas.iter().copied()) {
+                finding
+                    .fix(format!("use `{s}`"))
+                    .patch(vec![PatchOp::replace(&path, s.into())])
+            } else {
+                let rename = if corrected == bucket {
+                    String::new()
+                } else {
+                    format!("reference it as `{corrected}` and ")
+                };
+                finding.fix(format!(
+                    "{rename}define it: `\"quotas\": {{\"{corrected}\": {{\"capacity\": \"$10.00\", \"rate\": \"$5.00/day\", \"on_exceed\": \"reject\"}}}}`"
+                ))
+            };
+            ctx.push(finding);
         }
     }
 }
