@@ -864,6 +864,17 @@ impl<'a> Reach<'a> {
         reach
     }
 
+    /// The grant's sources no grant of this kind can reach, listed as `` `a`, `b` `` (empty when all are reached).
+    fn unreached(&self, grant: &GrantRef) -> String {
+        grant
+            .src
+            .iter()
+            .filter(|s| !self.may_reach(s))
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// True unless no grant can possibly reach callers named by `identity`.
     fn may_reach(&self, identity: &str) -> bool {
         if self.everyone || self.exact.contains(identity) {
@@ -892,12 +903,7 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
     for g in grants {
         let has_models = gives_models(g);
         if has_models && g.role().is_none() {
-            let missing: Vec<&str> = g
-                .src
-                .iter()
-                .copied()
-                .filter(|s| !with_role.may_reach(s))
-                .collect();
+            let missing = with_role.unreached(g);
             if !missing.is_empty() {
                 ctx.push(
                     Finding::new(
@@ -907,7 +913,7 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
                         format!(
                             "grant {} gives models to {} but no grant gives them a role: their requests get 403 `access denied: no role granted`",
                             g.index,
-                            missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                            missing
                         ),
                     )
                     .fix("add `{\"role\": \"user\"}` to this grant's `tailscale.com/cap/aperture` list")
@@ -919,12 +925,7 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
             }
         }
         if has_providers && g.role() == Some(Role::User) && !has_models {
-            let missing: Vec<&str> = g
-                .src
-                .iter()
-                .copied()
-                .filter(|s| !with_models.may_reach(s))
-                .collect();
+            let missing = with_models.unreached(g);
             if !missing.is_empty() {
                 ctx.push(
                     Finding::new(
@@ -934,7 +935,7 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
                         format!(
                             "grant {} gives `role: user` to {} but no `models` grant reaches them: every model call fails",
                             g.index,
-                            missing.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                            missing
                         ),
                     )
                     .fix("add a `{\"models\": \"<provider>/**\"}` capability to this grant (or `**` for every model)"),

@@ -1,7 +1,5 @@
 //! Hook checks: URL, authorization, fail policy, timeout, unused hooks.
 
-use rustc_hash::FxHashSet as HashSet;
-
 use super::providers::AUTHORIZATION_TYPES;
 use super::{Context, Finding, Index, catalog, did_you_mean};
 use crate::config::{Node, pointer};
@@ -13,18 +11,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
     let Some(hooks) = root.get("hooks") else {
         return;
     };
-    let mut referenced: HashSet<&str> = index
-        .grants
-        .iter()
-        .flat_map(|g| g.capabilities.iter())
-        .flat_map(|c| {
-            c.node
-                .get("send_hooks")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-        })
-        .filter_map(|h| h.get_str("name"))
-        .collect();
+    let mut referenced = index.referenced("send_hooks", "name");
     // Legacy `temp_grants` hooks (`{"hook": {"hook": "<name>", ...}}`) still fire.
     referenced.extend(
         root.get("temp_grants")

@@ -159,6 +159,22 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
+    /// Every `field` value of the objects listed under `list` in the grants' capabilities,
+    /// e.g. the bucket names of `quotas: [{bucket}]` or the hook names of `send_hooks: [{name}]`.
+    pub fn referenced(&self, list: &str, field: &str) -> rustc_hash::FxHashSet<&'a str> {
+        self.grants
+            .iter()
+            .flat_map(|g| g.capabilities.iter())
+            .flat_map(|c| {
+                c.node
+                    .get(list)
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+            })
+            .filter_map(|entry| entry.get_str(field))
+            .collect()
+    }
+
     pub fn build(root: &'a Node) -> Self {
         let keys = |section: Option<&'a Node>| -> rustc_hash::FxHashSet<&'a str> {
             section

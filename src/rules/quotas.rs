@@ -1,10 +1,8 @@
 //! Quota checks: bucket definitions (`capacity`, `rate`, `on_exceed`), name templates, unused buckets.
 
-use rustc_hash::FxHashSet as HashSet;
-
 use super::grants::unsupported_template;
 use super::{Context, Finding, Index, catalog};
-use crate::config::{Node, pointer};
+use crate::config::pointer;
 
 const RATE_UNITS: &[&str] = &["min", "hour", "day", "week", "month"];
 
@@ -13,18 +11,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
     let Some(quotas) = root.get("quotas") else {
         return;
     };
-    let referenced: HashSet<&str> = index
-        .grants
-        .iter()
-        .flat_map(|g| g.capabilities.iter())
-        .flat_map(|c| {
-            c.node
-                .get("quotas")
-                .and_then(Node::as_array)
-                .unwrap_or_default()
-        })
-        .filter_map(|r| r.get_str("bucket"))
-        .collect();
+    let referenced = index.referenced("quotas", "bucket");
     for member in quotas.unique_members() {
         let name = member.key.as_str();
         let path = pointer::join("/quotas", name);
