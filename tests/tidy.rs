@@ -30,6 +30,22 @@ fn code_of(path: &Path) -> String {
         .join("\n")
 }
 
+/// Every source file as (path relative to `src/`, code without comment lines).
+fn sources() -> Vec<(String, String)> {
+    rust_files(&src())
+        .into_iter()
+        .map(|path| {
+            (
+                path.strip_prefix(src())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                code_of(&path),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn every_module_starts_with_a_doc_line() {
     let missing: Vec<String> = rust_files(&src())
@@ -54,16 +70,10 @@ fn the_config_core_does_no_io() {
         "explain.rs",
     ];
     let mut offenders = Vec::new();
-    for path in rust_files(&src()) {
-        let rel = path
-            .strip_prefix(src())
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for (rel, code) in sources() {
         if !pure.iter().any(|p| rel.starts_with(p)) {
             continue;
         }
-        let code = code_of(&path);
         for banned in [
             "std::fs",
             "std::net::TcpStream",
@@ -83,16 +93,10 @@ fn the_config_core_does_no_io() {
 #[test]
 fn only_the_adapters_touch_the_transport() {
     let mut offenders = Vec::new();
-    for path in rust_files(&src()) {
-        let rel = path
-            .strip_prefix(src())
-            .unwrap()
-            .to_string_lossy()
-            .into_owned();
+    for (rel, code) in sources() {
         if rel.starts_with("mcp") || rel == "cli.rs" || rel == "main.rs" {
             continue;
         }
-        let code = code_of(&path);
         for banned in ["rmcp::", "axum::", "tokio::"] {
             if code.contains(banned) {
                 offenders.push(format!("{rel} uses {banned}"));
