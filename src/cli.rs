@@ -12,7 +12,7 @@ use crate::render::Format;
 use crate::tools::input;
 use crate::tools::validate::{self, Mode, ValidateOutput};
 
-const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid\n  1  findings: the config is invalid\n  2  usage or I/O error";
+const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
 /// Generate, validate, explain, test and troubleshoot Aperture by Tailscale configs.
 #[derive(Debug, Parser)]
@@ -44,6 +44,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Simulate a request: would this caller reach this model, and why (or why not)?
     Explain(ExplainArgs),
+    /// Probe a live gateway (DNS, TCP, dashboard, model list, optional completions) and name what is wrong.
+    Test(TestArgs),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
     Serve(ServeArgs),
     /// Install the Claude Code skill.
@@ -178,6 +180,29 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct TestArgs {
+    /// The gateway, e.g. http://ai (a trailing /v1 is removed).
+    pub url: String,
+    /// Model to check, and to send completions to with --send.
+    #[arg(long)]
+    pub model: Option<String>,
+    /// API format for completions (auto: what the model list says the model supports).
+    #[arg(long, value_enum, default_value_t = crate::tools::test_endpoint::ApiChoice::Auto)]
+    pub api: crate::tools::test_endpoint::ApiChoice,
+    /// Send one minimal completion per API (max_tokens 1; costs tokens).
+    #[arg(long)]
+    pub send: bool,
+    /// Budget for the whole run, in milliseconds (default 10000).
+    #[arg(long, value_name = "N")]
+    pub timeout_ms: Option<u64>,
+    /// Environment variable holding a key, for gateways that want one (Aperture does not).
+    #[arg(long, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct MigrateArgs {
     /// Config file, or `-` for stdin.
     pub file: String,
@@ -255,6 +280,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Client(args) => run_client(args),
         Command::Migrate(args) => run_migrate(args),
         Command::Explain(args) => run_explain(args),
+        Command::Test(args) => run_test(args),
         Command::Serve(args) => run_serve(args),
         Command::Skill(SkillCommand::Install {
             project,
@@ -656,6 +682,27 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         ExitStatus::Success
     } else {
         ExitStatus::Findings
+    })
+}
+
+fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
+    use crate::tools::test_endpoint::{TestInput, test_endpoint};
+    let input = TestInput {
+        url: args.url,
+        model: args.model,
+        api: args.api,
+        send_completion: args.send,
+        timeout_ms: args.timeout_ms,
+        api_key_env: args.api_key_env,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let out = runtime.block_on(test_endpoint(&input, crate::tools::PathPolicy::Allowed))?;
+    print_result(&out, args.format, || crate::render::probe_report(&out))?;
+    Ok(match out.report.verdict {
+        crate::probe::Verdict::Ok => ExitStatus::Success,
+        _ => ExitStatus::Findings,
     })
 }
 

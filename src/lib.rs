@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod glob;
 pub mod mcp;
+pub mod probe;
 pub mod redact;
 pub mod reference;
 pub mod render;

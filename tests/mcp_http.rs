@@ -60,6 +60,9 @@ fn options() -> HttpOptions {
 }
 
 async fn start(configure: impl FnOnce(&mut HttpOptions)) -> Running {
+    // reqwest is built without a default TLS provider; every client in these tests is built
+    // after a server starts.
+    aperture_orchestrator::probe::install_crypto_provider();
     let mut options = options();
     configure(&mut options);
     let cancel = CancellationToken::new();

@@ -1,3 +1,4 @@
-//! Knowledge as data: the provider catalog (and, later, the symptom catalog).
+//! Knowledge as data: the provider catalog, the API formats (and, later, the symptom catalog).
 
+pub mod apis;
 pub mod providers;

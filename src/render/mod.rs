@@ -1,12 +1,15 @@
-//! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations.
+//! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
+//! and a probe report into human text.
 //! Renderers are separate from checks and never change what was found.
 
 mod github;
 mod human;
+mod probe;
 mod sarif;
 
 pub use github::github;
 pub use human::human;
+pub use probe::probe_report;
 pub use sarif::sarif;
 
 /// Output formats of `validate`.

@@ -6,6 +6,7 @@ pub mod grants;
 pub mod input;
 pub mod migrate;
 pub mod provider;
+pub mod test_endpoint;
 pub mod validate;
 pub mod write;
 
