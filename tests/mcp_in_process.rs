@@ -1,5 +1,7 @@
 //! The MCP server in-process over `tokio::io::duplex`: tools, prompts, resources, errors.
 
+mod support;
+
 use std::time::Duration;
 
 use aperture_orchestrator::mcp::{INSTRUCTIONS, Server, prompts, resources};
@@ -143,6 +145,12 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
                 input["properties"].get(field).is_some(),
                 "input has {field}"
             );
+        }
+
+        // Only the tool that reaches out to live gateways is open-world.
+        for tool in &tools {
+            let open = tool.annotations.as_ref().and_then(|a| a.open_world_hint);
+            assert_eq!(open, Some(tool.name == "test_endpoint"), "{}", tool.name);
         }
 
         // Every tool's description is its tools/<name>.md file, and every file is a tool.
@@ -608,6 +616,53 @@ async fn every_config_reading_tool_honours_the_path_policy() {
             assert_eq!(result.is_error, Some(true), "{tool} read a file over a refused policy");
             assert!(text_of(&result).contains("--allow-paths"), "{tool}: {}", text_of(&result));
         }
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn test_endpoint_probes_a_live_gateway() {
+    use support::fake_aperture::{FakeAperture, Grant, Spec};
+    bounded(async {
+        let fake = FakeAperture::start(Spec {
+            grants: vec![Grant::user("bob@example.com", &["*"])],
+            ..Spec::default()
+        })
+        .await;
+        let client = connect(PathPolicy::Allowed).await;
+        let args = json!({ "url": fake.url(), "model": "gpt-5", "timeout_ms": 5000 });
+        let Value::Object(args) = args else {
+            unreachable!()
+        };
+        let result = client
+            .call_tool(CallToolRequestParams::new("test_endpoint").with_arguments(args))
+            .await
+            .expect("tools/call");
+        assert_ne!(result.is_error, Some(true), "{}", text_of(&result));
+        let out: aperture_orchestrator::tools::test_endpoint::TestOutput = serde_json::from_value(
+            result
+                .structured_content
+                .clone()
+                .expect("structuredContent"),
+        )
+        .expect("output shape");
+        assert_eq!(
+            out.report.verdict,
+            aperture_orchestrator::probe::Verdict::Failed
+        );
+        assert_eq!(out.report.findings[0].code, "TE121");
+
+        // Bad arguments are a tool error the model can act on, not a protocol error.
+        let Value::Object(args) = json!({ "url": "file:///etc/passwd" }) else {
+            unreachable!()
+        };
+        let result = client
+            .call_tool(CallToolRequestParams::new("test_endpoint").with_arguments(args))
+            .await
+            .expect("tools/call");
+        assert_eq!(result.is_error, Some(true));
+        assert!(text_of(&result).contains("refused"));
         client.cancel().await.unwrap();
     })
     .await;

@@ -140,6 +140,35 @@ pub fn shallow(schema: &mut Map<String, Value>) {
             flatten_nested(value, &keep);
         }
     }
+    // Enums only nested objects used are gone with those objects.
+    let mut used = std::collections::HashSet::new();
+    if let Some(props) = schema.get("properties") {
+        collect_refs(props, &mut used);
+    }
+    let used: std::collections::HashSet<String> = used.into_iter().map(str::to_owned).collect();
+    if let Some(Value::Object(defs)) = schema.get_mut("$defs") {
+        defs.retain(|name, _| used.contains(name));
+        if defs.is_empty() {
+            schema.remove("$defs");
+        }
+    }
+}
+
+fn collect_refs<'a>(value: &'a Value, out: &mut std::collections::HashSet<&'a str>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+            {
+                out.insert(name);
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn flatten_nested(value: &mut Value, keep: &std::collections::HashSet<String>) {

@@ -28,6 +28,7 @@ use crate::tools::explain::{self, ExplainInput, ExplainOutput};
 use crate::tools::grants::{self, GrantsInput, GrantsOutput};
 use crate::tools::migrate::{self, MigrateInput, MigrateOutput};
 use crate::tools::provider::{self, ProviderInput, ProviderOutput};
+use crate::tools::test_endpoint::{self, TestInput, TestOutput};
 use crate::tools::validate::{self, ValidateInput, ValidateOutput};
 use crate::tools::{PathPolicy, ToolError};
 
@@ -35,9 +36,9 @@ use crate::tools::{PathPolicy, ToolError};
 pub const INSTRUCTIONS: &str = "\
 aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
 - validate_config: before saving or proposing any config, pass the whole document as `config`; fix every error (the default save mode fails where Aperture's save would), address warnings too (they flag silent failures), apply fix.patch when given, and re-run until valid is true.
-- generate_provider / generate_grants: to add a provider or give people models; pass the user's config to merge (comments kept). Never hand-write these blocks.
-- generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
+- generate_provider / generate_grants: to add a provider or give people models; pass the user's config to merge (comments kept). Never hand-write these blocks. generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
 - explain_access: for questions like why X gets 403/404 or whether CI can reach model M: simulates the request step by step.
+- test_endpoint: to check a live gateway (url like http://ai): reachability, role, model list, and with send_completion one real request per API; findings name the cause and fix.
 - migrate_config: for configs from old guides (temp_grants, authorization objects, seed flag names).
 - Prompts walk through common tasks: setup-gateway, connect-claude-code, troubleshoot, add-self-hosted-model, restrict-admin-access, cost-tiered-routing.
 - Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
@@ -63,6 +64,25 @@ fn run_tool<T: Serialize>(
     f: impl FnOnce() -> Result<T, ToolError>,
 ) -> Result<Json<T>, String> {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(output)) => Ok(Json(output)),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => {
+            tracing::error!(tool = name, "tool panicked");
+            Err(format!(
+                "internal error in {name}; this is a bug in aperture-orchestrator, please report it with the input that caused it"
+            ))
+        }
+    }
+}
+
+/// [`run_tool`] for async tools: the future runs as its own task, so a panic is caught as a
+/// join error and reported instead of taking the connection down.
+async fn run_async_tool<T, F>(name: &str, f: F) -> Result<Json<T>, String>
+where
+    T: Serialize + Send + 'static,
+    F: Future<Output = Result<T, ToolError>> + Send + 'static,
+{
+    match tokio::spawn(f).await {
         Ok(Ok(output)) => Ok(Json(output)),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => {
@@ -204,6 +224,28 @@ impl Server {
         run_tool("explain_access", || {
             explain::explain_access(&input, self.policy)
         })
+    }
+
+    #[tool(
+        name = "test_endpoint",
+        description = include_str!("../../tools/test_endpoint.md").trim_ascii(),
+        annotations(
+            title = "Probe a live gateway",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn test_endpoint(
+        &self,
+        Parameters(input): Parameters<TestInput>,
+    ) -> Result<Json<TestOutput>, String> {
+        let policy = self.policy;
+        run_async_tool("test_endpoint", async move {
+            test_endpoint::test_endpoint(&input, policy).await
+        })
+        .await
     }
 
     #[tool(

@@ -21,7 +21,7 @@ pub const MAX_TIMEOUT_MS: u64 = 120_000;
 #[serde(rename_all = "snake_case")]
 #[value(rename_all = "snake_case")]
 pub enum ApiChoice {
-    /// Every API the model list says the model supports (or a guess from its name).
+    // Every API the model list says the model supports (or a guess from its name).
     #[default]
     Auto,
     OpenaiChat,
@@ -54,22 +54,21 @@ impl ApiChoice {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestInput {
-    /// The gateway, e.g. `http://ai` or `http://100.64.0.5` (a trailing /v1 is removed).
+    /// The gateway, e.g. `http://ai`.
     pub url: String,
     /// Model to check (and to send a completion to).
     #[serde(default)]
     pub model: Option<String>,
-    /// API format for completions; `auto`: what the model list says the model supports.
+    /// API of completions; `auto`: those the model list gives the model.
     #[serde(default)]
     pub api: ApiChoice,
-    /// Send one minimal request per API (`max_tokens: 1`, costs tokens). Default: free probes only.
+    /// Send one minimal request per API (`max_tokens: 1`; costs tokens).
     #[serde(default)]
     pub send_completion: bool,
-    /// Budget for the whole run in ms (default 10000, at most 120000).
+    /// Budget for the whole run (default 10000).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
-    /// Environment variable holding a key, for gateways that want one (Aperture does not).
-    /// Sent to `url` only, never shown. Refused over HTTP.
+    /// Env var holding a key for key-based gateways (Aperture needs none); never shown.
     #[serde(default)]
     pub api_key_env: Option<String>,
 }
