@@ -1,4 +1,5 @@
-//! Reference docs rendered from the catalogs (rules, providers) for `skill/reference/`.
+//! Reference docs rendered from the catalogs (rules, providers, clients, probe findings) for
+//! `skill/reference/`.
 //! The checked-in files are compared with these renderings by a test, so they never drift.
 
 use std::fmt::Write;
@@ -133,6 +134,34 @@ pub fn clients_markdown() -> String {
             let _ = writeln!(out, "- {note}");
         }
         out.push('\n');
+    }
+    out
+}
+
+/// `skill/reference/probes.md`: what each `test_endpoint` finding means.
+pub fn probes_markdown() -> String {
+    let mut out = String::from(
+        "# test_endpoint findings\n\n<!-- Generated from src/probe/findings.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
+    );
+    out.push_str("`test_endpoint` (CLI `test URL`) reports these codes. `error` makes the verdict `failed`, `warning` `degraded`; `info` is context.\n\n");
+    out.push_str(
+        "| Code | Name | Severity | What it means | Why | Fix |\n|---|---|---|---|---|---|\n",
+    );
+    for k in crate::probe::findings::ALL {
+        let severity = match k.severity {
+            crate::probe::findings::Severity::Error => "error",
+            crate::probe::findings::Severity::Warning => "warning",
+            crate::probe::findings::Severity::Info => "info",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {severity} | {} | {} | {} |",
+            k.code,
+            k.slug,
+            k.title,
+            k.cause.replace('|', "\\|"),
+            k.fix.replace('|', "\\|")
+        );
     }
     out
 }

@@ -21,6 +21,10 @@ pub const FILES: &[(&str, &str)] = &[
         "reference/clients.md",
         include_str!("../skill/reference/clients.md"),
     ),
+    (
+        "reference/probes.md",
+        include_str!("../skill/reference/probes.md"),
+    ),
 ];
 
 /// A file in the skill directory that marks it as ours (safe to overwrite on upgrade).

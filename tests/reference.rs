@@ -41,3 +41,11 @@ fn clients_reference_is_current() {
         aperture_orchestrator::reference::clients_markdown(),
     );
 }
+
+#[test]
+fn probes_reference_is_current() {
+    check(
+        "probes.md",
+        aperture_orchestrator::reference::probes_markdown(),
+    );
+}

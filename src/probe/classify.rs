@@ -203,6 +203,8 @@ pub fn error_message(body: &[u8]) -> Option<String> {
         let line = text.lines().next()?.trim();
         (!line.is_empty() && !line.starts_with('<')).then(|| line.to_owned())
     })?;
+    // One line: bodies' messages may carry newlines.
+    let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(crate::redact::excerpt(&message, 200))
 }
 
