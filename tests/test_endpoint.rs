@@ -368,6 +368,8 @@ async fn upstream_errors_pass_through() {
             )),
             Provider::new("c", &["m-404"], &["openai_chat"])
                 .upstream(Upstream::Status(404, "<html>not here</html>".into())),
+            Provider::new("d", &["m-huge"], &["openai_chat"])
+                .upstream(Upstream::Status(500, "x".repeat(1 << 20))),
         ],
         ..Spec::default()
     })
@@ -380,6 +382,10 @@ async fn upstream_errors_pass_through() {
     // Offered on this API by Aperture, so the 404 is the provider's.
     let out = run(send(&fake.url(), "m-404", ApiChoice::Auto)).await;
     expect_finding(&out, "TE134", "404");
+    // A 1 MB body: read up to 64 KB, shown up to 2 KB.
+    let out = run(send(&fake.url(), "m-huge", ApiChoice::Auto)).await;
+    let excerpt = probe(&out, "completion:openai_chat").body_excerpt.clone().unwrap();
+    assert!(excerpt.len() <= 2048 + '…'.len_utf8() && excerpt.ends_with('…'), "{}", excerpt.len());
 }
 
 #[tokio::test]
