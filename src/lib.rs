@@ -7,6 +7,7 @@ pub mod access;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diagnose;
 pub mod diagnostic;
 pub mod explain;
 pub mod glob;

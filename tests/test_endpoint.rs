@@ -384,8 +384,15 @@ async fn upstream_errors_pass_through() {
     expect_finding(&out, "TE134", "404");
     // A 1 MB body: read up to 64 KB, shown up to 2 KB.
     let out = run(send(&fake.url(), "m-huge", ApiChoice::Auto)).await;
-    let excerpt = probe(&out, "completion:openai_chat").body_excerpt.clone().unwrap();
-    assert!(excerpt.len() <= 2048 + '…'.len_utf8() && excerpt.ends_with('…'), "{}", excerpt.len());
+    let excerpt = probe(&out, "completion:openai_chat")
+        .body_excerpt
+        .clone()
+        .unwrap();
+    assert!(
+        excerpt.len() <= 2048 + '…'.len_utf8() && excerpt.ends_with('…'),
+        "{}",
+        excerpt.len()
+    );
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! Knowledge as data: the provider catalog, the API formats (and, later, the symptom catalog).
+//! Knowledge as data: the provider catalog, the API formats and the symptom catalog.
 
 pub mod apis;
 pub mod providers;
+pub mod symptoms;

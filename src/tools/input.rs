@@ -69,6 +69,14 @@ impl ConfigInput {
         })
     }
 
+    /// The document bytes when one was given.
+    pub fn read_optional_bytes(&self, policy: PathPolicy) -> Result<Option<Vec<u8>>, ToolError> {
+        if self.config.is_none() && self.config_path.is_none() {
+            return Ok(None);
+        }
+        self.read(policy).map(Some)
+    }
+
     /// The document bytes.
     pub fn read(&self, policy: PathPolicy) -> Result<Vec<u8>, ToolError> {
         match (&self.config, &self.config_path) {
