@@ -44,6 +44,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// Simulate a request: would this caller reach this model, and why (or why not)?
     Explain(ExplainArgs),
+    /// From a description of a problem to its likely causes, checked against a config and a live gateway.
+    Diagnose(DiagnoseArgs),
     /// Probe a live gateway (DNS, TCP, dashboard, model list, optional completions) and name what is wrong.
     Test(TestArgs),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
@@ -180,6 +182,26 @@ pub struct ExplainArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The problem in your words, e.g. "Claude Code says 405".
+    pub text: String,
+    /// The HTTP status seen.
+    #[arg(long, value_name = "N")]
+    pub status: Option<u16>,
+    /// The exact error text (response body or client message).
+    #[arg(long, value_name = "TEXT")]
+    pub error_text: Option<String>,
+    /// The gateway's config file: confirms or rules out config causes.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// The gateway, e.g. http://ai: runs test_endpoint's free probes as evidence.
+    #[arg(long)]
+    pub url: Option<String>,
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
 pub struct TestArgs {
     /// The gateway, e.g. http://ai (a trailing /v1 is removed).
     pub url: String,
@@ -280,6 +302,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Client(args) => run_client(args),
         Command::Migrate(args) => run_migrate(args),
         Command::Explain(args) => run_explain(args),
+        Command::Diagnose(args) => run_diagnose(args),
         Command::Test(args) => run_test(args),
         Command::Serve(args) => run_serve(args),
         Command::Skill(SkillCommand::Install {
@@ -683,6 +706,27 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Findings
     })
+}
+
+fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
+    use crate::tools::diagnose::{DiagnoseInput, diagnose_symptom};
+    let config = args.config.as_deref().map(read_text).transpose()?;
+    let input = DiagnoseInput {
+        symptom: args.text,
+        http_status: args.status,
+        error_text: args.error_text,
+        source: crate::tools::ConfigInput {
+            config,
+            config_path: None,
+        },
+        url: args.url,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let out = runtime.block_on(diagnose_symptom(&input, crate::tools::PathPolicy::Allowed))?;
+    print_result(&out, args.format, || crate::render::diagnosis_report(&out))?;
+    Ok(ExitStatus::Success)
 }
 
 fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {

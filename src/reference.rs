@@ -1,5 +1,5 @@
-//! Reference docs rendered from the catalogs (rules, providers, clients, probe findings) for
-//! `skill/reference/`.
+//! Reference docs rendered from the catalogs (rules, providers, clients, probe findings,
+//! symptoms) for `skill/reference/`.
 //! The checked-in files are compared with these renderings by a test, so they never drift.
 
 use std::fmt::Write;
@@ -162,6 +162,88 @@ pub fn probes_markdown() -> String {
             k.cause.replace('|', "\\|"),
             k.fix.replace('|', "\\|")
         );
+    }
+    out
+}
+
+/// `skill/reference/troubleshooting.md`: every symptom, its causes, checks and fixes.
+pub fn troubleshooting_markdown() -> String {
+    use crate::catalog::symptoms::SYMPTOMS;
+    let mut out = String::from(
+        "# Troubleshooting: symptom → cause → check → fix\n\n<!-- Generated from src/catalog/symptoms.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
+    );
+    out.push_str("`diagnose_symptom` (CLI `diagnose TEXT`) matches a description against these symptoms and checks each cause: `AP` codes are validate_config rules (run on the config you pass), `TE` codes are test_endpoint findings (run against the `url` you pass). A cause whose checks all come back clean is ruled out.\n\n");
+    out.push_str("| Symptom | Status | Exact text | Causes |\n|---|---|---|---|\n");
+    for s in SYMPTOMS {
+        let statuses: Vec<String> = s.statuses.iter().map(u16::to_string).collect();
+        let errors: Vec<String> = s.errors.iter().take(3).map(|e| format!("`{e}`")).collect();
+        let causes: Vec<String> = s.causes.iter().map(|c| c.id.to_owned()).collect();
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | {} | {} | {} |",
+            s.title.replace('|', "\\|"),
+            s.id,
+            if statuses.is_empty() {
+                "—".into()
+            } else {
+                statuses.join(", ")
+            },
+            if errors.is_empty() {
+                "—".into()
+            } else {
+                errors.join(", ").replace('|', "\\|")
+            },
+            causes.join(", ")
+        );
+    }
+    for s in SYMPTOMS {
+        let _ = writeln!(
+            out,
+            "\n## {}\n\n<a id=\"{}\"></a>`{}`{}\n",
+            s.title,
+            s.id,
+            s.id,
+            if s.row > 0 {
+                format!(" (troubleshooting row {})", s.row)
+            } else {
+                String::new()
+            }
+        );
+        let said: Vec<String> = s.said.iter().map(|p| format!("\"{p}\"")).collect();
+        let _ = writeln!(out, "Said as: {}.\n", said.join(", "));
+        for c in s.causes {
+            let _ = writeln!(
+                out,
+                "- **{}** (`{}/{}`){}",
+                c.title,
+                s.id,
+                c.id,
+                if c.unconfirmed { " UNCONFIRMED" } else { "" }
+            );
+            let mut checks = Vec::new();
+            if !c.rules.is_empty() {
+                checks.push(format!("config rules {}", c.rules.join(", ")));
+            }
+            if !c.requires.is_empty() {
+                checks.push(format!(
+                    "only possible when {} fires",
+                    c.requires.join(", ")
+                ));
+            }
+            if c.save_blocking {
+                checks.push("a save-mode validation has errors".into());
+            }
+            if !c.probes.is_empty() {
+                checks.push(format!("test_endpoint {}", c.probes.join(", ")));
+            }
+            checks.extend(c.ask.iter().map(|a| (*a).to_owned()));
+            if !checks.is_empty() {
+                let _ = writeln!(out, "  - Check: {}", checks.join("; "));
+            }
+            for f in c.fixes {
+                let _ = writeln!(out, "  - Fix: {f}");
+            }
+        }
     }
     out
 }

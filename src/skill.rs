@@ -25,6 +25,10 @@ pub const FILES: &[(&str, &str)] = &[
         "reference/probes.md",
         include_str!("../skill/reference/probes.md"),
     ),
+    (
+        "reference/troubleshooting.md",
+        include_str!("../skill/reference/troubleshooting.md"),
+    ),
 ];
 
 /// A file in the skill directory that marks it as ours (safe to overwrite on upgrade).

@@ -147,10 +147,11 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
             );
         }
 
-        // Only the tool that reaches out to live gateways is open-world.
+        // Only the tools that reach out to live gateways are open-world.
         for tool in &tools {
             let open = tool.annotations.as_ref().and_then(|a| a.open_world_hint);
-            assert_eq!(open, Some(tool.name == "test_endpoint"), "{}", tool.name);
+            let reaches_out = matches!(tool.name.as_ref(), "test_endpoint" | "diagnose_symptom");
+            assert_eq!(open, Some(reaches_out), "{}", tool.name);
         }
 
         // Every tool's description is its tools/<name>.md file, and every file is a tool.
@@ -442,6 +443,7 @@ async fn every_resource_lists_and_reads() {
                 "aperture://schema/config.json",
                 "aperture://catalog/rules.json",
                 "aperture://catalog/providers.json",
+                "aperture://catalog/symptoms.json",
                 "aperture://skill/SKILL.md",
             ]
         );
@@ -487,6 +489,22 @@ async fn every_resource_lists_and_reads() {
                         aperture_orchestrator::catalog::providers::KINDS.len()
                     );
                     assert!(kinds.iter().any(|k| k["kind"] == "anthropic"));
+                }
+                "aperture://catalog/symptoms.json" => {
+                    let catalog: Value = serde_json::from_str(text).unwrap();
+                    let symptoms = catalog["symptoms"].as_array().unwrap();
+                    assert_eq!(
+                        symptoms.len(),
+                        aperture_orchestrator::catalog::symptoms::SYMPTOMS.len()
+                    );
+                    assert!(symptoms.iter().any(|s| s["id"] == "no-role-403"));
+                    assert!(
+                        catalog["probe_findings"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .any(|f| f["code"] == "TE121")
+                    );
                 }
                 "aperture://skill/SKILL.md" => assert_eq!(text, resources::SKILL),
                 other => panic!("unexpected resource {other}"),

@@ -178,7 +178,7 @@ async fn id_zero_initialize_and_every_stdout_line_is_json_rpc_even_at_debug_leve
         let resources = s.request(json!("r"), "resources/list", json!({})).await;
         assert_eq!(
             resources["result"]["resources"].as_array().unwrap().len(),
-            4
+            aperture_orchestrator::mcp::resources::ALL.len()
         );
         s.finish().await;
     })

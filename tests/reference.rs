@@ -49,3 +49,11 @@ fn probes_reference_is_current() {
         aperture_orchestrator::reference::probes_markdown(),
     );
 }
+
+#[test]
+fn troubleshooting_reference_is_current() {
+    check(
+        "troubleshooting.md",
+        aperture_orchestrator::reference::troubleshooting_markdown(),
+    );
+}

@@ -5,8 +5,10 @@
 //! One source: `diagnose_symptom` matches and checks against it, and the skill's
 //! troubleshooting reference is rendered from it. IDs are stable.
 
+use serde::Serialize;
+
 /// A problem as users report it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Symptom {
     /// Stable ID, e.g. `no-role-403`.
     pub id: &'static str,
@@ -27,7 +29,7 @@ pub struct Symptom {
 }
 
 /// One cause of a symptom.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Cause {
     /// Unique within its symptom; reported as `symptom/cause`.
     pub id: &'static str,
@@ -35,6 +37,9 @@ pub struct Cause {
     /// Config rules (AP codes) whose finding confirms the cause; a config where none fires
     /// rules it out.
     pub rules: &'static [&'static str],
+    /// Config rules that show the cause's precondition (e.g. `group:` sources are used): a
+    /// config where none fires rules the cause out; one that fires leaves it possible.
+    pub requires: &'static [&'static str],
     /// Confirmed when a save-mode validation of the config has any error.
     pub save_blocking: bool,
     /// `test_endpoint` findings (TE codes) that confirm the cause.
@@ -64,6 +69,7 @@ const CAUSE: Cause = Cause {
     id: "",
     title: "",
     rules: &[],
+    requires: &[],
     save_blocking: false,
     probes: &[],
     ruled_out_by_probe: None,
@@ -75,7 +81,10 @@ const CAUSE: Cause = Cause {
 impl Cause {
     /// The config or a probe can decide this cause.
     pub fn machine_checked(&self) -> bool {
-        !self.rules.is_empty() || self.save_blocking || !self.probes.is_empty()
+        !self.rules.is_empty()
+            || !self.requires.is_empty()
+            || self.save_blocking
+            || !self.probes.is_empty()
     }
 }
 
@@ -85,6 +94,9 @@ pub fn find(id: &str) -> Option<&'static Symptom> {
 }
 
 /// Every symptom, in troubleshooting-table order.
+// Every entry ends in `..SYMPTOM`, even where it gives every field, so a new field never
+// means touching them all.
+#[allow(clippy::needless_update)]
 pub static SYMPTOMS: &[Symptom] = &[
     Symptom {
         id: "magicdns",
@@ -744,7 +756,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         causes: &[Cause {
             id: "flag-missing",
             title: "The provider's compatibility block lacks the flag for this API",
-            rules: &["AP106", "AP107", "AP111"],
+            rules: &["AP106", "AP111"],
             probes: &["TE132"],
             fixes: &[
                 "Add the flag (openai_responses, anthropic_messages, ...) to the provider's compatibility; for OpenAI list both openai_chat and openai_responses.",
@@ -1478,7 +1490,7 @@ pub static SYMPTOMS: &[Symptom] = &[
         causes: &[Cause {
             id: "groups-not-visible",
             title: "Groups are not visible to the Aperture node",
-            rules: &["AP211"],
+            requires: &["AP211"],
             ask: &[
                 "Does the tailnet policy give the Aperture node the `tailscale.com/visible-groups` node attribute? Are clients ≥ 1.97.8?",
             ],
@@ -1530,11 +1542,17 @@ pub static SYMPTOMS: &[Symptom] = &[
                 ..CAUSE
             },
             Cause {
-                id: "lockout-guard",
-                title: "The save would remove your own admin role (or leave no admin)",
+                id: "no-admin-left",
+                title: "The new config gives nobody the admin role",
                 rules: &["AP207"],
-                ask: &["Does the new config still give your identity role admin?"],
-                fixes: &["Keep a grant that makes you admin before removing the `*` admin grant."],
+                fixes: &["Keep (or add) a grant with `role: admin` for the admins."],
+                ..CAUSE
+            },
+            Cause {
+                id: "removes-own-admin",
+                title: "The save would remove your own admin role (the lockout guard)",
+                ask: &["Does the new config still give your own identity role admin?"],
+                fixes: &["Add a grant that makes you admin before removing the `*` admin grant."],
                 ..CAUSE
             },
         ],

@@ -186,8 +186,8 @@ fn round(x: f64) -> f64 {
 fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckReport>, Vec<String>) {
     let mut checks = Vec::new();
     let mut notes = Vec::new();
-    // (ran, found) per machine check.
-    let mut outcomes: Vec<(bool, bool)> = Vec::new();
+    let mut found = false;
+    let mut ruled_out = false;
     let parsed = evidence.config.is_some_and(|c| {
         !c.diagnostics.iter().any(|d| {
             matches!(
@@ -196,30 +196,31 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckRepor
             )
         })
     });
-    if !cause.rules.is_empty() {
-        let what = cause.rules.join(", ");
+    // Config rules: `rules` confirm the cause, `requires` only make it possible.
+    for (codes, confirms) in [(cause.rules, true), (cause.requires, false)] {
+        if codes.is_empty() {
+            continue;
+        }
+        let what = codes.join(", ");
         let result = match evidence.config {
             Some(config) if parsed => {
                 let hits: Vec<_> = config
                     .diagnostics
                     .iter()
-                    .filter(|d| cause.rules.contains(&d.code.as_str()))
+                    .filter(|d| codes.contains(&d.code.as_str()))
                     .collect();
                 for d in hits.iter().take(3) {
+                    let at = if d.path.is_empty() { "/" } else { &d.path };
+                    notes.push(format!("config: {} at {at}: {}", d.code, d.message));
+                }
+                if hits.is_empty() {
                     notes.push(format!(
-                        "config: {} at {}: {}",
-                        d.code,
-                        if d.path.is_empty() { "/" } else { &d.path },
-                        d.message
+                        "config: none of {what} applies, which rules this out as far as this document shows"
                     ));
-                }
-                if hits.is_empty() {
-                    notes.push(format!("config: none of {what} applies (as far as this document shows; grants in the tailnet policy file are not visible)"));
-                }
-                outcomes.push((true, !hits.is_empty()));
-                if hits.is_empty() {
+                    ruled_out = true;
                     CheckResult::Clean
                 } else {
+                    found |= confirms;
                     CheckResult::Found
                 }
             }
@@ -228,17 +229,17 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckRepor
                     "config: it does not parse, so its rules could not run (see validate_config)"
                         .into(),
                 );
-                outcomes.push((false, false));
                 CheckResult::NotRun
             }
-            None => {
-                outcomes.push((false, false));
-                CheckResult::NotRun
-            }
+            None => CheckResult::NotRun,
         };
         checks.push(CheckReport {
             kind: CheckKind::Config,
-            what,
+            what: if confirms {
+                what
+            } else {
+                format!("{what} (precondition)")
+            },
             result,
         });
     }
@@ -251,17 +252,15 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckRepor
                 } else {
                     "config: a save-mode validation finds no error".into()
                 });
-                outcomes.push((true, errors > 0));
                 if errors > 0 {
+                    found = true;
                     CheckResult::Found
                 } else {
+                    ruled_out = true;
                     CheckResult::Clean
                 }
             }
-            None => {
-                outcomes.push((false, false));
-                CheckResult::NotRun
-            }
+            None => CheckResult::NotRun,
         };
         checks.push(CheckReport {
             kind: CheckKind::Save,
@@ -286,7 +285,7 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckRepor
                 match (hit, passed) {
                     (Some(f), _) => {
                         notes.push(format!("probe: {} {}", f.code, f.message));
-                        outcomes.push((true, true));
+                        found = true;
                         CheckResult::Found
                     }
                     (None, true) => {
@@ -294,7 +293,7 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckRepor
                             "probe: the {} probe passed",
                             cause.ruled_out_by_probe.unwrap_or_default()
                         ));
-                        outcomes.push((true, false));
+                        ruled_out = true;
                         CheckResult::Clean
                     }
                     // The free probes cannot show this one (it needs a completion): undecided.
@@ -316,9 +315,9 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckRepor
             result: CheckResult::ForTheUser,
         });
     }
-    let status = if outcomes.iter().any(|(_, found)| *found) {
+    let status = if found {
         CauseStatus::Confirmed
-    } else if !outcomes.is_empty() && outcomes.iter().any(|(ran, _)| *ran) && cause.ask.is_empty() {
+    } else if ruled_out {
         CauseStatus::RuledOut
     } else {
         CauseStatus::Possible

@@ -1,4 +1,5 @@
-//! MCP resources: the config JSON Schema, the rule and provider catalogs, and the skill text.
+//! MCP resources: the config JSON Schema, the rule, provider, symptom and probe-finding
+//! catalogs, and the skill text.
 //!
 //! Contents are rendered on each read (nothing is computed at startup). Adding a resource is one
 //! more entry in [`ALL`].
@@ -67,6 +68,19 @@ pub static ALL: &[ResourceDef] = &[
         description: "Per provider kind: baseurl, authorization, compatibility flags, cost_basis, example models, notes.",
         mime_type: "application/json",
         read: || pretty(&crate::catalog::providers::KINDS),
+    },
+    ResourceDef {
+        uri: "aperture://catalog/symptoms.json",
+        name: "symptom-catalog",
+        title: "Symptom catalog",
+        description: "Every known Aperture symptom: phrasings, statuses, exact errors, causes with their checks (rule codes, test_endpoint findings, questions) and fixes; plus the test_endpoint findings (TE codes).",
+        mime_type: "application/json",
+        read: || {
+            pretty(&serde_json::json!({
+                "symptoms": crate::catalog::symptoms::SYMPTOMS,
+                "probe_findings": crate::probe::findings::ALL,
+            }))
+        },
     },
     ResourceDef {
         uri: "aperture://skill/SKILL.md",

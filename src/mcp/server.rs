@@ -24,6 +24,7 @@ use serde::Serialize;
 use super::schema::{self, Keep};
 use super::{prompts, resources};
 use crate::tools::client::{self, ClientInput, ClientOutput};
+use crate::tools::diagnose::{self, DiagnoseInput, DiagnoseOutput};
 use crate::tools::explain::{self, ExplainInput, ExplainOutput};
 use crate::tools::grants::{self, GrantsInput, GrantsOutput};
 use crate::tools::migrate::{self, MigrateInput, MigrateOutput};
@@ -37,11 +38,11 @@ pub const INSTRUCTIONS: &str = "\
 aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
 - validate_config: before saving or proposing any config, pass the whole document as `config`; fix every error (the default save mode fails where Aperture's save would), address warnings too (they flag silent failures), apply fix.patch when given, and re-run until valid is true.
 - generate_provider / generate_grants: to add a provider or give people models; pass the user's config to merge (comments kept). Never hand-write these blocks. generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
-- explain_access: for questions like why X gets 403/404 or whether CI can reach model M: simulates the request step by step.
+- diagnose_symptom: first stop when the user describes a failure ('Claude Code says 405'); pass their words, the status, the error text, the config and the url. explain_access: why X gets 403/404, can CI reach model M (simulated step by step).
 - test_endpoint: to check a live gateway (url like http://ai): reachability, role, model list, and with send_completion one real request per API; findings name the cause and fix.
 - migrate_config: for configs from old guides (temp_grants, authorization objects, seed flag names).
 - Prompts walk through common tasks: setup-gateway, connect-claude-code, troubleshoot, add-self-hosted-model, restrict-admin-access, cost-tiered-routing.
-- Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
+- Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://catalog/symptoms.json (symptoms, causes, TE findings), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
 
 /// The MCP server. Cheap to clone: one instance per stdio connection or HTTP session.
 #[derive(Clone)]
@@ -244,6 +245,29 @@ impl Server {
         let policy = self.policy;
         run_async_tool("test_endpoint", async move {
             test_endpoint::test_endpoint(&input, policy).await
+        })
+        .await
+    }
+
+    #[tool(
+        name = "diagnose_symptom",
+        description = include_str!("../../tools/diagnose_symptom.md").trim_ascii(),
+        annotations(
+            title = "Diagnose a symptom",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            // Reaches out to the gateway when given a `url`.
+            open_world_hint = true
+        )
+    )]
+    async fn diagnose_symptom(
+        &self,
+        Parameters(input): Parameters<DiagnoseInput>,
+    ) -> Result<Json<DiagnoseOutput>, String> {
+        let policy = self.policy;
+        run_async_tool("diagnose_symptom", async move {
+            diagnose::diagnose_symptom(&input, policy).await
         })
         .await
     }

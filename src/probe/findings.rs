@@ -22,7 +22,7 @@ pub enum Severity {
 }
 
 /// One kind of finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FindingKind {
     pub code: &'static str,
     /// Short stable name.

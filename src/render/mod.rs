@@ -1,12 +1,14 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
-//! and a probe report into human text.
+//! and a probe report or a diagnosis into human text.
 //! Renderers are separate from checks and never change what was found.
 
+mod diagnosis;
 mod github;
 mod human;
 mod probe;
 mod sarif;
 
+pub use diagnosis::diagnosis_report;
 pub use github::github;
 pub use human::human;
 pub use probe::probe_report;

@@ -85,10 +85,10 @@ pub fn diagnose_with(
             "http_status must be an HTTP status code between 100 and 599 (got {status})"
         )));
     }
-    let config: Option<ValidateOutput> = match input.source.read_optional_bytes(policy)? {
-        Some(bytes) => Some(validate_bytes_with(&bytes, Mode::Save, false)),
-        None => None,
-    };
+    let config: Option<ValidateOutput> = input
+        .source
+        .read_optional_bytes(policy)?
+        .map(|bytes| validate_bytes_with(&bytes, Mode::Save, false));
     let mut notes = Vec::new();
     if input.symptom.chars().count() > diagnose::matcher::MAX_QUERY_CHARS {
         notes.push(format!(
