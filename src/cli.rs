@@ -69,6 +69,15 @@ pub enum SkillCommand {
         #[arg(long)]
         force: bool,
     },
+    /// Regenerate the skill's reference docs from the catalogs (run in the repository).
+    References {
+        /// Where the references live.
+        #[arg(long, default_value = "skill/reference")]
+        dir: std::path::PathBuf,
+        /// Only check: exit 1 when a file is stale, write nothing.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// Output of the generator commands.
@@ -310,6 +319,9 @@ pub fn run(cli: Cli) -> ExitStatus {
             dir,
             force,
         }) => run_skill_install(project, dir, force),
+        Command::Skill(SkillCommand::References { dir, check }) => {
+            run_skill_references(&dir, check)
+        }
     };
     match result {
         Ok(status) => status,
@@ -768,6 +780,36 @@ fn render_matrix(matrix: &crate::explain::Matrix) -> String {
         text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
     }
     text
+}
+
+fn run_skill_references(dir: &std::path::Path, check: bool) -> anyhow::Result<ExitStatus> {
+    let mut stale = Vec::new();
+    for (name, rendered) in crate::reference::all() {
+        let path = dir.join(name);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        if on_disk == rendered {
+            continue;
+        }
+        stale.push(path.display().to_string());
+        if !check {
+            std::fs::create_dir_all(dir)?;
+            std::fs::write(&path, rendered)?;
+        }
+    }
+    let mut stderr = std::io::stderr().lock();
+    match (check, stale.is_empty()) {
+        (_, true) => writeln!(stderr, "the references in {} are current", dir.display())?,
+        (true, false) => {
+            writeln!(
+                stderr,
+                "stale (run `aperture-orchestrator skill references`): {}",
+                stale.join(", ")
+            )?;
+            return Ok(ExitStatus::Findings);
+        }
+        (false, false) => writeln!(stderr, "regenerated: {}", stale.join(", "))?,
+    }
+    Ok(ExitStatus::Success)
 }
 
 fn run_skill_install(

@@ -7,10 +7,21 @@ use std::fmt::Write;
 use crate::catalog::providers::KINDS;
 use crate::rules::catalog::ALL;
 
+/// Every generated reference: its file name under `skill/reference/` and its rendering.
+pub fn all() -> Vec<(&'static str, String)> {
+    vec![
+        ("rules.md", rules_markdown()),
+        ("providers.md", providers_markdown()),
+        ("clients.md", clients_markdown()),
+        ("probes.md", probes_markdown()),
+        ("troubleshooting.md", troubleshooting_markdown()),
+    ]
+}
+
 /// `skill/reference/rules.md`.
 pub fn rules_markdown() -> String {
     let mut out = String::from(
-        "# Validation rules\n\n<!-- Generated from src/rules/catalog.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
+        "# Validation rules\n\n<!-- Generated from src/rules/catalog.rs by `aperture-orchestrator skill references`; do not edit. -->\n\n",
     );
     out.push_str("Severity is the load-mode severity. `validate --mode save` (the default) promotes the warnings Aperture reports itself to errors, as Aperture's save refuses them (column *Blocks save*); `--strict` promotes this tool's own lints too. `Aperture says` is Aperture's own message (`{…}` are substitutions); `—` means Aperture is silent.\n\n");
     out.push_str(
@@ -41,7 +52,7 @@ pub fn rules_markdown() -> String {
 /// `skill/reference/providers.md`.
 pub fn providers_markdown() -> String {
     let mut out = String::from(
-        "# Provider kinds\n\n<!-- Generated from src/catalog/providers.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
+        "# Provider kinds\n\n<!-- Generated from src/catalog/providers.rs by `aperture-orchestrator skill references`; do not edit. -->\n\n",
     );
     for k in KINDS {
         let _ = writeln!(out, "## `{}`: {}\n", k.kind, k.title);
@@ -98,7 +109,7 @@ pub fn providers_markdown() -> String {
 pub fn clients_markdown() -> String {
     use crate::tools::client::{CLIENTS, ClientInput, generate_client_config};
     let mut out = String::from(
-        "# Client setups\n\n<!-- Generated from src/tools/client.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\nEvery example uses the default host `ai`; `generate_client_config` (CLI: `client CLIENT --host HOST`) writes them for another host.\n\n",
+        "# Client setups\n\n<!-- Generated from src/tools/client.rs by `aperture-orchestrator skill references`; do not edit. -->\n\nEvery example uses the default host `ai`; `generate_client_config` (CLI: `client CLIENT --host HOST`) writes them for another host.\n\n",
     );
     for (client, title) in CLIENTS {
         let _ = writeln!(out, "## `{client}`: {title}\n");
@@ -141,7 +152,7 @@ pub fn clients_markdown() -> String {
 /// `skill/reference/probes.md`: what each `test_endpoint` finding means.
 pub fn probes_markdown() -> String {
     let mut out = String::from(
-        "# test_endpoint findings\n\n<!-- Generated from src/probe/findings.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
+        "# test_endpoint findings\n\n<!-- Generated from src/probe/findings.rs by `aperture-orchestrator skill references`; do not edit. -->\n\n",
     );
     out.push_str("`test_endpoint` (CLI `test URL`) reports these codes. `error` makes the verdict `failed`, `warning` `degraded`; `info` is context.\n\n");
     out.push_str(
@@ -170,7 +181,7 @@ pub fn probes_markdown() -> String {
 pub fn troubleshooting_markdown() -> String {
     use crate::catalog::symptoms::SYMPTOMS;
     let mut out = String::from(
-        "# Troubleshooting: symptom → cause → check → fix\n\n<!-- Generated from src/catalog/symptoms.rs by `UPDATE_REFERENCE=1 cargo test --test reference`; do not edit. -->\n\n",
+        "# Troubleshooting: symptom → cause → check → fix\n\n<!-- Generated from src/catalog/symptoms.rs by `aperture-orchestrator skill references`; do not edit. -->\n\n",
     );
     out.push_str("`diagnose_symptom` (CLI `diagnose TEXT`) matches a description against these symptoms and checks each cause: `AP` codes are validate_config rules (run on the config you pass), `TE` codes are test_endpoint findings (run against the `url` you pass). A cause whose checks all come back clean is ruled out.\n\n");
     out.push_str("| Symptom | Status | Exact text | Causes |\n|---|---|---|---|\n");

@@ -1,5 +1,6 @@
 //! The skill's reference docs are generated from the catalogs; this test fails when they are stale.
-//! Regenerate with `UPDATE_REFERENCE=1 cargo test --test reference`.
+//! Regenerate with `aperture-orchestrator skill references` (or
+//! `UPDATE_REFERENCE=1 cargo test --test reference`).
 
 use std::path::Path;
 
@@ -56,4 +57,50 @@ fn troubleshooting_reference_is_current() {
         "troubleshooting.md",
         aperture_orchestrator::reference::troubleshooting_markdown(),
     );
+}
+
+#[test]
+fn every_reference_is_checked_and_installed() {
+    let checked = [
+        "rules.md",
+        "providers.md",
+        "clients.md",
+        "probes.md",
+        "troubleshooting.md",
+    ];
+    let all: Vec<&str> = aperture_orchestrator::reference::all()
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    assert_eq!(all, checked);
+    for name in checked {
+        let installed = format!("reference/{name}");
+        assert!(
+            aperture_orchestrator::skill::FILES
+                .iter()
+                .any(|(f, _)| *f == installed),
+            "skill install ships {installed}"
+        );
+    }
+}
+
+#[test]
+fn the_references_command_reports_staleness() {
+    let bin = env!("CARGO_BIN_EXE_aperture-orchestrator");
+    let dir = std::env::temp_dir().join(format!("aperture-ref-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let run = |check: bool| {
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(["skill", "references", "--dir"]).arg(&dir);
+        if check {
+            cmd.arg("--check");
+        }
+        cmd.output().unwrap().status.code()
+    };
+    assert_eq!(run(true), Some(1), "an empty directory is stale");
+    assert_eq!(run(false), Some(0));
+    assert_eq!(run(true), Some(0), "written references are current");
+    std::fs::write(dir.join("rules.md"), "edited by hand").unwrap();
+    assert_eq!(run(true), Some(1), "a hand edit is caught");
+    let _ = std::fs::remove_dir_all(&dir);
 }
