@@ -2,6 +2,8 @@
 //! 5 ms. Measured cold-free (the matcher's index is built once per process, on first use) for
 //! free text alone, free text with status and error text, and with a config to check.
 //! Run with `cargo bench --bench diagnose`.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 

@@ -2,6 +2,8 @@
 //! about as long as the slowest one alone, and a timeout of T ms returns within T + 100 ms.
 //! The gateways are the fake Aperture from `tests/support` on loopback, each answering after a
 //! fixed delay. Run with `cargo bench --bench probe`.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../tests/support/fake_aperture.rs"]
 mod fake_aperture;

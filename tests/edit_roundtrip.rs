@@ -1,4 +1,6 @@
 //! Merging into a user's config keeps every byte it does not mean to change.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use aperture_orchestrator::config::edit::Editor;
 use serde_json::json;

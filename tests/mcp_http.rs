@@ -1,5 +1,7 @@
 //! Streamable HTTP: sessions, stateless mode, Host/Origin/token refusal, body limit,
 //! `config_path` policy, `/healthz`, bind refusal, disconnects, and the real binary.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::net::SocketAddr;
 use std::process::Stdio;

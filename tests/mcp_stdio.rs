@@ -1,5 +1,7 @@
 //! The real binary as a child process over stdio: clean stdout, robustness against bad input
 //! and disconnects, `server/discover`, id 0, and an rmcp client end to end.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::Stdio;
 use std::time::Duration;

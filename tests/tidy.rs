@@ -1,4 +1,6 @@
 //! Tidy checks: module docs and the architecture invariants of ARCHITECTURE.md.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 

@@ -8,6 +8,8 @@
 //!   `<file>.expect` for inputs that cannot hold comments) list every finding, infos included.
 //! - `pass/<CODE>-<slug>.*`: a near miss for rule CODE; it must not fire, and the document
 //!   has no errors or warnings in load mode.
+// Test and benchmark code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
