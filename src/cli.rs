@@ -327,7 +327,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
-            let _ = writeln!(std::io::stderr().lock(), "error: {e:#}");
+            let message = crate::redact::mask_text(&format!("{e:#}"));
+            let _ = writeln!(std::io::stderr().lock(), "error: {message}");
             ExitStatus::Error
         }
     }

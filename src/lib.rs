@@ -11,6 +11,7 @@ pub mod diagnose;
 pub mod diagnostic;
 pub mod explain;
 pub mod glob;
+pub mod logging;
 pub mod mcp;
 pub mod probe;
 pub mod redact;

@@ -56,6 +56,42 @@ pub fn mask_tokens(value: &str) -> String {
     )
 }
 
+/// Mask every secret-looking token in free text of any shape (log lines, error messages,
+/// JSON with escaped quotes): the one pass every log line goes through.
+pub fn mask_text(text: &str) -> String {
+    map_tokens(
+        text,
+        |ch| {
+            ch.is_whitespace()
+                || matches!(
+                    ch,
+                    '"' | '\''
+                        | '\\'
+                        | ':'
+                        | '='
+                        | ','
+                        | ';'
+                        | '{'
+                        | '}'
+                        | '['
+                        | ']'
+                        | '('
+                        | ')'
+                        | '<'
+                        | '>'
+                        | '`'
+                )
+        },
+        |token| {
+            if looks_secret(token) {
+                mask(token)
+            } else {
+                token.to_owned()
+            }
+        },
+    )
+}
+
 /// Rebuild `text` with every token (a run between separators) passed through `f`.
 fn map_tokens(
     text: &str,
@@ -163,6 +199,10 @@ mod tests {
         assert_eq!(
             mask_line(r#""{\"apikey\": \"sk-PLACEHOLDER\"}""#),
             r#""{\"apikey\": \"sk-P**********\"}""#
+        );
+        assert_eq!(
+            mask_text(r#"{\"apikey\":\"sk-ant-SECRET\"} Bearer xai-123 ok"#),
+            r#"{\"apikey\":\"sk-a… (13 chars, redacted)\"} Bearer xai-… (7 chars, redacted) ok"#
         );
         assert_eq!(
             mask_line(r#"  "apikey": "sk-ant-123", // x"#),

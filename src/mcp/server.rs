@@ -66,7 +66,7 @@ fn run_tool<T: Serialize>(
 ) -> Result<Json<T>, String> {
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(output)) => Ok(Json(output)),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Err(e)) => Err(crate::redact::mask_text(&e.to_string())),
         Err(_) => {
             tracing::error!(tool = name, "tool panicked");
             Err(format!(
@@ -85,7 +85,7 @@ where
 {
     match tokio::spawn(f).await {
         Ok(Ok(output)) => Ok(Json(output)),
-        Ok(Err(e)) => Err(e.to_string()),
+        Ok(Err(e)) => Err(crate::redact::mask_text(&e.to_string())),
         Err(_) => {
             tracing::error!(tool = name, "tool panicked");
             Err(format!(

@@ -1,0 +1,237 @@
+//! A known secret planted in a config (provider key, an `authorization` object from old
+//! guides, a malformed header, a hook key) never appears in any output channel: every CLI
+//! command in every format (stdout and stderr, with trace logging), and the MCP server over
+//! stdio (JSON-RPC responses on stdout, trace logs on stderr). Only the fields that return the
+//! user's own document (the merged or migrated `config`, a generated `provider` block) may
+//! hold it, and only because the input did.
+// Test code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_aperture-orchestrator");
+const KEY: &str = "sk-ant-api03-PLANTEDkey0123456789abc";
+const HEADER_TOKEN: &str = "sk-proj-PLANTEDheader9876543210zyx";
+const HOOK_KEY: &str = "PLANTEDhookKey0123456789ABCdefGHIjk";
+
+fn config() -> String {
+    format!(
+        r#"// a gateway with secrets in it
+{{
+  "providers": {{
+    "anthropic": {{
+      "baseurl": "https://api.anthropic.com/v1",
+      "apikey": "{KEY}",
+      "models": ["claude-sonnet-4-5"],
+      "add_headers": ["Authorization Bearer {HEADER_TOKEN}"],
+    }},
+    "legacy": {{
+      "baseurl": "https://api.openai.com",
+      "authorization": {{"type": "bearer", "value": "{KEY}"}},
+      "models": ["gpt-5"],
+    }},
+  }},
+  "hooks": {{"guard": {{"url": "ftp://hooks.example.com", "apikey": "{HOOK_KEY}"}}}},
+  "grants": [{{"src": ["*"], "app": {{"tailscale.com/cap/aperture": [{{"role": "admin"}}, {{"models": "**"}}]}}}}],
+}}
+"#
+    )
+}
+
+/// Fragments of each secret long enough to identify it (a masked form keeps four characters).
+fn leaks(text: &str) -> Vec<&'static str> {
+    [KEY, HEADER_TOKEN, HOOK_KEY]
+        .into_iter()
+        .filter(|secret| text.contains(&secret[6..]))
+        .collect()
+}
+
+/// Drop the fields that return the user's own document.
+fn without_documents(mut value: Value) -> Value {
+    if let Value::Object(map) = &mut value {
+        map.remove("config");
+        map.remove("provider");
+    }
+    value
+}
+
+#[test]
+fn no_cli_output_shows_a_planted_secret() {
+    let dir = std::env::temp_dir().join(format!("aperture-secrets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("gateway.hujson");
+    std::fs::write(&file, config()).unwrap();
+    let path = file.to_str().unwrap();
+    let runs: Vec<(Vec<&str>, &[&str])> = vec![
+        (
+            vec!["validate", path],
+            &["human", "json", "sarif", "github"],
+        ),
+        (
+            vec!["validate", path, "--mode", "load", "--strict"],
+            &["human", "json"],
+        ),
+        (
+            vec![
+                "explain",
+                "--config",
+                path,
+                "--as",
+                "alice@example.com",
+                "--model",
+                "claude-sonnet-4-5",
+                "--endpoint",
+                "/v1/messages",
+            ],
+            &["human", "json"],
+        ),
+        (
+            vec!["explain", "--config", path, "--matrix"],
+            &["human", "json"],
+        ),
+        (
+            vec![
+                "diagnose",
+                "Claude Code says 405 and 401 invalid x-api-key",
+                "--config",
+                path,
+            ],
+            &["human", "json"],
+        ),
+        (vec!["migrate", path], &["human", "json"]),
+        (vec!["provider", "openai", "--config", path], &["json"]),
+        (
+            vec!["grants", "--admin", "alice@example.com", "--config", path],
+            &["json"],
+        ),
+    ];
+    let mut checked = 0;
+    for (args, formats) in runs {
+        for format in formats {
+            let output = Command::new(BIN)
+                .args(&args)
+                .args(["--format", format])
+                .env("RUST_LOG", "trace")
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            assert_ne!(output.status.code(), Some(2), "{args:?} {format}: {stderr}");
+            let shown = match serde_json::from_str::<Value>(&stdout) {
+                Ok(json) if *format == "json" => without_documents(json).to_string(),
+                _ => stdout.clone(),
+            };
+            assert!(
+                leaks(&shown).is_empty(),
+                "{args:?} --format {format} stdout shows {:?}:\n{shown}",
+                leaks(&shown)
+            );
+            assert!(
+                leaks(&stderr).is_empty(),
+                "{args:?} --format {format} stderr shows {:?}:\n{stderr}",
+                leaks(&stderr)
+            );
+            checked += 1;
+        }
+    }
+    eprintln!("{checked} CLI runs checked");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_mcp_response_or_log_line_shows_a_planted_secret() {
+    let mut child = Command::new(BIN)
+        .arg("serve")
+        .env("RUST_LOG", "trace")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    // Trace logs are plentiful: drain stderr as it comes, or the server blocks on a full pipe.
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let stderr_reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr_pipe, &mut text);
+        text
+    });
+    let config = config();
+    let calls = [
+        ("validate_config", json!({"config": config})),
+        (
+            "explain_access",
+            json!({"config": config, "identity": {"login": "alice@example.com"}, "model": "gpt-5"}),
+        ),
+        (
+            "diagnose_symptom",
+            json!({"symptom": "401 invalid x-api-key", "config": config}),
+        ),
+        ("migrate_config", json!({"config": config})),
+        (
+            "generate_provider",
+            json!({"kind": "anthropic", "id": "second", "apikey": KEY, "config": config}),
+        ),
+        (
+            "generate_grants",
+            json!({"rules": [{"src": ["alice@example.com"], "role": "admin"}], "config": config}),
+        ),
+        // A bad call: the error text must not echo the key either.
+        (
+            "validate_config",
+            json!({"config": config, "config_path": KEY}),
+        ),
+    ];
+    let mut lines = vec![
+        json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "secrets-test", "version": "0"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+    ];
+    for (i, (name, args)) in calls.iter().enumerate() {
+        lines.push(json!({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call", "params": {"name": name, "arguments": args}}));
+    }
+    for line in &lines {
+        writeln!(stdin, "{line}").unwrap();
+    }
+    stdin.flush().unwrap();
+    let mut responses = Vec::new();
+    for line in stdout.lines() {
+        let line = line.unwrap();
+        let message: Value = serde_json::from_str(&line).expect("stdout carries only JSON-RPC");
+        responses.push(message);
+        if responses.len() == calls.len() + 1 {
+            break;
+        }
+    }
+    drop(stdin);
+    child.wait().unwrap();
+    let stderr = stderr_reader.join().unwrap();
+    // Trace logs carry whole requests: the keys were there, masked.
+    assert!(
+        stderr.contains("redacted"),
+        "trace logging showed the requests:\n{stderr}"
+    );
+    assert!(
+        leaks(&stderr).is_empty(),
+        "log lines show {:?}",
+        leaks(&stderr)
+    );
+    for response in responses.into_iter().skip(1) {
+        let result = &response["result"];
+        let shown = match result.get("structuredContent") {
+            Some(structured) => without_documents(structured.clone()).to_string(),
+            // Error results: their text is all there is.
+            None => response.to_string(),
+        };
+        assert!(
+            leaks(&shown).is_empty(),
+            "response shows {:?}: {shown}",
+            leaks(&shown)
+        );
+    }
+}
