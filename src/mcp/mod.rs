@@ -20,7 +20,8 @@ mod stdio;
 pub use server::{INSTRUCTIONS, Server};
 
 /// Largest JSON-RPC message accepted, on either transport (a stdio line or an HTTP body).
-/// Larger stdio lines are dropped (the session goes on); larger HTTP bodies get 413.
+/// A larger stdio request is answered with an error for its id (the session goes on); a larger
+/// HTTP body gets 413.
 pub const MAX_MESSAGE_BYTES: usize = 4 * 1024 * 1024;
 
 /// Options of `serve --http`.
@@ -59,8 +60,10 @@ pub async fn serve_stdio() -> Result<(), ServeError> {
     // Non-blocking pipes when the client spawned us with pipes (the usual case), which avoids a
     // thread hand-off per message; plain blocking stdio otherwise.
     let (stdin, stdout) = rmcp::transport::stdio_pipes();
+    // The guard answers oversized lines; rmcp's own limit (which drops silently) stays above it.
+    let stdin = stdio::OversizeGuard::new(stdin, MAX_MESSAGE_BYTES);
     let transport = stdio::Lenient::new(
-        AsyncRwTransport::new_server(stdin, stdout).with_max_line_length(MAX_MESSAGE_BYTES),
+        AsyncRwTransport::new_server(stdin, stdout).with_max_line_length(MAX_MESSAGE_BYTES + 1024),
     );
     let running = match Server::new(crate::tools::PathPolicy::Allowed)
         .serve(transport)

@@ -1,9 +1,10 @@
 //! The stdio transport: newline-delimited JSON-RPC on stdin/stdout, hardened.
 //!
-//! rmcp already skips unparsable lines, answers shape errors with -32600 and drops lines over
-//! [`MAX_MESSAGE_BYTES`](super::MAX_MESSAGE_BYTES). One gap remains: a notification or response
-//! that arrives before the lifecycle starts makes rmcp's handshake fail and the server exit.
-//! [`Lenient`] drops those (a client has nothing to gain from them) so the session survives.
+//! rmcp already skips unparsable lines and answers shape errors with -32600. Two gaps remain:
+//! a notification or response that arrives before the lifecycle starts makes rmcp's handshake
+//! fail and the server exit ([`Lenient`] drops those, so the session survives), and rmcp drops
+//! a line over its length limit without a word, leaving the client waiting ([`OversizeGuard`]
+//! answers it instead).
 
 use rmcp::{
     RoleServer,
@@ -76,5 +77,183 @@ impl<T: Transport<RoleServer>> Transport<RoleServer> for Lenient<T> {
 
     fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
         self.inner.close()
+    }
+}
+
+/// Bytes of an oversized line searched for its request `id`.
+const ID_SEARCH_BYTES: usize = 64 * 1024;
+
+/// Wraps stdin so that a line over the limit is not silently dropped (which would leave its
+/// client waiting for ever): the line is discarded and, when its request `id` can be found
+/// near its start, replaced by a small request for a method whose name explains the refusal,
+/// so the client gets an error reply for that id. Lines within the limit pass unchanged.
+pub struct OversizeGuard<R> {
+    inner: R,
+    limit: usize,
+    /// The current line, held until its newline (at most `limit` bytes).
+    line: Vec<u8>,
+    /// The start of an oversized line (for its id) while the rest is discarded.
+    discarding: Option<Vec<u8>>,
+    discarded: usize,
+    /// Bytes ready for the reader.
+    ready: std::collections::VecDeque<u8>,
+    eof: bool,
+}
+
+impl<R> OversizeGuard<R> {
+    pub fn new(inner: R, limit: usize) -> Self {
+        Self {
+            inner,
+            limit,
+            line: Vec::new(),
+            discarding: None,
+            discarded: 0,
+            ready: std::collections::VecDeque::new(),
+            eof: false,
+        }
+    }
+
+    fn accept(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if let Some(head) = &mut self.discarding {
+                self.discarded += 1;
+                if b == b'\n' {
+                    let head = std::mem::take(head);
+                    self.discarding = None;
+                    self.refuse(&head);
+                } else if head.len() < ID_SEARCH_BYTES {
+                    head.push(b);
+                }
+                continue;
+            }
+            self.line.push(b);
+            if b == b'\n' {
+                self.ready.extend(self.line.drain(..));
+            } else if self.line.len() > self.limit {
+                let mut head = std::mem::take(&mut self.line);
+                self.discarded = head.len();
+                head.truncate(ID_SEARCH_BYTES);
+                self.discarding = Some(head);
+            }
+        }
+    }
+
+    /// Queue the explanatory request for a discarded line (nothing when its id is not found).
+    fn refuse(&mut self, head: &[u8]) {
+        let Some(id) = request_id(head) else {
+            tracing::warn!(
+                bytes = self.discarded,
+                "dropped an oversized message without an id"
+            );
+            return;
+        };
+        tracing::warn!(bytes = self.discarded, "refused an oversized message");
+        let method = format!(
+            "message too large: {} bytes is over the {} MiB limit; pass a large config as config_path instead of config",
+            self.discarded,
+            self.limit / (1024 * 1024)
+        );
+        let line = serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method}).to_string();
+        self.ready.extend(line.bytes());
+        self.ready.push_back(b'\n');
+    }
+}
+
+/// The JSON-RPC `id` of a request, from the start of its text: `"id":` then a number or a
+/// string.
+fn request_id(head: &[u8]) -> Option<serde_json::Value> {
+    let text = String::from_utf8_lossy(head);
+    let at = text.find("\"id\"")?;
+    let rest = text[at + 4..].trim_start().strip_prefix(':')?.trim_start();
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+    match stream.next()? {
+        Ok(id @ (serde_json::Value::Number(_) | serde_json::Value::String(_))) => Some(id),
+        _ => None,
+    }
+}
+
+impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for OversizeGuard<R> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::task::Poll;
+        loop {
+            if !self.ready.is_empty() {
+                let n = self.ready.len().min(buf.remaining());
+                let chunk: Vec<u8> = self.ready.drain(..n).collect();
+                buf.put_slice(&chunk);
+                return Poll::Ready(Ok(()));
+            }
+            if self.eof {
+                // A last line without a newline still reaches the reader.
+                let rest = std::mem::take(&mut self.line);
+                if !rest.is_empty() {
+                    self.ready.extend(rest);
+                    continue;
+                }
+                return Poll::Ready(Ok(()));
+            }
+            let mut scratch = [0u8; 64 * 1024];
+            let mut read = tokio::io::ReadBuf::new(&mut scratch);
+            let this = &mut *self;
+            match std::pin::Pin::new(&mut this.inner).poll_read(cx, &mut read) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Ready(Ok(())) => {
+                    let filled = read.filled();
+                    if filled.is_empty() {
+                        this.eof = true;
+                    } else {
+                        let bytes = filled.to_vec();
+                        this.accept(&bytes);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::AsyncReadExt;
+
+    use super::*;
+
+    async fn through(input: &[u8], limit: usize) -> String {
+        let mut guard = OversizeGuard::new(input, limit);
+        let mut out = String::new();
+        guard.read_to_string(&mut out).await.unwrap();
+        out
+    }
+
+    #[tokio::test]
+    async fn lines_within_the_limit_pass_and_oversized_ones_are_answered() {
+        assert_eq!(
+            through(b"{\"a\":1}\n{\"b\":2}", 100).await,
+            "{\"a\":1}\n{\"b\":2}"
+        );
+        let big = format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":7,\"params\":\"{}\"}}\n{{\"ok\":1}}\n",
+            "x".repeat(500)
+        );
+        let out = through(big.as_bytes(), 100).await;
+        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+        assert_eq!(first["id"], 7);
+        assert!(
+            first["method"]
+                .as_str()
+                .unwrap()
+                .contains("message too large")
+        );
+        assert_eq!(out.lines().nth(1), Some("{\"ok\":1}"));
+        // Without an id nothing can be answered: the line is dropped.
+        let anonymous = format!("{{\"x\":\"{}\"}}\n{{\"ok\":1}}\n", "y".repeat(500));
+        assert_eq!(through(anonymous.as_bytes(), 100).await, "{\"ok\":1}\n");
+        assert_eq!(
+            request_id(br#"{"jsonrpc":"2.0", "id" : "abc", "method""#),
+            Some(serde_json::json!("abc"))
+        );
     }
 }

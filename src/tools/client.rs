@@ -301,9 +301,14 @@ fn normalise_host(raw: &str, notes: &mut Vec<String>) -> Result<String, ToolErro
             host = rest.to_owned();
         }
     }
-    if host.is_empty() || host.contains(['/', ' ']) {
+    // Host names, IPv4/IPv6 literals and a port: anything else (quotes, newlines, `$`) would
+    // end up inside shell exports and settings files.
+    let host_char =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']' | '_');
+    if host.is_empty() || host.len() > 253 || !host.chars().all(host_char) {
         return Err(ToolError::BadArguments(format!(
-            "host `{raw}` is not a host name: give Aperture's MagicDNS name (`ai`), its FQDN (`ai.example.ts.net`) or `localhost:PORT` for ts-unplug"
+            "host `{}` is not a host name: give Aperture's MagicDNS name (`ai`), its FQDN (`ai.example.ts.net`) or `localhost:PORT` for ts-unplug",
+            crate::redact::excerpt(raw, 80).escape_debug()
         )));
     }
     Ok(host)
