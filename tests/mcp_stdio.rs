@@ -273,17 +273,20 @@ async fn malformed_lines_do_not_kill_the_server_or_corrupt_replies() {
 }
 
 #[tokio::test]
-async fn an_oversize_message_is_dropped_and_the_session_goes_on() {
+async fn an_oversize_message_is_refused_and_the_session_goes_on() {
     bounded(async {
         let mut s = Session::spawn("info");
         s.initialize(json!(0)).await;
         let huge = "x".repeat(aperture_orchestrator::mcp::MAX_MESSAGE_BYTES + 1024);
         let message = json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": validate_args(&huge) });
         s.send(message).await;
-        // The oversize request is dropped without a reply; the next one is answered correctly.
+        // The oversize request gets an error reply (not silence, which would leave the client
+        // waiting); the next one is answered correctly.
         let ok = s.request(json!(2), "tools/call", validate_args(FULL)).await;
         assert_eq!(ok["result"]["structuredContent"]["valid"], true);
-        assert!(s.pending.iter().all(|m| m["id"] != 1), "no reply to the dropped message");
+        let refused = s.pending.iter().find(|m| m["id"] == 1).expect("a reply to the oversize message");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.contains("message too large") && message.contains("config_path"), "{message}");
         // Just under the limit is still accepted (a large but legal document).
         let big_config = format!("{{\"providers\": {{}}, \"x\": \"{}\"}}", "y".repeat(1 << 20));
         let big = s.request(json!(3), "tools/call", validate_args(&big_config)).await;
