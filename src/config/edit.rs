@@ -66,7 +66,7 @@ impl Editor {
 
     fn section_object(&self, name: &str) -> Result<CstObject, EditError> {
         let root = self.object();
-        match root.get(name) {
+        match last_property(&root, name) {
             None => Ok(root.object_value_or_set(name)),
             Some(prop) => prop.object_value().ok_or_else(|| EditError::WrongSection {
                 section: name.to_owned(),
@@ -77,7 +77,7 @@ impl Editor {
 
     fn section_array(&self, name: &str) -> Result<CstArray, EditError> {
         let root = self.object();
-        match root.get(name) {
+        match last_property(&root, name) {
             None => Ok(root.array_value_or_set(name)),
             Some(prop) => prop.array_value().ok_or_else(|| EditError::WrongSection {
                 section: name.to_owned(),
@@ -86,10 +86,11 @@ impl Editor {
         }
     }
 
-    /// Add (or, with `replace`, overwrite) `providers.<id>`.
+    /// Add (or, with `replace`, overwrite) `providers.<id>`. With duplicate keys the last one
+    /// is edited: it is the one Aperture reads (Go's decoder keeps the last).
     pub fn set_provider(&self, id: &str, provider: &Value, replace: bool) -> Result<(), EditError> {
         let providers = self.section_object("providers")?;
-        match providers.get(id) {
+        match last_property(&providers, id) {
             Some(_) if !replace => Err(EditError::ProviderExists(id.to_owned())),
             Some(existing) => {
                 existing.set_value(input(provider));
@@ -105,8 +106,7 @@ impl Editor {
     /// Remove `providers.<id>`.
     pub fn remove_provider(&self, id: &str) -> Result<(), EditError> {
         let providers = self.section_object("providers")?;
-        providers
-            .get(id)
+        last_property(&providers, id)
             .ok_or_else(|| EditError::NoSuchProvider(id.to_owned()))?
             .remove();
         Ok(())
@@ -148,8 +148,8 @@ impl Editor {
                     (split_last(from), split_last(&op.path))
                     && from_parent == to_parent
                     && let Some(CstContainerNode::Object(obj)) = self.container(&from_parent)
-                    && obj.get(&to_key).is_none()
-                    && let Some(prop) = obj.get(&from_key)
+                    && last_property(&obj, &to_key).is_none()
+                    && let Some(prop) = last_property(&obj, &from_key)
                 {
                     let value = prop
                         .value()
@@ -186,7 +186,7 @@ impl Editor {
         let mut node = self.root.value()?;
         for token in pointer::tokens(path)? {
             node = if let Some(obj) = node.as_object() {
-                obj.get(&token)?.value()?
+                last_property(&obj, &token)?.value()?
             } else if let Some(arr) = node.as_array() {
                 arr.elements().get(token.parse::<usize>().ok()?)?.clone()
             } else {
@@ -203,7 +203,7 @@ impl Editor {
         }
         let (parent, last) = split_last(path).ok_or("bad pointer")?;
         match self.container(&parent) {
-            Some(CstContainerNode::Object(obj)) => match obj.get(&last) {
+            Some(CstContainerNode::Object(obj)) => match last_property(&obj, &last) {
                 Some(prop) => prop.set_value(input(value)),
                 None if must_exist => return Err(format!("no member `{last}`")),
                 None => {
@@ -240,9 +240,8 @@ impl Editor {
         let (parent, last) = split_last(path).ok_or("bad pointer")?;
         match self.container(&parent) {
             Some(CstContainerNode::Object(obj)) => {
-                let prop: CstObjectProp = obj
-                    .get(&last)
-                    .ok_or_else(|| format!("no member `{last}`"))?;
+                let prop: CstObjectProp =
+                    last_property(&obj, &last).ok_or_else(|| format!("no member `{last}`"))?;
                 let value = prop
                     .value()
                     .and_then(|v| v.to_serde_value())
@@ -285,6 +284,16 @@ pub fn input(value: &Value) -> CstInputValue {
             CstInputValue::Object(map.iter().map(|(k, v)| (k.clone(), input(v))).collect())
         }
     }
+}
+
+/// The last property named `name`: with duplicate keys, the one Aperture reads (Go's
+/// decoder keeps the last), so edits land where they take effect.
+fn last_property(object: &CstObject, name: &str) -> Option<CstObjectProp> {
+    object.properties().into_iter().rev().find(|prop| {
+        prop.name()
+            .and_then(|n| n.decoded_value().ok())
+            .is_some_and(|n| n == name)
+    })
 }
 
 #[cfg(test)]
