@@ -48,6 +48,9 @@ pub enum Command {
     Diagnose(DiagnoseArgs),
     /// Probe a live gateway (DNS, TCP, dashboard, model list, optional completions) and name what is wrong.
     Test(TestArgs),
+    /// Read, plan and apply a running gateway's config (needs an admin role on it).
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
     Serve(ServeArgs),
     /// Install the Claude Code skill.
@@ -190,6 +193,49 @@ pub struct ExplainArgs {
     pub format: OutputFormat,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the live config exactly as served (or write it to --out).
+    Pull {
+        /// The gateway, e.g. http://ai.
+        url: String,
+        /// Write the document here (a backup of an existing file is kept).
+        #[arg(long, value_name = "FILE")]
+        out: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Show what applying FILE would do: validation, diff (secrets fingerprinted), access changes.
+    Plan {
+        url: String,
+        file: String,
+        /// Your identity (login or tag:a,tag:b): checks that you stay admin.
+        #[arg(long = "as", value_name = "IDENTITY")]
+        as_identity: Option<String>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+    /// Apply FILE to the gateway: a dry run unless --apply.
+    Push {
+        url: String,
+        file: String,
+        /// Write it (without this, only the plan is shown).
+        #[arg(long)]
+        apply: bool,
+        /// Apply even if it leaves no admin or removes your own admin role.
+        #[arg(long)]
+        confirm: bool,
+        /// Your identity (login or tag:a,tag:b): refuses removing your own admin role.
+        #[arg(long = "as", value_name = "IDENTITY")]
+        as_identity: Option<String>,
+        /// Where the previous live document is saved before the write.
+        #[arg(long, value_name = "DIR", default_value = "aperture-backups")]
+        backup_dir: std::path::PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+    },
+}
+
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// The problem in your words, e.g. "Claude Code says 405".
@@ -313,6 +359,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain(args) => run_explain(args),
         Command::Diagnose(args) => run_diagnose(args),
         Command::Test(args) => run_test(args),
+        Command::Config(command) => run_config(command),
         Command::Serve(args) => run_serve(args),
         Command::Skill(SkillCommand::Install {
             project,
@@ -719,6 +766,144 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Findings
     })
+}
+
+fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
+    use crate::tools::live_config::{self, ChangeInput, GetInput};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let change = |url: String,
+                  file: &str,
+                  as_identity: Option<String>,
+                  confirm: bool|
+     -> anyhow::Result<ChangeInput> {
+        Ok(ChangeInput {
+            url,
+            source: crate::tools::ConfigInput {
+                config: Some(read_text(file)?),
+                config_path: None,
+            },
+            as_identity,
+            confirm,
+        })
+    };
+    match command {
+        ConfigCommand::Pull { url, out, format } => {
+            let live = runtime.block_on(live_config::get_config(&GetInput { url }))?;
+            if let Some(path) = &out {
+                crate::tools::write::write_with_backup(path, &live.config)?;
+            }
+            print_result(&live, format, || match &out {
+                Some(path) => format!(
+                    "wrote {path} ({:?} API, version {})\n",
+                    live.api, live.version
+                ),
+                None => live.config.clone(),
+            })?;
+            Ok(ExitStatus::Success)
+        }
+        ConfigCommand::Plan {
+            url,
+            file,
+            as_identity,
+            format,
+        } => {
+            let input = change(url, &file, as_identity, false)?;
+            let plan = runtime.block_on(live_config::plan_config(
+                &input,
+                crate::tools::PathPolicy::Allowed,
+            ))?;
+            print_result(&plan, format, || render_plan(&plan))?;
+            Ok(if plan.valid && plan.lockout.is_none() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Findings
+            })
+        }
+        ConfigCommand::Push {
+            url,
+            file,
+            apply,
+            confirm,
+            as_identity,
+            backup_dir,
+            format,
+        } => {
+            let input = change(url, &file, as_identity, confirm)?;
+            let out = runtime.block_on(live_config::apply_config(
+                &input,
+                crate::tools::PathPolicy::Allowed,
+                !apply,
+                &backup_dir,
+            ))?;
+            print_result(&out, format, || {
+                let mut text = render_plan(&out.plan);
+                if let Some(why) = &out.refused {
+                    text.push_str(&format!("not applied: {why}\n"));
+                }
+                if let Some(backup) = &out.backup {
+                    text.push_str(&format!("backup of the previous live config: {backup}\n"));
+                }
+                if out.applied {
+                    text.push_str(&format!(
+                        "applied; new version {}\n",
+                        out.new_version.as_deref().unwrap_or("?")
+                    ));
+                }
+                if let Some(reread) = &out.reread {
+                    text.push_str(&format!("re-read: {reread}\n"));
+                }
+                text
+            })?;
+            let dry_run_only = !apply
+                && out
+                    .refused
+                    .as_deref()
+                    .is_some_and(|r| r.starts_with("dry run"));
+            Ok(if out.applied || dry_run_only {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Findings
+            })
+        }
+    }
+}
+
+fn render_plan(plan: &crate::tools::live_config::Plan) -> String {
+    let mut text = format!(
+        "{} ({:?} API, live version {})\n",
+        plan.url, plan.api, plan.live_version
+    );
+    if !plan.valid {
+        for e in &plan.errors {
+            text.push_str(&format!("error[{}] {} ({})\n", e.code, e.message, e.path));
+        }
+    }
+    text.push_str(if plan.changed {
+        &plan.diff
+    } else {
+        "no change\n"
+    });
+    for change in &plan.access {
+        let role = |r: Option<crate::access::Role>| match r {
+            Some(crate::access::Role::Admin) => "admin",
+            Some(crate::access::Role::User) => "user",
+            None => "none",
+        };
+        text.push_str(&format!(
+            "access {}: role {} → {}; gains {:?}; loses {:?}\n",
+            change.src,
+            role(change.role_before),
+            role(change.role_after),
+            change.models_gained,
+            change.models_lost
+        ));
+    }
+    if let Some(lockout) = &plan.lockout {
+        text.push_str(&format!("LOCKOUT: {lockout}\n"));
+    }
+    format!("{text}{}", notes_block(&plan.notes))
 }
 
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {

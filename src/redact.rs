@@ -92,6 +92,33 @@ pub fn mask_text(text: &str) -> String {
     )
 }
 
+/// Replace every secret-looking token with its first four characters and a short fingerprint
+/// of its value (`sk-a…#3f2a91`): a diff stays readable and a changed key shows as a changed
+/// line, without the key.
+pub fn fingerprint_text(text: &str) -> String {
+    map_tokens(
+        text,
+        |ch| {
+            ch.is_whitespace()
+                || matches!(
+                    ch,
+                    '"' | '\'' | '\\' | ':' | '=' | ',' | ';' | '{' | '}' | '[' | ']'
+                )
+        },
+        |token| {
+            if looks_secret(token) {
+                use std::hash::{Hash, Hasher};
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                token.hash(&mut hasher);
+                let head: String = token.chars().take(4).collect();
+                format!("{head}…#{:06x}", hasher.finish() & 0xff_ffff)
+            } else {
+                token.to_owned()
+            }
+        },
+    )
+}
+
 /// Rebuild `text` with every token (a run between separators) passed through `f`.
 fn map_tokens(
     text: &str,

@@ -81,6 +81,8 @@ pub struct Exchange {
     pub content_type: Option<String>,
     /// `x-amzn-ErrorType` (Bedrock's error kind lives in a header).
     pub amzn_error_type: Option<String>,
+    /// `ETag` (the current config API's version).
+    pub etag: Option<String>,
     pub body: Vec<u8>,
     pub truncated: bool,
     pub first_byte: Option<Duration>,
@@ -113,6 +115,16 @@ impl std::fmt::Debug for Request {
 
 /// Send `request` and read at most [`BODY_READ_CAP`] bytes of the answer, all before `deadline`.
 pub async fn exchange(client: &Client, request: &Request, deadline: Instant) -> Exchange {
+    exchange_capped(client, request, deadline, BODY_READ_CAP).await
+}
+
+/// [`exchange`] with another body cap (the config API returns whole documents).
+pub async fn exchange_capped(
+    client: &Client,
+    request: &Request,
+    deadline: Instant,
+    cap: usize,
+) -> Exchange {
     let start = Instant::now();
     let mut out = Exchange::default();
     let mut builder = client.request(request.method.clone(), &request.url);
@@ -151,6 +163,7 @@ pub async fn exchange(client: &Client, request: &Request, deadline: Instant) -> 
     out.location = header("location");
     out.content_type = header("content-type");
     out.amzn_error_type = header("x-amzn-errortype");
+    out.etag = header("etag");
     let mut response = response;
     loop {
         match tokio::time::timeout_at(deadline, response.chunk()).await {
@@ -160,7 +173,7 @@ pub async fn exchange(client: &Client, request: &Request, deadline: Instant) -> 
                 break;
             }
             Ok(Ok(Some(chunk))) => {
-                let room = BODY_READ_CAP - out.body.len();
+                let room = cap - out.body.len();
                 if chunk.len() >= room {
                     out.body.extend_from_slice(&chunk[..room]);
                     out.truncated = true;

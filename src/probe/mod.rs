@@ -22,6 +22,11 @@ pub use http::install_crypto_provider;
 use http::{Exchange, NetError, Request};
 pub use target::Target;
 
+/// The error message inside a response body, as `: "message"` (empty when there is none).
+pub fn classify_error_message(body: &[u8]) -> Option<String> {
+    classify::error_message(body).map(|m| format!(": \"{m}\""))
+}
+
 /// Overall result of a probe run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]

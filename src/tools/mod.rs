@@ -5,6 +5,7 @@ pub mod diagnose;
 pub mod explain;
 pub mod grants;
 pub mod input;
+pub mod live_config;
 pub mod migrate;
 pub mod provider;
 pub mod test_endpoint;

@@ -2,7 +2,9 @@
 //! `../shared/aperture/http-api.md`: the model list filtered by grants, per-format endpoints
 //! gated by compatibility flags, 403 without a role, quotas answering 429 with Retry-After,
 //! a fail-closed hook answering 503, guardrail blocks, upstream errors passed through, and a
-//! slow mode. A request header stands in for the caller's Tailscale identity.
+//! slow mode. A request header stands in for the caller's Tailscale identity. The config API
+//! comes in both generations (`/aperture/config` with ETag/If-Match, `/api/config` with a
+//! body hash), admin only, with stale-version, 422 and normalising modes.
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
@@ -116,6 +118,33 @@ pub struct Spec {
     pub ui_redirect: Option<String>,
     /// A response header carrying this value on every answer (secret-echo tests).
     pub echo_header: Option<String>,
+    /// The config API, when served.
+    pub config_api: Option<ConfigApiSpec>,
+}
+
+/// How the fake serves its configuration API.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigApiSpec {
+    /// Serve `/aperture/config` (ETag / If-Match).
+    pub current: bool,
+    /// Serve `/api/config` (body hash).
+    pub legacy: bool,
+    /// The stored document at start.
+    pub initial: String,
+    /// Someone else edits after every read: every write is stale.
+    pub concurrent_editor: bool,
+    /// Refuse every write with 422 and this detail.
+    pub reject: Option<String>,
+    /// Store what is written with a comment added (a re-read sees a different document).
+    pub normalise: bool,
+}
+
+/// The stored config and its version.
+#[derive(Debug, Default)]
+pub struct ConfigState {
+    pub text: String,
+    pub version: u64,
+    pub writes: u64,
 }
 
 impl Default for Spec {
@@ -135,6 +164,7 @@ impl Default for Spec {
             delay: Duration::ZERO,
             ui_redirect: None,
             echo_header: None,
+            config_api: None,
         }
     }
 }
@@ -142,6 +172,8 @@ impl Default for Spec {
 /// A running fake gateway; stops when dropped.
 pub struct FakeAperture {
     pub addr: SocketAddr,
+    /// The config API's stored document (tests read it after a write).
+    pub config: Arc<std::sync::Mutex<ConfigState>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -151,17 +183,28 @@ impl FakeAperture {
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
+        let config = Arc::new(std::sync::Mutex::new(ConfigState {
+            text: spec
+                .config_api
+                .as_ref()
+                .map(|c| c.initial.clone())
+                .unwrap_or_default(),
+            version: 1,
+            writes: 0,
+        }));
         let spec = Arc::new(spec);
+        let state = config.clone();
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let spec = spec.clone();
-                async move { handle(&spec, method, uri, headers, body).await }
+                let state = state.clone();
+                async move { handle(&spec, &state, method, uri, headers, body).await }
             },
         );
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        FakeAperture { addr, task }
+        FakeAperture { addr, config, task }
     }
 
     pub fn url(&self) -> String {
@@ -327,6 +370,7 @@ fn grants_for<'a>(spec: &'a Spec, identity: &str) -> Vec<&'a Grant> {
 
 async fn handle(
     spec: &Spec,
+    state: &std::sync::Mutex<ConfigState>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -335,7 +379,10 @@ async fn handle(
     if !spec.delay.is_zero() {
         tokio::time::sleep(spec.delay).await;
     }
-    let mut response = route(spec, &method, uri.path(), &headers, &body);
+    let mut response = match config_route(spec, state, &method, uri.path(), &headers, &body) {
+        Some(r) => r,
+        None => route(spec, &method, uri.path(), &headers, &body),
+    };
     if let Some(value) = &spec.echo_header
         && let Ok(v) = value.parse()
     {
@@ -525,4 +572,104 @@ fn route(spec: &Spec, method: &Method, path: &str, headers: &HeaderMap, body: &[
         )
             .into_response(),
     }
+}
+
+/// The config API (http-api.md §4): admin only; `None` for other paths.
+fn config_route(
+    spec: &Spec,
+    state: &std::sync::Mutex<ConfigState>,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response> {
+    use serde_json::json;
+    let api = spec.config_api.as_ref()?;
+    let current = path == "/aperture/config" && api.current;
+    let legacy = path == "/api/config" && api.legacy;
+    if !current && !legacy {
+        return None;
+    }
+    let identity = headers
+        .get(IDENTITY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(&spec.identity)
+        .to_owned();
+    if grants_for(spec, &identity)
+        .iter()
+        .filter_map(|g| g.role)
+        .max()
+        != Some(Role::Admin)
+    {
+        return Some(json(
+            403,
+            json!({"error": "access denied: no role granted"}),
+        ));
+    }
+    let mut stored = state.lock().expect("config state");
+    if method == Method::GET {
+        let version = stored.version;
+        let text = stored.text.clone();
+        if api.concurrent_editor {
+            stored.version += 1;
+        }
+        return Some(if current {
+            let mut r = json(200, json!({"config": text}));
+            r.headers_mut()
+                .insert("etag", format!("\"v{version}\"").parse().expect("etag"));
+            r
+        } else {
+            json(
+                200,
+                json!({"config": text, "exists": true, "hash": format!("h{version}")}),
+            )
+        });
+    }
+    if method != Method::PUT {
+        return Some((StatusCode::METHOD_NOT_ALLOWED, "").into_response());
+    }
+    let Ok(request) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return Some(json(400, json!({"error": "body is not JSON"})));
+    };
+    let fresh = if current {
+        headers.get("if-match").and_then(|v| v.to_str().ok())
+            == Some(&format!("\"v{}\"", stored.version))
+    } else {
+        request["hash"].as_str() == Some(&format!("h{}", stored.version))
+    };
+    if !fresh {
+        return Some(if current {
+            json(
+                412,
+                json!({"title": "Precondition Failed", "status": 412, "detail": "config was modified"}),
+            )
+        } else {
+            json(409, json!({"error": "config hash mismatch"}))
+        });
+    }
+    if let Some(detail) = &api.reject {
+        return Some(json(
+            422,
+            json!({"title": "Unprocessable Entity", "status": 422, "detail": detail}),
+        ));
+    }
+    let Some(text) = request["config"].as_str() else {
+        return Some(json(400, json!({"error": "no config"})));
+    };
+    stored.text = if api.normalise {
+        format!("// normalised by the gateway\n{text}")
+    } else {
+        text.to_owned()
+    };
+    stored.version += 1;
+    stored.writes += 1;
+    let version = stored.version;
+    Some(if current {
+        let mut r = json(200, json!({"config": stored.text}));
+        r.headers_mut()
+            .insert("etag", format!("\"v{version}\"").parse().expect("etag"));
+        r
+    } else {
+        json(200, json!({"hash": format!("h{version}")}))
+    })
 }

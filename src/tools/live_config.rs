@@ -1,0 +1,523 @@
+//! Live config: read a running gateway's configuration, plan a change (validation, a diff with
+//! secrets fingerprinted, the effect on access) and apply it safely (validation and lockout
+//! guards, the version read sent back so a concurrent edit fails cleanly, a local backup
+//! first, a re-read after). Both config API generations of `http-api.md` §4 are spoken.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use super::input::{ConfigInput, PathPolicy, ToolError};
+use super::validate::{Mode, validate_bytes_with};
+use crate::access::{GrantIndex, Identity, Role};
+use crate::config::{Document, MAX_DOCUMENT_BYTES};
+use crate::diagnostic::Diagnostic;
+use crate::probe::http::{self, Exchange, Request};
+
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// Which config API the gateway speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigApi {
+    /// `GET/PUT /aperture/config` with ETag / If-Match (seen from May 2026).
+    Aperture,
+    /// `GET/PUT /api/config` with a body `hash` (the older generation).
+    Legacy,
+}
+
+impl ConfigApi {
+    fn path(self) -> &'static str {
+        match self {
+            ConfigApi::Aperture => "/aperture/config",
+            ConfigApi::Legacy => "/api/config",
+        }
+    }
+}
+
+/// A live document as served.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct LiveConfig {
+    /// The gateway root.
+    pub url: String,
+    pub api: ConfigApi,
+    /// The ETag or hash to send back with a write.
+    pub version: String,
+    /// The HuJSON text exactly as served (the current API redacts provider keys).
+    pub config: String,
+}
+
+/// Arguments of `get_config`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct GetInput {
+    /// The gateway, e.g. `http://ai` (needs an admin role there).
+    pub url: String,
+}
+
+/// Arguments of `plan_config` and `apply_config`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct ChangeInput {
+    /// The gateway, e.g. `http://ai`.
+    pub url: String,
+    /// The proposed document (`config` text or `config_path`).
+    #[serde(flatten)]
+    pub source: ConfigInput,
+    /// Your identity on the tailnet (login or `tag:a,tag:b`): refuses a change that removes
+    /// your own admin role.
+    #[serde(default, rename = "as")]
+    pub as_identity: Option<String>,
+    /// Apply even if the change leaves no admin or removes your own.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// One source whose access changes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct AccessChange {
+    pub src: String,
+    pub role_before: Option<Role>,
+    pub role_after: Option<Role>,
+    pub models_gained: Vec<String>,
+    pub models_lost: Vec<String>,
+}
+
+/// What a change would do.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct Plan {
+    pub url: String,
+    pub api: ConfigApi,
+    /// The live version the change is based on.
+    pub live_version: String,
+    /// The proposed document passes a save-mode validation.
+    pub valid: bool,
+    /// Save-mode errors (what Aperture's save would refuse).
+    pub errors: Vec<Diagnostic>,
+    pub changed: bool,
+    /// Unified diff live → proposed; secret values appear as fingerprints (`sk-a…#1a2b3c`),
+    /// so a changed key shows as a changed line without its value.
+    pub diff: String,
+    pub access: Vec<AccessChange>,
+    pub admins_before: Vec<String>,
+    pub admins_after: Vec<String>,
+    /// Why applying would lock admins out, if it would.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Result of `apply_config`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ApplyOutput {
+    #[serde(flatten)]
+    pub plan: Plan,
+    /// The document was written.
+    pub applied: bool,
+    /// Why nothing was written (a refusal, a stale version, a server-side rejection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// The previous live document, saved before the write.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_version: Option<String>,
+    /// What a re-read after the write showed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reread: Option<String>,
+}
+
+fn root_of(url: &str) -> Result<String, ToolError> {
+    crate::probe::target::parse(url)
+        .map(|t| t.base())
+        .map_err(ToolError::BadArguments)
+}
+
+async fn send(request: Request) -> Exchange {
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    http::exchange_capped(
+        http::client(),
+        &request,
+        deadline,
+        MAX_DOCUMENT_BYTES + 1024 * 1024,
+    )
+    .await
+}
+
+fn request(
+    method: Method,
+    url: String,
+    headers: Vec<(&str, String)>,
+    body: Option<Value>,
+) -> Request {
+    let mut headers: Vec<(String, String)> = headers
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    if body.is_some() {
+        headers.push(("content-type".into(), "application/json".into()));
+    }
+    Request {
+        method,
+        url,
+        headers,
+        body: body.map(|b| b.to_string()),
+        key: None,
+    }
+}
+
+fn failure(what: &str, ex: &Exchange) -> ToolError {
+    let detail = crate::probe::classify_error_message(&ex.body).unwrap_or_default();
+    let why = match (ex.status, &ex.error) {
+        (Some(403), _) => format!(
+            "403 Forbidden{detail}: the config API needs `role: admin` for the calling identity"
+        ),
+        (Some(status), _) => format!("HTTP {status}{detail}"),
+        (None, Some(e)) => format!("no answer ({e:?})"),
+        (None, None) => "no answer".into(),
+    };
+    ToolError::BadArguments(crate::redact::mask_text(&format!("{what}: {why}")))
+}
+
+/// Read the live document, detecting which config API the gateway speaks.
+pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
+    let root = root_of(&input.url)?;
+    let current = send(request(
+        Method::GET,
+        format!("{root}/aperture/config"),
+        vec![],
+        None,
+    ))
+    .await;
+    if current.status == Some(200) {
+        let body: Value = serde_json::from_slice(&current.body).map_err(|e| {
+            ToolError::BadArguments(format!("GET /aperture/config: not JSON ({e})"))
+        })?;
+        let config = body["config"].as_str().unwrap_or_default().to_owned();
+        let version = current.etag.clone().ok_or_else(|| {
+            ToolError::BadArguments(
+                "GET /aperture/config answered without an ETag; a safe write is impossible".into(),
+            )
+        })?;
+        return Ok(LiveConfig {
+            url: root,
+            api: ConfigApi::Aperture,
+            version,
+            config,
+        });
+    }
+    if !matches!(current.status, Some(404 | 405)) {
+        return Err(failure("GET /aperture/config", &current));
+    }
+    let legacy = send(request(
+        Method::GET,
+        format!("{root}/api/config"),
+        vec![],
+        None,
+    ))
+    .await;
+    if legacy.status != Some(200) {
+        return Err(failure(
+            "GET /api/config (GET /aperture/config answered 404 too)",
+            &legacy,
+        ));
+    }
+    let body: Value = serde_json::from_slice(&legacy.body)
+        .map_err(|e| ToolError::BadArguments(format!("GET /api/config: not JSON ({e})")))?;
+    let config = body["config"].as_str().unwrap_or_default().to_owned();
+    let version = body["hash"]
+        .as_str()
+        .ok_or_else(|| {
+            ToolError::BadArguments(
+                "GET /api/config answered without a `hash`; a safe write is impossible".into(),
+            )
+        })?
+        .to_owned();
+    Ok(LiveConfig {
+        url: root,
+        api: ConfigApi::Legacy,
+        version,
+        config,
+    })
+}
+
+/// The admin sources and per-source access of a document.
+fn access_of(text: &str) -> Option<(Vec<String>, crate::explain::Matrix, Document)> {
+    let doc = Document::parse(text).ok()?;
+    let grants = crate::access::AllGrants::new(doc.clone());
+    let matrix = crate::explain::matrix(grants.root(), &grants.refs());
+    let admins = matrix
+        .rows
+        .iter()
+        .filter(|r| r.role == Some(Role::Admin))
+        .map(|r| r.src.clone())
+        .collect();
+    Some((admins, matrix, doc))
+}
+
+fn role_of(doc: &Document, who: &str) -> Option<Role> {
+    let grants = crate::access::AllGrants::new(doc.clone());
+    let refs = grants.refs();
+    let index = GrantIndex::new(&refs);
+    crate::access::Effective::of(&index, &Identity::of_selector(who)).role
+}
+
+/// Plan a change against the live document.
+pub async fn plan_config(input: &ChangeInput, policy: PathPolicy) -> Result<Plan, ToolError> {
+    let proposed = input.source.read_optional(policy)?.ok_or_else(|| {
+        ToolError::BadArguments("no proposed config: pass `config` or `config_path`".into())
+    })?;
+    let live = get_config(&GetInput {
+        url: input.url.clone(),
+    })
+    .await?;
+    Ok(plan_against(&live, &proposed, input.as_identity.as_deref()))
+}
+
+/// The plan of `proposed` against a document already read.
+pub fn plan_against(live: &LiveConfig, proposed: &str, as_identity: Option<&str>) -> Plan {
+    let validation = validate_bytes_with(proposed.as_bytes(), Mode::Save, false);
+    let errors: Vec<Diagnostic> = validation
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+        .collect();
+    let mut notes = Vec::new();
+    let before = access_of(&live.config);
+    let after = access_of(proposed);
+    let mut access = Vec::new();
+    let (mut admins_before, mut admins_after) = (Vec::new(), Vec::new());
+    if let (Some((ab, mb, _)), Some((aa, ma, _))) = (&before, &after) {
+        admins_before = ab.clone();
+        admins_after = aa.clone();
+        let mut sources: Vec<&String> = mb.rows.iter().chain(&ma.rows).map(|r| &r.src).collect();
+        sources.sort();
+        sources.dedup();
+        for src in sources {
+            let b = mb.rows.iter().find(|r| &r.src == src);
+            let a = ma.rows.iter().find(|r| &r.src == src);
+            let models = |r: Option<&crate::explain::MatrixRow>| {
+                r.map(|r| r.allowed.clone()).unwrap_or_default()
+            };
+            let (mb_models, ma_models) = (models(b), models(a));
+            let change = AccessChange {
+                src: src.clone(),
+                role_before: b.and_then(|r| r.role),
+                role_after: a.and_then(|r| r.role),
+                models_gained: ma_models
+                    .iter()
+                    .filter(|m| !mb_models.contains(m))
+                    .cloned()
+                    .collect(),
+                models_lost: mb_models
+                    .iter()
+                    .filter(|m| !ma_models.contains(m))
+                    .cloned()
+                    .collect(),
+            };
+            if change.role_before != change.role_after
+                || !change.models_gained.is_empty()
+                || !change.models_lost.is_empty()
+            {
+                access.push(change);
+            }
+        }
+    } else if before.is_none() {
+        notes.push(
+            "the live document does not parse here, so its access could not be compared".into(),
+        );
+    }
+    let mut lockout = None;
+    if after.is_some() && admins_after.is_empty() {
+        lockout = Some(
+            "no grant in the proposed config gives `role: admin`: nobody could manage the gateway"
+                .into(),
+        );
+    }
+    match (as_identity, &before, &after) {
+        (Some(who), Some((_, _, bdoc)), Some((_, _, adoc)))
+            if role_of(bdoc, who) == Some(Role::Admin) && role_of(adoc, who) != Some(Role::Admin) =>
+        {
+            lockout = Some(format!("the change removes your own admin role (`{who}`); Aperture's dashboard refuses this, its API does not"));
+        }
+        (None, _, _) => notes.push("pass `as` (your login or tag identity) to check that the change keeps your own admin role".into()),
+        _ => {}
+    }
+    if live.api == ConfigApi::Aperture {
+        notes.push("GET /aperture/config redacts provider keys: a proposed `apikey` equal to the live (redacted) value would overwrite the real key with the redaction marker; put the real keys back before applying (the marker's value is UNCONFIRMED)".into());
+    }
+    let diff = similar::TextDiff::from_lines(live.config.as_str(), proposed)
+        .unified_diff()
+        .header("live", "proposed")
+        .to_string();
+    Plan {
+        url: live.url.clone(),
+        api: live.api,
+        live_version: live.version.clone(),
+        valid: errors.is_empty(),
+        errors,
+        changed: live.config != proposed,
+        diff: crate::redact::fingerprint_text(&diff),
+        access,
+        admins_before,
+        admins_after,
+        lockout,
+        notes,
+    }
+}
+
+/// Apply a change: refuse on validation errors or a lockout (unless `confirm`), save the live
+/// document as a backup, write with the version read, re-read to confirm. With `dry_run`
+/// only the plan is returned.
+pub async fn apply_config(
+    input: &ChangeInput,
+    policy: PathPolicy,
+    dry_run: bool,
+    backup_dir: &std::path::Path,
+) -> Result<ApplyOutput, ToolError> {
+    let proposed = input.source.read_optional(policy)?.ok_or_else(|| {
+        ToolError::BadArguments("no proposed config: pass `config` or `config_path`".into())
+    })?;
+    let live = get_config(&GetInput {
+        url: input.url.clone(),
+    })
+    .await?;
+    let plan = plan_against(&live, &proposed, input.as_identity.as_deref());
+    let refuse = |plan: Plan, why: String| ApplyOutput {
+        plan,
+        applied: false,
+        refused: Some(why),
+        backup: None,
+        new_version: None,
+        reread: None,
+    };
+    if !plan.valid {
+        let why = format!(
+            "the proposed config has {} save-mode error(s); fix them first (validate_config)",
+            plan.errors.len()
+        );
+        return Ok(refuse(plan, why));
+    }
+    if let (Some(lockout), false) = (&plan.lockout, input.confirm) {
+        let why = format!("{lockout}; pass `confirm` to apply anyway");
+        return Ok(refuse(plan, why));
+    }
+    if !plan.changed {
+        return Ok(refuse(
+            plan,
+            "nothing to apply: the proposed config is the live one".into(),
+        ));
+    }
+    if dry_run {
+        return Ok(refuse(
+            plan,
+            "dry run: nothing was written (pass --apply to write)".into(),
+        ));
+    }
+    // The backup first: if it cannot be written, nothing is.
+    let host = live
+        .url
+        .split("://")
+        .nth(1)
+        .unwrap_or("gateway")
+        .replace([':', '/'], "_");
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    std::fs::create_dir_all(backup_dir).map_err(|source| ToolError::Io {
+        path: backup_dir.display().to_string(),
+        source,
+    })?;
+    let backup = backup_dir.join(format!("{host}-{stamp}.hujson"));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&backup)
+        .map_err(|source| ToolError::Io {
+            path: backup.display().to_string(),
+            source,
+        })?;
+    std::io::Write::write_all(&mut file, live.config.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|source| ToolError::Io {
+            path: backup.display().to_string(),
+            source,
+        })?;
+    let backup_path = backup.display().to_string();
+
+    let url = format!("{}{}", live.url, live.api.path());
+    let write = match live.api {
+        ConfigApi::Aperture => request(
+            Method::PUT,
+            url,
+            vec![("if-match", live.version.clone())],
+            Some(json!({"config": proposed})),
+        ),
+        ConfigApi::Legacy => request(
+            Method::PUT,
+            url,
+            vec![],
+            Some(json!({"config": proposed, "hash": live.version})),
+        ),
+    };
+    let answer = send(write).await;
+    let status = answer.status.unwrap_or(0);
+    if status != 200 {
+        let detail = crate::probe::classify_error_message(&answer.body).unwrap_or_default();
+        let why = match status {
+            412 | 409 => format!(
+                "stale: the config changed on the gateway since it was read (HTTP {status}{detail}); nothing was written: read it again, redo the change, and apply"
+            ),
+            422 => {
+                format!("the gateway refused the document (HTTP 422{detail}); nothing was written")
+            }
+            403 => format!(
+                "403 Forbidden{detail}: applying needs `role: admin` for the calling identity"
+            ),
+            0 => format!(
+                "no answer from the gateway ({:?}); the write may or may not have happened: read the config to check",
+                answer.error
+            ),
+            _ => format!("HTTP {status}{detail}; nothing was written"),
+        };
+        let mut out = refuse(plan, crate::redact::mask_text(&why));
+        out.backup = Some(backup_path);
+        return Ok(out);
+    }
+    let new_version = match live.api {
+        ConfigApi::Aperture => answer.etag.clone(),
+        ConfigApi::Legacy => serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .and_then(|v| v["hash"].as_str().map(str::to_owned)),
+    };
+    let reread = match get_config(&GetInput {
+        url: input.url.clone(),
+    })
+    .await
+    {
+        Ok(again) if again.config == proposed => {
+            "the gateway now serves exactly the applied document".to_owned()
+        }
+        Ok(again) => {
+            let changed = similar::TextDiff::from_lines(proposed.as_str(), again.config.as_str())
+                .unified_diff()
+                .header("applied", "served")
+                .to_string();
+            format!(
+                "MISMATCH: the gateway serves a different document than the one applied (a concurrent edit, server-side normalisation, or redacted keys):\n{}",
+                crate::redact::fingerprint_text(&changed)
+            )
+        }
+        Err(e) => format!("the re-read failed: {e}"),
+    };
+    Ok(ApplyOutput {
+        plan,
+        applied: true,
+        refused: None,
+        backup: Some(backup_path),
+        new_version,
+        reread: Some(reread),
+    })
+}
