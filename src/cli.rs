@@ -328,6 +328,10 @@ pub struct ServeArgs {
     /// Serve without sessions (one server per request).
     #[arg(long)]
     pub stateless: bool,
+    /// Offer the live config tools (get_config, plan_config, apply_config), which read and
+    /// change running gateways.
+    #[arg(long)]
+    pub allow_write: bool,
 }
 
 /// The documented exit statuses.
@@ -1048,7 +1052,7 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
-            runtime.block_on(crate::mcp::serve_stdio())?;
+            runtime.block_on(crate::mcp::serve_stdio(args.allow_write))?;
         }
         Some(addr) => {
             let options = crate::mcp::HttpOptions {
@@ -1058,6 +1062,7 @@ fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
                 allowed_hosts: args.allow_hosts,
                 allowed_origins: args.allow_origins,
                 stateless: args.stateless,
+                allow_write: args.allow_write,
             };
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

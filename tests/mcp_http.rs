@@ -58,6 +58,7 @@ fn options() -> HttpOptions {
         allowed_hosts: vec![],
         allowed_origins: vec![],
         stateless: false,
+        allow_write: false,
     }
 }
 

@@ -164,7 +164,16 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
             .filter(|n| n.ends_with(".md"))
             .collect();
         files.sort();
-        let mut names: Vec<String> = tools.iter().map(|t| format!("{}.md", t.name)).collect();
+        let mut names: Vec<String> = tools
+            .iter()
+            .map(|t| t.name.to_string())
+            .chain(
+                aperture_orchestrator::mcp::LIVE_CONFIG_TOOLS
+                    .iter()
+                    .map(|t| (*t).to_owned()),
+            )
+            .map(|name| format!("{name}.md"))
+            .collect();
         names.sort();
         assert_eq!(files, names, "one tools/*.md per tool");
         for tool in &tools {
@@ -683,6 +692,56 @@ async fn test_endpoint_probes_a_live_gateway() {
             .expect("tools/call");
         assert_eq!(result.is_error, Some(true));
         assert!(text_of(&result).contains("refused"));
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn live_config_tools_are_offered_only_with_allow_write() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let tools = client.list_all_tools().await.unwrap();
+        for name in aperture_orchestrator::mcp::LIVE_CONFIG_TOOLS {
+            assert!(
+                tools.iter().all(|t| t.name != *name),
+                "{name} is listed without --allow-write"
+            );
+        }
+        // Not callable either.
+        let Value::Object(args) = json!({"url": "http://ai", "config": "{}"}) else {
+            unreachable!()
+        };
+        let refused = client
+            .call_tool(CallToolRequestParams::new("apply_config").with_arguments(args))
+            .await;
+        assert!(refused.is_err() || refused.unwrap().is_error == Some(true));
+        client.cancel().await.unwrap();
+
+        let (server_io, client_io) = tokio::io::duplex(1 << 20);
+        tokio::spawn(async move {
+            let server = Server::new(PathPolicy::Allowed).with_live_config(true);
+            if let Ok(running) = server.serve(server_io).await {
+                let _ = running.waiting().await;
+            }
+        });
+        let client =
+            ClientConfig::new(ClientCapabilities::default(), Implementation::new("t", "0"))
+                .serve(client_io)
+                .await
+                .unwrap();
+        let tools = client.list_all_tools().await.unwrap();
+        let apply = tools
+            .iter()
+            .find(|t| t.name == "apply_config")
+            .expect("apply_config listed");
+        let annotations = apply.annotations.as_ref().unwrap();
+        assert_eq!(annotations.destructive_hint, Some(true));
+        assert_eq!(annotations.read_only_hint, Some(false));
+        assert!(
+            tools.iter().any(|t| t.name == "get_config")
+                && tools.iter().any(|t| t.name == "plan_config")
+        );
         client.cancel().await.unwrap();
     })
     .await;

@@ -102,7 +102,7 @@ pub fn app(options: &HttpOptions, cancel: CancellationToken) -> Result<Router, S
         PathPolicy::Refused
     };
     // Built once; each session (or stateless request) gets a cheap clone.
-    let prototype = Server::new(policy);
+    let prototype = Server::new(policy).with_live_config(options.allow_write);
     let service = StreamableHttpService::new(
         move || Ok(prototype.clone()),
         LocalSessionManager::default().into(),

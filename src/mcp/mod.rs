@@ -17,7 +17,7 @@ mod schema;
 pub mod server;
 mod stdio;
 
-pub use server::{INSTRUCTIONS, Server};
+pub use server::{INSTRUCTIONS, LIVE_CONFIG_TOOLS, Server};
 
 /// Largest JSON-RPC message accepted, on either transport (a stdio line or an HTTP body).
 /// A larger stdio request is answered with an error for its id (the session goes on); a larger
@@ -38,6 +38,8 @@ pub struct HttpOptions {
     pub allowed_origins: Vec<String>,
     /// Serve without sessions (one server per request).
     pub stateless: bool,
+    /// Offer the live config tools (they change a running gateway).
+    pub allow_write: bool,
 }
 
 /// Why the server could not run.
@@ -56,7 +58,7 @@ pub enum ServeError {
 }
 
 /// Serve MCP over stdin/stdout until stdin closes.
-pub async fn serve_stdio() -> Result<(), ServeError> {
+pub async fn serve_stdio(allow_write: bool) -> Result<(), ServeError> {
     // Non-blocking pipes when the client spawned us with pipes (the usual case), which avoids a
     // thread hand-off per message; plain blocking stdio otherwise.
     let (stdin, stdout) = rmcp::transport::stdio_pipes();
@@ -66,6 +68,7 @@ pub async fn serve_stdio() -> Result<(), ServeError> {
         AsyncRwTransport::new_server(stdin, stdout).with_max_line_length(MAX_MESSAGE_BYTES + 1024),
     );
     let running = match Server::new(crate::tools::PathPolicy::Allowed)
+        .with_live_config(allow_write)
         .serve(transport)
         .await
     {

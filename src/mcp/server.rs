@@ -27,6 +27,7 @@ use crate::tools::client::{self, ClientInput, ClientOutput};
 use crate::tools::diagnose::{self, DiagnoseInput, DiagnoseOutput};
 use crate::tools::explain::{self, ExplainInput, ExplainOutput};
 use crate::tools::grants::{self, GrantsInput, GrantsOutput};
+use crate::tools::live_config::{self, ApplyOutput, ChangeInput, GetInput, LiveConfig, Plan};
 use crate::tools::migrate::{self, MigrateInput, MigrateOutput};
 use crate::tools::provider::{self, ProviderInput, ProviderOutput};
 use crate::tools::test_endpoint::{self, TestInput, TestOutput};
@@ -48,12 +49,18 @@ aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
 #[derive(Clone)]
 pub struct Server {
     policy: PathPolicy,
+    /// Offer the live config tools (`serve --allow-write`).
+    live_config: bool,
 }
+
+/// The tools that read and change a running gateway: listed only with `--allow-write`.
+pub const LIVE_CONFIG_TOOLS: &[&str] = &["get_config", "plan_config", "apply_config"];
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
             .field("policy", &self.policy)
+            .field("live_config", &self.live_config)
             .finish_non_exhaustive()
     }
 }
@@ -99,14 +106,35 @@ where
 impl Server {
     /// A server whose tools read local files per `policy` (`config_path`).
     pub fn new(policy: PathPolicy) -> Self {
-        Self { policy }
+        Self {
+            policy,
+            live_config: false,
+        }
+    }
+
+    /// Also offer the live config tools (get, plan, apply a running gateway's config).
+    pub fn with_live_config(mut self, enabled: bool) -> Self {
+        self.live_config = enabled;
+        self
     }
 
     /// The tool router, built once per process on first use: `initialize` does not need the
-    /// tool schemas, so start-up does not pay for generating them.
+    /// tool schemas, so start-up does not pay for generating them. Without `--allow-write` the
+    /// live config tools are not in it, so they are neither listed nor callable.
     fn router(&self) -> &'static ToolRouter<Self> {
-        static ROUTER: std::sync::OnceLock<ToolRouter<Server>> = std::sync::OnceLock::new();
-        ROUTER.get_or_init(Self::compacted_tool_router)
+        static FULL: std::sync::OnceLock<ToolRouter<Server>> = std::sync::OnceLock::new();
+        static DEFAULT: std::sync::OnceLock<ToolRouter<Server>> = std::sync::OnceLock::new();
+        if self.live_config {
+            FULL.get_or_init(Self::compacted_tool_router)
+        } else {
+            DEFAULT.get_or_init(|| {
+                let mut router = Self::compacted_tool_router();
+                for name in LIVE_CONFIG_TOOLS {
+                    router.remove_route(name);
+                }
+                router
+            })
+        }
     }
 
     /// The tool router with compact schemas (see [`schema`]).
@@ -268,6 +296,77 @@ impl Server {
         let policy = self.policy;
         run_async_tool("diagnose_symptom", async move {
             diagnose::diagnose_symptom(&input, policy).await
+        })
+        .await
+    }
+
+    #[tool(
+        name = "get_config",
+        description = include_str!("../../tools/get_config.md").trim_ascii(),
+        annotations(
+            title = "Read a gateway's live config",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn get_config(
+        &self,
+        Parameters(input): Parameters<GetInput>,
+    ) -> Result<Json<LiveConfig>, String> {
+        run_async_tool("get_config", async move {
+            live_config::get_config(&input).await
+        })
+        .await
+    }
+
+    #[tool(
+        name = "plan_config",
+        description = include_str!("../../tools/plan_config.md").trim_ascii(),
+        annotations(
+            title = "Plan a live config change",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn plan_config(
+        &self,
+        Parameters(input): Parameters<ChangeInput>,
+    ) -> Result<Json<Plan>, String> {
+        let policy = self.policy;
+        run_async_tool("plan_config", async move {
+            live_config::plan_config(&input, policy).await
+        })
+        .await
+    }
+
+    #[tool(
+        name = "apply_config",
+        description = include_str!("../../tools/apply_config.md").trim_ascii(),
+        annotations(
+            title = "Apply a config to a live gateway",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = false,
+            open_world_hint = true
+        )
+    )]
+    async fn apply_config(
+        &self,
+        Parameters(input): Parameters<ChangeInput>,
+    ) -> Result<Json<ApplyOutput>, String> {
+        let policy = self.policy;
+        run_async_tool("apply_config", async move {
+            live_config::apply_config(
+                &input,
+                policy,
+                false,
+                std::path::Path::new("aperture-backups"),
+            )
+            .await
         })
         .await
     }
