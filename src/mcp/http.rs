@@ -273,6 +273,7 @@ mod tests {
             allowed_hosts: vec![],
             allowed_origins: vec![],
             stateless: false,
+            allow_write: false,
         }
     }
 
