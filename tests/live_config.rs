@@ -341,3 +341,68 @@ async fn the_cli_dry_runs_by_default_and_never_shows_a_key() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_mcp_tools_plan_and_apply_through_the_server() {
+    use rmcp::ServiceExt;
+    use rmcp::model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation};
+    let fake = gateway(current()).await;
+    let (server_io, client_io) = tokio::io::duplex(1 << 20);
+    tokio::spawn(async move {
+        let server =
+            aperture_orchestrator::mcp::Server::new(PathPolicy::Allowed).with_live_config(true);
+        if let Ok(running) = server.serve(server_io).await {
+            let _ = running.waiting().await;
+        }
+    });
+    let client = ClientConfig::new(ClientCapabilities::default(), Implementation::new("t", "0"))
+        .serve(client_io)
+        .await
+        .unwrap();
+    let call = |name: &'static str, args: serde_json::Value| {
+        let serde_json::Value::Object(map) = args else {
+            unreachable!()
+        };
+        client.call_tool(CallToolRequestParams::new(name).with_arguments(map))
+    };
+    let got = call("get_config", serde_json::json!({"url": fake.url()}))
+        .await
+        .unwrap();
+    assert_eq!(got.structured_content.unwrap()["api"], "aperture");
+    let proposed = document(OLD_KEY, "alice@example.com", true);
+    let plan = call(
+        "plan_config",
+        serde_json::json!({"url": fake.url(), "config": proposed, "as": "alice@example.com"}),
+    )
+    .await
+    .unwrap()
+    .structured_content
+    .unwrap();
+    assert_eq!(plan["valid"], true);
+    assert!(plan["lockout"].is_null());
+    assert!(
+        !plan.to_string().contains(&OLD_KEY[8..]),
+        "the plan shows no key"
+    );
+    assert_eq!(
+        fake.config.lock().unwrap().writes,
+        0,
+        "planning writes nothing"
+    );
+    let dir = std::env::current_dir().unwrap().join("aperture-backups");
+    let applied = call(
+        "apply_config",
+        serde_json::json!({"url": fake.url(), "config": proposed, "as": "alice@example.com"}),
+    )
+    .await
+    .unwrap()
+    .structured_content
+    .unwrap();
+    assert_eq!(applied["applied"], true, "{applied}");
+    assert_eq!(fake.config.lock().unwrap().text, proposed);
+    let backup = applied["backup"].as_str().unwrap();
+    assert_eq!(std::fs::read_to_string(backup).unwrap(), live());
+    let _ = std::fs::remove_file(backup);
+    let _ = std::fs::remove_dir(dir);
+    client.cancel().await.unwrap();
+}
