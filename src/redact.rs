@@ -43,52 +43,20 @@ pub fn mask(value: &str) -> String {
 
 /// Mask every secret-looking token inside a value (`Bearer sk-…`, `x-goog-api-key: AIza…`).
 pub fn mask_tokens(value: &str) -> String {
-    map_tokens(
+    replace_secrets(
         value,
         |ch| ch.is_whitespace() || matches!(ch, ':' | '=' | ',' | ';' | '"' | '\''),
-        |token| {
-            if looks_secret(token) {
-                mask(token)
-            } else {
-                token.to_owned()
-            }
-        },
+        mask,
     )
 }
 
 /// Mask every secret-looking token in free text of any shape (log lines, error messages,
 /// JSON with escaped quotes): the one pass every log line goes through.
 pub fn mask_text(text: &str) -> String {
-    map_tokens(
+    replace_secrets(
         text,
-        |ch| {
-            ch.is_whitespace()
-                || matches!(
-                    ch,
-                    '"' | '\''
-                        | '\\'
-                        | ':'
-                        | '='
-                        | ','
-                        | ';'
-                        | '{'
-                        | '}'
-                        | '['
-                        | ']'
-                        | '('
-                        | ')'
-                        | '<'
-                        | '>'
-                        | '`'
-                )
-        },
-        |token| {
-            if looks_secret(token) {
-                mask(token)
-            } else {
-                token.to_owned()
-            }
-        },
+        |ch| json_separator(ch) || matches!(ch, '(' | ')' | '<' | '>' | '`'),
+        mask,
     )
 }
 
@@ -96,41 +64,44 @@ pub fn mask_text(text: &str) -> String {
 /// of its value (`sk-a…#3f2a91`): a diff stays readable and a changed key shows as a changed
 /// line, without the key.
 pub fn fingerprint_text(text: &str) -> String {
-    map_tokens(
-        text,
-        |ch| {
-            ch.is_whitespace()
-                || matches!(
-                    ch,
-                    '"' | '\'' | '\\' | ':' | '=' | ',' | ';' | '{' | '}' | '[' | ']'
-                )
-        },
-        |token| {
-            if looks_secret(token) {
-                use std::hash::{Hash, Hasher};
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                token.hash(&mut hasher);
-                let head: String = token.chars().take(4).collect();
-                format!("{head}…#{:06x}", hasher.finish() & 0xff_ffff)
-            } else {
-                token.to_owned()
-            }
-        },
-    )
+    replace_secrets(text, json_separator, |token| {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        token.hash(&mut hasher);
+        let head: String = token.chars().take(4).collect();
+        format!("{head}…#{:06x}", hasher.finish() & 0xff_ffff)
+    })
 }
 
-/// Rebuild `text` with every token (a run between separators) passed through `f`.
-fn map_tokens(
+/// What separates tokens in JSON or HuJSON text, escaped quotes included.
+fn json_separator(ch: char) -> bool {
+    ch.is_whitespace()
+        || matches!(
+            ch,
+            '"' | '\'' | '\\' | ':' | '=' | ',' | ';' | '{' | '}' | '[' | ']'
+        )
+}
+
+/// Rebuild `text` with every secret-looking token (a run between separators) replaced by
+/// `replace(token)`; everything else is copied as it is.
+fn replace_secrets(
     text: &str,
     is_separator: impl Fn(char) -> bool,
-    f: impl Fn(&str) -> String,
+    replace: impl Fn(&str) -> String,
 ) -> String {
     let mut out = String::with_capacity(text.len());
+    let push_token = |out: &mut String, token: &str| {
+        if looks_secret(token) {
+            out.push_str(&replace(token));
+        } else {
+            out.push_str(token);
+        }
+    };
     let mut token_start = None;
     for (i, ch) in text.char_indices() {
         match (is_separator(ch), token_start) {
             (true, Some(start)) => {
-                out.push_str(&f(&text[start..i]));
+                push_token(&mut out, &text[start..i]);
                 token_start = None;
                 out.push(ch);
             }
@@ -140,7 +111,7 @@ fn map_tokens(
         }
     }
     if let Some(start) = token_start {
-        out.push_str(&f(&text[start..]));
+        push_token(&mut out, &text[start..]);
     }
     out
 }
@@ -163,23 +134,12 @@ pub fn excerpt(value: &str, max_chars: usize) -> String {
 /// under a column still lines up). Token-based, so escaped quotes (a config held in a JSON
 /// string) cannot hide a key.
 pub fn mask_line(line: &str) -> String {
-    let separator = |ch: char| {
-        ch.is_whitespace()
-            || matches!(
-                ch,
-                '"' | '\'' | '\\' | ':' | '=' | ',' | ';' | '{' | '}' | '[' | ']'
-            )
-    };
-    map_tokens(line, separator, |token| {
-        if looks_secret(token) {
-            token
-                .chars()
-                .enumerate()
-                .map(|(i, c)| if i < 4 { c } else { '*' })
-                .collect()
-        } else {
-            token.to_owned()
-        }
+    replace_secrets(line, json_separator, |token| {
+        token
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < 4 { c } else { '*' })
+            .collect()
     })
 }
 
