@@ -774,9 +774,6 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
 
 fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
     use crate::tools::live_config::{self, ChangeInput, GetInput};
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
     let change = |url: String,
                   file: &str,
                   as_identity: Option<String>,
@@ -784,17 +781,14 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
      -> anyhow::Result<ChangeInput> {
         Ok(ChangeInput {
             url,
-            source: crate::tools::ConfigInput {
-                config: Some(read_text(file)?),
-                config_path: None,
-            },
+            source: crate::tools::ConfigInput::text(read_text(file)?),
             as_identity,
             confirm,
         })
     };
     match command {
         ConfigCommand::Pull { url, out, format } => {
-            let live = runtime.block_on(live_config::get_config(&GetInput { url }))?;
+            let live = block_on(live_config::get_config(&GetInput { url }))?;
             if let Some(path) = &out {
                 crate::tools::write::write_with_backup(path, &live.config)?;
             }
@@ -814,7 +808,7 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             format,
         } => {
             let input = change(url, &file, as_identity, false)?;
-            let plan = runtime.block_on(live_config::plan_config(
+            let plan = block_on(live_config::plan_config(
                 &input,
                 crate::tools::PathPolicy::Allowed,
             ))?;
@@ -835,7 +829,7 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             format,
         } => {
             let input = change(url, &file, as_identity, confirm)?;
-            let out = runtime.block_on(live_config::apply_config(
+            let out = block_on(live_config::apply_config(
                 &input,
                 crate::tools::PathPolicy::Allowed,
                 !apply,
@@ -923,10 +917,7 @@ fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
         },
         url: args.url,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let out = runtime.block_on(diagnose_symptom(&input, crate::tools::PathPolicy::Allowed))?;
+    let out = block_on(diagnose_symptom(&input, crate::tools::PathPolicy::Allowed))?;
     print_result(&out, args.format, || crate::render::diagnosis_report(&out))?;
     Ok(ExitStatus::Success)
 }
@@ -941,10 +932,7 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
         timeout_ms: args.timeout_ms,
         api_key_env: args.api_key_env,
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let out = runtime.block_on(test_endpoint(&input, crate::tools::PathPolicy::Allowed))?;
+    let out = block_on(test_endpoint(&input, crate::tools::PathPolicy::Allowed))?;
     print_result(&out, args.format, || crate::render::probe_report(&out))?;
     Ok(match out.report.verdict {
         crate::probe::Verdict::Ok => ExitStatus::Success,
@@ -1045,14 +1033,22 @@ fn run_skill_install(
     Ok(ExitStatus::Success)
 }
 
+/// Run an async call on one thread: the CLI makes one call per process.
+fn block_on<T, E>(future: impl std::future::Future<Output = Result<T, E>>) -> anyhow::Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(future)?)
+}
+
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
     match args.http {
         None => {
             // One thread is plenty for one stdio client and keeps start-up small.
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(crate::mcp::serve_stdio(args.allow_write))?;
+            block_on(crate::mcp::serve_stdio(args.allow_write))?;
         }
         Some(addr) => {
             let options = crate::mcp::HttpOptions {
