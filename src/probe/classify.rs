@@ -216,10 +216,16 @@ fn error_type(body: &[u8]) -> Option<String> {
         .find_map(|p| v.pointer(p).and_then(|t| t.as_str()).map(str::to_owned))
 }
 
-fn quoted(ex: &Exchange) -> String {
-    error_message(&ex.body)
+/// The error message inside a response body, as `: "message"` to append to a status (empty
+/// when there is none).
+pub fn quoted_error(body: &[u8]) -> String {
+    error_message(body)
         .map(|m| format!(": \"{m}\""))
         .unwrap_or_default()
+}
+
+fn quoted(ex: &Exchange) -> String {
+    quoted_error(&ex.body)
 }
 
 /// Status classes every HTTP probe shares; `None` when the caller must decide.

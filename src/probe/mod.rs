@@ -16,16 +16,12 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::catalog::apis::Api;
+pub use classify::quoted_error;
 use classify::{Classified, Listing};
 use findings::{FindingKind, Severity};
 pub use http::install_crypto_provider;
 use http::{Exchange, NetError, Request};
 pub use target::Target;
-
-/// The error message inside a response body, as `: "message"` (empty when there is none).
-pub fn classify_error_message(body: &[u8]) -> Option<String> {
-    classify::error_message(body).map(|m| format!(": \"{m}\""))
-}
 
 /// Overall result of a probe run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use super::validate::{Mode, validate_bytes_with};
-use crate::access::{GrantIndex, Identity, Role};
+use crate::access::{AllGrants, GrantIndex, Identity, Role};
 use crate::config::{Document, MAX_DOCUMENT_BYTES};
 use crate::diagnostic::Diagnostic;
 use crate::probe::http::{self, Exchange, Request};
@@ -168,7 +168,7 @@ fn request(
 }
 
 fn failure(what: &str, ex: &Exchange) -> ToolError {
-    let detail = crate::probe::classify_error_message(&ex.body).unwrap_or_default();
+    let detail = crate::probe::quoted_error(&ex.body);
     let why = match (ex.status, &ex.error) {
         (Some(403), _) => format!(
             "403 Forbidden{detail}: the config API needs `role: admin` for the calling identity"
@@ -178,6 +178,19 @@ fn failure(what: &str, ex: &Exchange) -> ToolError {
         (None, None) => "no answer".into(),
     };
     ToolError::BadArguments(crate::redact::mask_text(&format!("{what}: {why}")))
+}
+
+/// A config API answer: its JSON body and the document in its `config` string.
+fn config_body(what: &str, ex: &Exchange) -> Result<(Value, String), ToolError> {
+    let body: Value = serde_json::from_slice(&ex.body)
+        .map_err(|e| ToolError::BadArguments(format!("{what}: not JSON ({e})")))?;
+    let config = body["config"]
+        .as_str()
+        .ok_or_else(|| {
+            ToolError::BadArguments(format!("{what}: the answer has no `config` string"))
+        })?
+        .to_owned();
+    Ok((body, config))
 }
 
 /// Read the live document, detecting which config API the gateway speaks.
@@ -191,10 +204,7 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
     ))
     .await;
     if current.status == Some(200) {
-        let body: Value = serde_json::from_slice(&current.body).map_err(|e| {
-            ToolError::BadArguments(format!("GET /aperture/config: not JSON ({e})"))
-        })?;
-        let config = body["config"].as_str().unwrap_or_default().to_owned();
+        let (_, config) = config_body("GET /aperture/config", &current)?;
         let version = current.etag.clone().ok_or_else(|| {
             ToolError::BadArguments(
                 "GET /aperture/config answered without an ETag; a safe write is impossible".into(),
@@ -223,9 +233,7 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
             &legacy,
         ));
     }
-    let body: Value = serde_json::from_slice(&legacy.body)
-        .map_err(|e| ToolError::BadArguments(format!("GET /api/config: not JSON ({e})")))?;
-    let config = body["config"].as_str().unwrap_or_default().to_owned();
+    let (body, config) = config_body("GET /api/config", &legacy)?;
     let version = body["hash"]
         .as_str()
         .ok_or_else(|| {
@@ -243,9 +251,8 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
 }
 
 /// The admin sources and per-source access of a document.
-fn access_of(text: &str) -> Option<(Vec<String>, crate::explain::Matrix, Document)> {
-    let doc = Document::parse(text).ok()?;
-    let grants = crate::access::AllGrants::new(doc.clone());
+fn access_of(text: &str) -> Option<(Vec<String>, crate::explain::Matrix, AllGrants)> {
+    let grants = AllGrants::new(Document::parse(text).ok()?);
     let matrix = crate::explain::matrix(grants.root(), &grants.refs());
     let admins = matrix
         .rows
@@ -253,11 +260,10 @@ fn access_of(text: &str) -> Option<(Vec<String>, crate::explain::Matrix, Documen
         .filter(|r| r.role == Some(Role::Admin))
         .map(|r| r.src.clone())
         .collect();
-    Some((admins, matrix, doc))
+    Some((admins, matrix, grants))
 }
 
-fn role_of(doc: &Document, who: &str) -> Option<Role> {
-    let grants = crate::access::AllGrants::new(doc.clone());
+fn role_of(grants: &AllGrants, who: &str) -> Option<Role> {
     let refs = grants.refs();
     let index = GrantIndex::new(&refs);
     crate::access::Effective::of(&index, &Identity::of_selector(who)).role
@@ -336,8 +342,9 @@ pub fn plan_against(live: &LiveConfig, proposed: &str, as_identity: Option<&str>
         );
     }
     match (as_identity, &before, &after) {
-        (Some(who), Some((_, _, bdoc)), Some((_, _, adoc)))
-            if role_of(bdoc, who) == Some(Role::Admin) && role_of(adoc, who) != Some(Role::Admin) =>
+        (Some(who), Some((_, _, before_grants)), Some((_, _, after_grants)))
+            if role_of(before_grants, who) == Some(Role::Admin)
+                && role_of(after_grants, who) != Some(Role::Admin) =>
         {
             lockout = Some(format!("the change removes your own admin role (`{who}`); Aperture's dashboard refuses this, its API does not"));
         }
@@ -465,7 +472,7 @@ pub async fn apply_config(
     let answer = send(write).await;
     let status = answer.status.unwrap_or(0);
     if status != 200 {
-        let detail = crate::probe::classify_error_message(&answer.body).unwrap_or_default();
+        let detail = crate::probe::quoted_error(&answer.body);
         let why = match status {
             412 | 409 => format!(
                 "stale: the config changed on the gateway since it was read (HTTP {status}{detail}); nothing was written: read it again, redo the change, and apply"
