@@ -344,21 +344,12 @@ async fn the_cli_dry_runs_by_default_and_never_shows_a_key() {
 
 #[tokio::test]
 async fn the_mcp_tools_plan_and_apply_through_the_server() {
-    use rmcp::ServiceExt;
-    use rmcp::model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation};
+    use rmcp::model::CallToolRequestParams;
     let fake = gateway(current()).await;
-    let (server_io, client_io) = tokio::io::duplex(1 << 20);
-    tokio::spawn(async move {
-        let server =
-            aperture_orchestrator::mcp::Server::new(PathPolicy::Allowed).with_live_config(true);
-        if let Ok(running) = server.serve(server_io).await {
-            let _ = running.waiting().await;
-        }
-    });
-    let client = ClientConfig::new(ClientCapabilities::default(), Implementation::new("t", "0"))
-        .serve(client_io)
-        .await
-        .unwrap();
+    let client = support::mcp::connect_to(
+        aperture_orchestrator::mcp::Server::new(PathPolicy::Allowed).with_live_config(true),
+    )
+    .await;
     let call = |name: &'static str, args: serde_json::Value| {
         let serde_json::Value::Object(map) = args else {
             unreachable!()

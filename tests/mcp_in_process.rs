@@ -10,15 +10,14 @@ use aperture_orchestrator::mcp::{INSTRUCTIONS, Server, prompts, resources};
 use aperture_orchestrator::tools::PathPolicy;
 use aperture_orchestrator::tools::validate::ValidateOutput;
 use rmcp::{
-    RoleClient, ServiceExt,
     model::{
-        CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, ContentBlock,
-        ErrorCode, GetPromptRequestParams, Implementation, ReadResourceRequestParams,
-        ResourceContents,
+        CallToolRequestParams, CallToolResult, ContentBlock, ErrorCode, GetPromptRequestParams,
+        ReadResourceRequestParams, ResourceContents,
     },
-    service::{RunningService, ServiceError},
+    service::ServiceError,
 };
 use serde_json::{Value, json};
+use support::mcp::{Client, connect};
 
 const FULL: &str = include_str!("mcp_fixtures/full.hujson");
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -33,24 +32,6 @@ const CONTRACT_TOOLS: &[&str] = &[
     "test_endpoint",
     "diagnose_symptom",
 ];
-
-type Client = RunningService<RoleClient, ClientConfig>;
-
-async fn connect(policy: PathPolicy) -> Client {
-    let (server_io, client_io) = tokio::io::duplex(1 << 20);
-    tokio::spawn(async move {
-        if let Ok(running) = Server::new(policy).serve(server_io).await {
-            let _ = running.waiting().await;
-        }
-    });
-    ClientConfig::new(
-        ClientCapabilities::default(),
-        Implementation::new("mcp-in-process-test", "0"),
-    )
-    .serve(client_io)
-    .await
-    .expect("client handshake")
-}
 
 /// Run a test body with a hard time limit so a hung server fails the test instead of CI.
 async fn bounded<F: Future<Output = ()>>(body: F) {
@@ -718,18 +699,8 @@ async fn live_config_tools_are_offered_only_with_allow_write() {
         assert!(refused.is_err() || refused.unwrap().is_error == Some(true));
         client.cancel().await.unwrap();
 
-        let (server_io, client_io) = tokio::io::duplex(1 << 20);
-        tokio::spawn(async move {
-            let server = Server::new(PathPolicy::Allowed).with_live_config(true);
-            if let Ok(running) = server.serve(server_io).await {
-                let _ = running.waiting().await;
-            }
-        });
         let client =
-            ClientConfig::new(ClientCapabilities::default(), Implementation::new("t", "0"))
-                .serve(client_io)
-                .await
-                .unwrap();
+            support::mcp::connect_to(Server::new(PathPolicy::Allowed).with_live_config(true)).await;
         let tools = client.list_all_tools().await.unwrap();
         let apply = tools
             .iter()

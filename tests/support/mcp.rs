@@ -10,9 +10,14 @@ pub type Client = RunningService<RoleClient, ClientConfig>;
 
 /// A client talking to a fresh server with the given path policy.
 pub async fn connect(policy: PathPolicy) -> Client {
+    connect_to(Server::new(policy)).await
+}
+
+/// A client talking to `server`.
+pub async fn connect_to(server: Server) -> Client {
     let (server_io, client_io) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
-        if let Ok(running) = Server::new(policy).serve(server_io).await {
+        if let Ok(running) = server.serve(server_io).await {
             let _ = running.waiting().await;
         }
     });
