@@ -112,9 +112,15 @@ const MAX_SYMPTOMS_WITH_CAUSES: usize = 3;
 
 /// Diagnose a query with the evidence given.
 pub fn diagnose(query: &Query, evidence: &Evidence) -> Diagnosis {
-    let mut ranked = matcher::rank(query);
+    let has_evidence = evidence.config.is_some() || evidence.probe.is_some();
+    // Each ranked symptom with its causes weighed once (only when there is evidence: without
+    // it no cause can be confirmed, and only the listed symptoms' causes are weighed).
+    let mut ranked: Vec<(Ranked, Option<Vec<Weighed>>)> = matcher::rank(query)
+        .into_iter()
+        .map(|r| (r, None))
+        .collect();
     // A symptom the probe reproduced, or whose cause the config confirms, moves up.
-    for r in &mut ranked {
+    for (r, weighed) in &mut ranked {
         if let Some(report) = evidence.probe {
             for code in r.symptom.reproduced_by {
                 if report.findings.iter().any(|f| f.code == *code) {
@@ -124,28 +130,28 @@ pub fn diagnose(query: &Query, evidence: &Evidence) -> Diagnosis {
                 }
             }
         }
-        let confirmed = r
-            .symptom
-            .causes
-            .iter()
-            .any(|c| status_of(c, evidence).0 == CauseStatus::Confirmed);
-        if confirmed {
-            r.score += 0.2;
+        if has_evidence {
+            let all = weigh(r.symptom, evidence);
+            if all.iter().any(|w| w.0 == CauseStatus::Confirmed) {
+                r.score += 0.2;
+            }
+            *weighed = Some(all);
         }
     }
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+    ranked.sort_by(|a, b| b.0.score.total_cmp(&a.0.score));
 
-    let top_score = ranked.first().map_or(0.0, |r| r.score);
+    let top_score = ranked.first().map_or(0.0, |(r, _)| r.score);
     let saturation = top_score / (top_score + 0.3);
     let mut causes = Vec::new();
-    for r in ranked
-        .iter()
+    for (r, weighed) in ranked
+        .iter_mut()
         .take(MAX_SYMPTOMS_WITH_CAUSES)
-        .filter(|r| r.score >= RUNNER_UP_RATIO * top_score)
+        .filter(|(r, _)| r.score >= RUNNER_UP_RATIO * top_score)
     {
         let symptom_confidence = r.score / top_score * saturation;
-        for cause in r.symptom.causes {
-            causes.push(cause_report(r, cause, symptom_confidence, evidence));
+        let weighed = weighed.take().unwrap_or_else(|| weigh(r.symptom, evidence));
+        for (cause, weighed) in r.symptom.causes.iter().zip(weighed) {
+            causes.push(cause_report(r, cause, symptom_confidence, weighed));
         }
     }
     causes.sort_by(|a, b| {
@@ -153,12 +159,12 @@ pub fn diagnose(query: &Query, evidence: &Evidence) -> Diagnosis {
             .cmp(&rank_of(b.status))
             .then(b.confidence.total_cmp(&a.confidence))
     });
-    let next_steps = next_steps(&ranked, &causes, evidence);
+    let next_steps = next_steps(ranked.first().map(|(r, _)| r), &causes, evidence);
     Diagnosis {
         symptoms: ranked
             .iter()
             .take(5)
-            .map(|r| SymptomMatch {
+            .map(|(r, _)| SymptomMatch {
                 id: r.symptom.id.to_owned(),
                 title: r.symptom.title.to_owned(),
                 score: round(r.score),
@@ -168,6 +174,18 @@ pub fn diagnose(query: &Query, evidence: &Evidence) -> Diagnosis {
         causes,
         next_steps,
     }
+}
+
+/// A cause weighed against the evidence: its status, its checks, and what they showed.
+type Weighed = (CauseStatus, Vec<CheckReport>, Vec<String>);
+
+/// Every cause of a symptom, weighed.
+fn weigh(symptom: &Symptom, evidence: &Evidence) -> Vec<Weighed> {
+    symptom
+        .causes
+        .iter()
+        .map(|c| status_of(c, evidence))
+        .collect()
 }
 
 fn rank_of(status: CauseStatus) -> u8 {
@@ -183,7 +201,7 @@ fn round(x: f64) -> f64 {
 }
 
 /// A cause's status from the evidence, with its checks and what they showed.
-fn status_of(cause: &Cause, evidence: &Evidence) -> (CauseStatus, Vec<CheckReport>, Vec<String>) {
+fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
     let mut checks = Vec::new();
     let mut notes = Vec::new();
     let mut found = false;
@@ -329,9 +347,8 @@ fn cause_report(
     r: &Ranked,
     cause: &Cause,
     symptom_confidence: f64,
-    evidence: &Evidence,
+    (status, checks, mut notes): Weighed,
 ) -> CauseReport {
-    let (status, checks, mut notes) = status_of(cause, evidence);
     let confidence = match status {
         CauseStatus::Confirmed => symptom_confidence.max(0.95),
         CauseStatus::Possible => symptom_confidence * 0.8,
@@ -354,9 +371,9 @@ fn cause_report(
     }
 }
 
-fn next_steps(ranked: &[Ranked], causes: &[CauseReport], evidence: &Evidence) -> Vec<String> {
+fn next_steps(top: Option<&Ranked>, causes: &[CauseReport], evidence: &Evidence) -> Vec<String> {
     let mut steps = Vec::new();
-    let Some(top) = ranked.first() else {
+    let Some(top) = top else {
         return vec![
             "Nothing in the description matches a known Aperture symptom: add the HTTP status and the exact error text, or run test_endpoint against the gateway.".into(),
         ];
