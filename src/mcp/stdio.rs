@@ -95,8 +95,9 @@ pub struct OversizeGuard<R> {
     /// The start of an oversized line (for its id) while the rest is discarded.
     discarding: Option<Vec<u8>>,
     discarded: usize,
-    /// Bytes ready for the reader.
-    ready: std::collections::VecDeque<u8>,
+    /// Bytes ready for the reader, from `ready_from` on.
+    ready: Vec<u8>,
+    ready_from: usize,
     eof: bool,
 }
 
@@ -108,32 +109,44 @@ impl<R> OversizeGuard<R> {
             line: Vec::new(),
             discarding: None,
             discarded: 0,
-            ready: std::collections::VecDeque::new(),
+            ready: Vec::new(),
+            ready_from: 0,
             eof: false,
         }
     }
 
-    fn accept(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+    /// Take in bytes from stdin a line at a time: whole lines within the limit become ready,
+    /// longer ones are discarded and refused.
+    fn accept(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let newline = bytes.iter().position(|&b| b == b'\n');
+            let (piece, rest) = bytes.split_at(newline.map_or(bytes.len(), |i| i + 1));
+            bytes = rest;
+            let ends_line = newline.is_some();
             if let Some(head) = &mut self.discarding {
-                self.discarded += 1;
-                if b == b'\n' {
+                self.discarded += piece.len();
+                let room = ID_SEARCH_BYTES.saturating_sub(head.len());
+                head.extend_from_slice(&piece[..piece.len().min(room)]);
+                if ends_line {
                     let head = std::mem::take(head);
                     self.discarding = None;
                     self.refuse(&head);
-                } else if head.len() < ID_SEARCH_BYTES {
-                    head.push(b);
                 }
                 continue;
             }
-            self.line.push(b);
-            if b == b'\n' {
-                self.ready.extend(self.line.drain(..));
-            } else if self.line.len() > self.limit {
+            self.line.extend_from_slice(piece);
+            if self.line.len() - usize::from(ends_line) > self.limit {
                 let mut head = std::mem::take(&mut self.line);
                 self.discarded = head.len();
                 head.truncate(ID_SEARCH_BYTES);
-                self.discarding = Some(head);
+                if ends_line {
+                    self.refuse(&head);
+                } else {
+                    self.discarding = Some(head);
+                }
+            } else if ends_line {
+                self.ready.extend_from_slice(&self.line);
+                self.line.clear();
             }
         }
     }
@@ -154,8 +167,8 @@ impl<R> OversizeGuard<R> {
             self.limit / (1024 * 1024)
         );
         let line = serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method}).to_string();
-        self.ready.extend(line.bytes());
-        self.ready.push_back(b'\n');
+        self.ready.extend_from_slice(line.as_bytes());
+        self.ready.push(b'\n');
     }
 }
 
@@ -180,17 +193,22 @@ impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for OversizeGuard<R> 
     ) -> std::task::Poll<std::io::Result<()>> {
         use std::task::Poll;
         loop {
-            if !self.ready.is_empty() {
-                let n = self.ready.len().min(buf.remaining());
-                let chunk: Vec<u8> = self.ready.drain(..n).collect();
-                buf.put_slice(&chunk);
+            if self.ready_from < self.ready.len() {
+                let this = &mut *self;
+                let n = (this.ready.len() - this.ready_from).min(buf.remaining());
+                buf.put_slice(&this.ready[this.ready_from..this.ready_from + n]);
+                this.ready_from += n;
+                if this.ready_from == this.ready.len() {
+                    this.ready.clear();
+                    this.ready_from = 0;
+                }
                 return Poll::Ready(Ok(()));
             }
             if self.eof {
                 // A last line without a newline still reaches the reader.
                 let rest = std::mem::take(&mut self.line);
                 if !rest.is_empty() {
-                    self.ready.extend(rest);
+                    self.ready.extend_from_slice(&rest);
                     continue;
                 }
                 return Poll::Ready(Ok(()));
@@ -206,8 +224,7 @@ impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for OversizeGuard<R> 
                     if filled.is_empty() {
                         this.eof = true;
                     } else {
-                        let bytes = filled.to_vec();
-                        this.accept(&bytes);
+                        this.accept(filled);
                     }
                 }
             }
