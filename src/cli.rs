@@ -713,8 +713,7 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let who = identity.login.is_some() || !identity.tags.is_empty() || !identity.groups.is_empty();
     if args.matrix && !who && args.model.is_none() {
         // Matrix only: no request to simulate.
-        let doc = crate::config::Document::parse(&text)
-            .map_err(|e| anyhow::anyhow!("{}", e.0.message))?;
+        let doc = crate::config::Document::parse(&text)?;
         let grants = crate::tools::explain::Grants::new(doc);
         let matrix = crate::explain::matrix(grants.root(), &grants.refs());
         print_result(&matrix, args.format, || render_matrix(&matrix))?;
@@ -854,11 +853,7 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
                 }
                 text
             })?;
-            let dry_run_only = !apply
-                && out
-                    .refused
-                    .as_deref()
-                    .is_some_and(|r| r.starts_with("dry run"));
+            let dry_run_only = out.refusal == Some(live_config::Refusal::DryRun);
             Ok(if out.applied || dry_run_only {
                 ExitStatus::Success
             } else {

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::edit::Editor;
-use crate::tools::ToolError;
 
 /// The skill's files, embedded at build time so the binary alone can install them.
 pub const FILES: &[(&str, &str)] = &[
@@ -58,19 +57,50 @@ pub struct InstallReport {
     pub register_command: Option<String>,
 }
 
-pub fn install(options: &InstallOptions) -> Result<InstallReport, ToolError> {
+/// Why `skill install` did not install.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InstallError {
+    /// The target directory is someone else's.
+    #[error(
+        "refused: `{0}` exists and was not created by aperture-orchestrator; pass --force to overwrite it"
+    )]
+    ForeignDirectory(String),
+    /// A file could not be read or written.
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `.mcp.json` could not be edited.
+    #[error("{path}: {source}")]
+    McpJson {
+        path: String,
+        #[source]
+        source: crate::config::edit::EditError,
+    },
+}
+
+pub fn install(options: &InstallOptions) -> Result<InstallReport, InstallError> {
     let io = |path: &Path| {
         let path = path.display().to_string();
-        move |source| ToolError::Io {
+        move |source| InstallError::Io {
+            path: path.clone(),
+            source,
+        }
+    };
+    let mcp_json_error = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| InstallError::McpJson {
             path: path.clone(),
             source,
         }
     };
     if options.dir.exists() && !options.dir.join(MARKER).exists() && !options.force {
-        return Err(ToolError::BadArguments(format!(
-            "refused: `{}` exists and was not created by aperture-orchestrator; pass --force to overwrite it",
-            options.dir.display()
-        )));
+        return Err(InstallError::ForeignDirectory(
+            options.dir.display().to_string(),
+        ));
     }
     let mut files = Vec::new();
     for (name, content) in FILES {
@@ -92,8 +122,7 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, ToolError> {
             } else {
                 "{}\n".to_owned()
             };
-            let editor = Editor::parse(&text)
-                .map_err(|e| ToolError::BadArguments(format!("{}: {e}", path.display())))?;
+            let editor = Editor::parse(&text).map_err(mcp_json_error(path))?;
             let has_servers = crate::config::Document::parse(&text)
                 .is_ok_and(|d| d.root.get("mcpServers").is_some());
             let op = if has_servers {
@@ -104,9 +133,7 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, ToolError> {
                     serde_json::json!({ "aperture-orchestrator": entry }),
                 )
             };
-            editor
-                .apply(&[op])
-                .map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            editor.apply(&[op]).map_err(mcp_json_error(path))?;
             crate::tools::write::write_with_backup(&path.display().to_string(), &editor.text())
                 .map_err(io(path))?;
             (Some(path.display().to_string()), None)

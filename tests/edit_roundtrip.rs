@@ -44,7 +44,7 @@ fn merge_then_remove_a_provider_is_byte_identical() {
         let merged = editor.text();
         assert!(merged.contains("\"roundtrip-test\""), "{name}");
         let reparsed = aperture_orchestrator::config::Document::parse(&merged)
-            .unwrap_or_else(|e| panic!("{name}: merged text does not parse: {:?}\n{merged}", e.0));
+            .unwrap_or_else(|e| panic!("{name}: merged text does not parse: {e}\n{merged}"));
         assert_eq!(
             reparsed
                 .root

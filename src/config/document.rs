@@ -1,11 +1,9 @@
 //! Loading a config document: guards against hostile input, HuJSON parsing, and line/column lookup.
 
 use jsonc_parser::errors::ParseErrorKind;
-use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy};
 
-use super::tree::{Node, Span};
-use crate::diagnostic::{Diagnostic, Fix};
-use crate::rules::catalog::{self, Rule};
+use super::tree::{Node, Span, hujson_options};
 
 /// Largest document we read. Real configs are kilobytes; 32 MiB leaves room for
 /// generated configs with tens of thousands of grants.
@@ -22,29 +20,65 @@ pub struct Document {
     pub root: Node,
 }
 
-/// Why a document could not be parsed at all; always one diagnostic.
-#[derive(Debug, Clone)]
-pub struct LoadError(pub Box<Diagnostic>);
+/// What kind of failure stopped the load; the rule layer maps each kind to its rule
+/// (`rules::load_error_diagnostic`), so the config core needs no rule codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LoadErrorKind {
+    /// Not valid HuJSON.
+    Syntax,
+    /// Empty, or only comments.
+    Empty,
+    /// The top-level value is not an object (or is the config wrapped in a string/response).
+    RootNotObject,
+    /// Larger than [`MAX_DOCUMENT_BYTES`].
+    TooLarge,
+    /// Nested deeper than [`MAX_NESTING_DEPTH`].
+    TooDeep,
+    /// Not UTF-8 text.
+    NotText,
+}
 
-/// HuJSON: JSON plus comments and trailing commas, nothing looser.
-pub fn hujson_options() -> ParseOptions {
-    ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
+/// Why a document could not be parsed at all: what, where (1-based line and column when the
+/// input was text) and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub kind: LoadErrorKind,
+    pub message: String,
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub fix: String,
+    /// Aperture itself refuses this input with its documented text (only an empty document).
+    pub reported_by_aperture: bool,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, " at line {line}, column {column}"),
+            _ => Ok(()),
+        }
     }
 }
 
+impl std::error::Error for LoadError {}
+
 impl LoadError {
-    fn new(diagnostic: Diagnostic) -> Self {
-        LoadError(Box::new(diagnostic))
+    fn new(kind: LoadErrorKind, message: String, position: Option<(u32, u32)>, fix: &str) -> Self {
+        LoadError {
+            kind,
+            message,
+            line: position.map(|p| p.0),
+            column: position.map(|p| p.1),
+            fix: fix.into(),
+            reported_by_aperture: false,
+        }
+    }
+
+    fn reported_by_aperture(mut self) -> Self {
+        self.reported_by_aperture = true;
+        self
     }
 }
 
@@ -62,8 +96,8 @@ impl Document {
                 // The prefix is valid UTF-8 by construction.
                 let prefix = std::str::from_utf8(valid).unwrap_or_default();
                 let (line, column) = line_col_in(prefix, prefix.len());
-                Err(LoadError::new(document_diagnostic(
-                    &catalog::NOT_TEXT,
+                Err(LoadError::new(
+                    LoadErrorKind::NotText,
                     format!(
                         "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
                         bytes[e.valid_up_to()],
@@ -71,7 +105,7 @@ impl Document {
                     ),
                     Some((line, column)),
                     "save the config as UTF-8 (HuJSON is always UTF-8); if this is a binary file, pass the config file instead",
-                )))
+                ))
             }
         }
     }
@@ -87,34 +121,34 @@ impl Document {
         }
         if let Some(pos) = text.find('\0') {
             let (line, column) = line_col_in(text, pos);
-            return Err(LoadError::new(document_diagnostic(
-                &catalog::NOT_TEXT,
+            return Err(LoadError::new(
+                LoadErrorKind::NotText,
                 "the input contains NUL bytes: it is binary data, not a HuJSON config".into(),
                 Some((line, column)),
                 "pass the Aperture config file (HuJSON text), not a binary file",
-            )));
+            ));
         }
         if text.trim().is_empty() {
-            return Err(LoadError::new(document_diagnostic(
-                    &catalog::EMPTY_DOCUMENT,
+            return Err(LoadError::new(
+                    LoadErrorKind::Empty,
                     "the document is empty: Aperture refuses to save an empty config".into(),
                     Some((1, 1)),
                     "start from a minimal config: a `providers` object and a `grants` array with an admin grant",
                 )
-                .with_aperture("config must not be empty".into()),
-            ));
+                .reported_by_aperture(),
+            );
         }
         // Fast path: build the tree from scanner tokens. Only a document that fails it is
         // parsed again by `parse_to_ast`, for jsonc-parser's own error message and position.
         let root = match super::tree::parse_tokens(text, MAX_NESTING_DEPTH) {
             Ok(Some(root)) => root,
             Ok(None) => {
-                return Err(LoadError::new(document_diagnostic(
-                    &catalog::EMPTY_DOCUMENT,
+                return Err(LoadError::new(
+                    LoadErrorKind::Empty,
                     "the document holds only comments".into(),
                     Some((1, 1)),
                     "add the config object",
-                )));
+                ));
             }
             Err(()) => Self::slow_parse(text)?,
         };
@@ -128,15 +162,15 @@ impl Document {
         }
         if !document.root.is_object() {
             let (line, column) = document.line_col(document.root.span.start as usize);
-            return Err(LoadError::new(document_diagnostic(
-                &catalog::ROOT_NOT_OBJECT,
+            return Err(LoadError::new(
+                LoadErrorKind::RootNotObject,
                 format!(
                     "the top-level value is {}, but an Aperture config is an object",
                     article(document.root.kind())
                 ),
                 Some((line, column)),
                 "wrap the content in `{ ... }` with keys such as `providers` and `grants`",
-            )));
+            ));
         }
         Ok(document)
     }
@@ -150,10 +184,10 @@ impl Document {
         let parsed = jsonc_parser::parse_to_ast(text, &collect, &hujson_options()).map_err(|e| {
             let (rule, hint) = match e.kind() {
                 ParseErrorKind::NestingDepthExceeded => (
-                    &catalog::NESTING_TOO_DEEP,
+                    LoadErrorKind::TooDeep,
                     "an Aperture config nests about six levels deep; check for runaway brackets or a file that is not a config",
                 ),
-                kind => (&catalog::SYNTAX_ERROR, syntax_hint(kind)),
+                kind => (LoadErrorKind::Syntax, syntax_hint(kind)),
             };
             let message = match e.kind() {
                 ParseErrorKind::NestingDepthExceeded => {
@@ -161,20 +195,20 @@ impl Document {
                 }
                 kind => format!("syntax error: {}", lowercase_first(&kind.to_string())),
             };
-            LoadError::new(document_diagnostic(
+            LoadError::new(
                 rule,
                 message,
                 Some((e.line_display() as u32, e.column_display() as u32)),
                 hint,
-            ))
+            )
         })?;
         let Some(ast) = parsed.value else {
-            return Err(LoadError::new(document_diagnostic(
-                &catalog::EMPTY_DOCUMENT,
+            return Err(LoadError::new(
+                LoadErrorKind::Empty,
                 "the document holds only comments".into(),
                 Some((1, 1)),
                 "add the config object",
-            )));
+            ));
         };
         Ok(Node::from_ast(&ast))
     }
@@ -213,13 +247,6 @@ impl Document {
     }
 }
 
-impl Diagnostic {
-    fn with_aperture(mut self, message: String) -> Self {
-        self.aperture_message = Some(message);
-        self
-    }
-}
-
 /// UTF-16 text (a BOM, or ASCII with every other byte NUL), as PowerShell's `>` writes it.
 fn looks_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
@@ -232,12 +259,12 @@ fn looks_utf16(bytes: &[u8]) -> bool {
 }
 
 fn utf16_error() -> LoadError {
-    LoadError::new(document_diagnostic(
-        &catalog::NOT_TEXT,
+    LoadError::new(
+        LoadErrorKind::NotText,
         "the input is UTF-16 text (as PowerShell's `>` and some Windows editors write it), not UTF-8".into(),
         Some((1, 1)),
         "save the config as UTF-8 (PowerShell: `Out-File -Encoding utf8`, or `Set-Content -Encoding utf8`)",
-    ))
+    )
 }
 
 /// The config wrapped the way the config API carries it: a JSON string, or the whole
@@ -249,30 +276,30 @@ fn wrapped_config(document: &Document) -> Option<LoadError> {
     if let Some(text) = root.as_str()
         && inner_is_config(text)
     {
-        return Some(LoadError::new(document_diagnostic(
-            &catalog::ROOT_NOT_OBJECT,
+        return Some(LoadError::new(
+            LoadErrorKind::RootNotObject,
             "the document is a JSON string holding the config (as the config API carries it), not the config itself".into(),
             Some((line, column)),
             "decode the string first, e.g. `jq -r . < file > aperture.hujson`",
-        )));
+        ));
     }
     if root.get_str("config").is_some_and(inner_is_config)
         && (root.get("hash").is_some() || root.get("exists").is_some())
     {
-        return Some(LoadError::new(document_diagnostic(
-            &catalog::ROOT_NOT_OBJECT,
+        return Some(LoadError::new(
+            LoadErrorKind::RootNotObject,
             "this is a `GET /api/config` response: the config is the string in its `config` field"
                 .into(),
             Some((line, column)),
             "extract it first, e.g. `jq -r .config < response.json > aperture.hujson`",
-        )));
+        ));
     }
     None
 }
 
 fn too_large(len: usize) -> LoadError {
-    LoadError::new(document_diagnostic(
-        &catalog::DOCUMENT_TOO_LARGE,
+    LoadError::new(
+        LoadErrorKind::TooLarge,
         format!(
             "the document is {:.1} MiB; this tool reads at most {} MiB",
             len as f64 / (1024.0 * 1024.0),
@@ -280,29 +307,7 @@ fn too_large(len: usize) -> LoadError {
         ),
         None,
         "an Aperture config is normally a few kilobytes: check that this is the right file",
-    ))
-}
-
-fn document_diagnostic(
-    rule: &Rule,
-    message: String,
-    position: Option<(u32, u32)>,
-    fix: &str,
-) -> Diagnostic {
-    Diagnostic {
-        code: rule.code.into(),
-        severity: rule.severity,
-        message,
-        path: String::new(),
-        line: position.map(|p| p.0),
-        column: position.map(|p| p.1),
-        aperture_message: None,
-        fix: Fix {
-            description: fix.into(),
-            patch: None,
-        },
-        docs: rule.docs.into(),
-    }
+    )
 }
 
 fn syntax_hint(kind: &ParseErrorKind) -> &'static str {
@@ -363,8 +368,8 @@ fn line_col_in(text: &str, offset: usize) -> (u32, u32) {
 mod tests {
     use super::*;
 
-    fn code(r: Result<Document, LoadError>) -> String {
-        r.err().map(|e| e.0.code).unwrap_or_default()
+    fn kind(r: Result<Document, LoadError>) -> Option<LoadErrorKind> {
+        r.err().map(|e| e.kind)
     }
 
     #[test]
@@ -421,21 +426,35 @@ mod tests {
 
     #[test]
     fn hostile_inputs_become_diagnostics() {
-        assert_eq!(code(Document::parse("")), "AP002");
-        assert_eq!(code(Document::parse("  // nothing\n")), "AP002");
-        assert_eq!(code(Document::from_bytes(&[0x7b, 0xff, 0xfe])), "AP006");
-        assert_eq!(code(Document::parse("{\"a\":\0}")), "AP006");
-        assert_eq!(code(Document::parse("[1]")), "AP003");
-        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
-        assert_eq!(code(Document::parse(&deep)), "AP005");
-        let err = Document::parse("{\n  \"a\": 1\n  \"b\": 2\n}")
-            .unwrap_err()
-            .0;
+        assert_eq!(kind(Document::parse("")), Some(LoadErrorKind::Empty));
         assert_eq!(
-            (err.code.as_str(), err.line, err.column),
-            ("AP001", Some(2), Some(9))
+            kind(Document::parse("  // nothing\n")),
+            Some(LoadErrorKind::Empty)
         );
-        assert_eq!(code(Document::parse("{'a': 1}")), "AP001");
+        assert_eq!(
+            kind(Document::from_bytes(&[0x7b, 0xff, 0xfe])),
+            Some(LoadErrorKind::NotText)
+        );
+        assert_eq!(
+            kind(Document::parse("{\"a\":\0}")),
+            Some(LoadErrorKind::NotText)
+        );
+        assert_eq!(
+            kind(Document::parse("[1]")),
+            Some(LoadErrorKind::RootNotObject)
+        );
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(kind(Document::parse(&deep)), Some(LoadErrorKind::TooDeep));
+        let err = Document::parse("{\n  \"a\": 1\n  \"b\": 2\n}").unwrap_err();
+        assert_eq!(
+            (err.kind, err.line, err.column),
+            (LoadErrorKind::Syntax, Some(2), Some(9))
+        );
+        assert!(err.to_string().ends_with("at line 2, column 9"), "{err}");
+        assert_eq!(
+            kind(Document::parse("{'a': 1}")),
+            Some(LoadErrorKind::Syntax)
+        );
         assert!(Document::parse("{\"a\": [1, 2,], // c\n}").is_ok());
     }
 }

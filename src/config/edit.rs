@@ -6,8 +6,8 @@ use jsonc_parser::cst::{
 };
 use serde_json::Value;
 
-use super::document::hujson_options;
 use super::pointer;
+use super::tree::hujson_options;
 use crate::diagnostic::PatchOp;
 
 /// Why an edit could not be made.

@@ -1,5 +1,23 @@
 //! The positioned tree: every value and object key keeps its byte span in the source.
 
+use jsonc_parser::ParseOptions;
+
+/// HuJSON: JSON plus comments and trailing commas, nothing looser.
+pub fn hujson_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
 /// Byte range in the source text (`u32`: documents are at most 32 MiB, and a smaller
 /// tree stays in cache on large documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -364,7 +382,7 @@ impl Node {
 /// jsonc-parser's own error message and position. `Ok(None)`: only comments.
 pub(crate) fn parse_tokens(text: &str, max_depth: usize) -> Result<Option<Node>, ()> {
     // The same dialect as the `parse_to_ast` path, so the two can never disagree.
-    let dialect = super::document::hujson_options();
+    let dialect = hujson_options();
     let options = jsonc_parser::ScannerOptions {
         allow_single_quoted_strings: dialect.allow_single_quoted_strings,
         allow_hexadecimal_numbers: dialect.allow_hexadecimal_numbers,

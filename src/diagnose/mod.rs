@@ -207,12 +207,9 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
     let mut found = false;
     let mut ruled_out = false;
     let parsed = evidence.config.is_some_and(|c| {
-        !c.diagnostics.iter().any(|d| {
-            matches!(
-                d.code.as_str(),
-                "AP001" | "AP002" | "AP003" | "AP004" | "AP005" | "AP006"
-            )
-        })
+        !c.diagnostics
+            .iter()
+            .any(|d| crate::rules::catalog::by_code(&d.code).is_some_and(|r| r.is_document_level()))
     });
     // Config rules: `rules` confirm the cause, `requires` only make it possible.
     for (codes, confirms) in [(cause.rules, true), (cause.requires, false)] {

@@ -43,12 +43,37 @@ impl Target {
 /// API path prefixes a client base URL may carry; Aperture serves them all from its root.
 const API_PREFIXES: &[&str] = &["/v1beta", "/v1", "/bedrock"];
 
+/// Why a URL cannot be probed (or used as a gateway address).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TargetError {
+    /// Nothing was given.
+    #[error("no URL given: pass the gateway's address, e.g. http://ai")]
+    Empty,
+    /// The text is not a URL (`input` is an excerpt, secrets masked).
+    #[error("`{input}` is not a valid URL ({reason}); give it as http://<host>, e.g. http://ai")]
+    Invalid { input: String, reason: String },
+    /// A scheme other than http(s).
+    #[error(
+        "the `{0}:` scheme is refused: only http:// and https:// gateways can be probed (Aperture is http://<host>)"
+    )]
+    Scheme(String),
+    /// `user:password@` in the URL.
+    #[error(
+        "the URL carries credentials (user:password@); they are refused so they cannot leak into output or logs. Aperture needs none; for a key-based gateway pass the key's environment variable in api_key_env"
+    )]
+    Credentials,
+    /// No host part.
+    #[error("the URL has no host; give it as http://<host>, e.g. http://ai")]
+    NoHost,
+}
+
 /// Check a URL and reduce it to the gateway root. Refuses anything but http(s), and URLs
 /// with credentials (which would end up in output and logs).
-pub fn parse(input: &str) -> Result<Target, String> {
+pub fn parse(input: &str) -> Result<Target, TargetError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err("no URL given: pass the gateway's address, e.g. http://ai".into());
+        return Err(TargetError::Empty);
     }
     let mut notes = Vec::new();
     let with_scheme = if trimmed.contains("://") {
@@ -59,25 +84,21 @@ pub fn parse(input: &str) -> Result<Target, String> {
         ));
         format!("http://{trimmed}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| {
-        format!(
-            "`{}` is not a valid URL ({e}); give it as http://<host>, e.g. http://ai",
-            crate::redact::excerpt(trimmed, 80)
-        )
+    let url = Url::parse(&with_scheme).map_err(|e| TargetError::Invalid {
+        input: crate::redact::excerpt(trimmed, 80),
+        reason: e.to_string(),
     })?;
     match url.scheme() {
         "http" | "https" => {}
         other => {
-            return Err(format!(
-                "the `{other}:` scheme is refused: only http:// and https:// gateways can be probed (Aperture is http://<host>)"
-            ));
+            return Err(TargetError::Scheme(other.to_owned()));
         }
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("the URL carries credentials (user:password@); they are refused so they cannot leak into output or logs. Aperture needs none; for a key-based gateway pass the key's environment variable in api_key_env".into());
+        return Err(TargetError::Credentials);
     }
     let Some(host) = url.host_str().map(str::to_owned) else {
-        return Err("the URL has no host; give it as http://<host>, e.g. http://ai".into());
+        return Err(TargetError::NoHost);
     };
     let port = url.port_or_known_default().unwrap_or(80);
     let mut url_findings = Vec::new();
@@ -152,9 +173,14 @@ mod tests {
     #[test]
     fn unsafe_urls_are_refused_without_echoing_secrets() {
         for bad in ["file:///etc/passwd", "gopher://ai/", "ftp://ai"] {
-            assert!(parse(bad).unwrap_err().contains("refused"), "{bad}");
+            assert!(
+                parse(bad).unwrap_err().to_string().contains("refused"),
+                "{bad}"
+            );
         }
-        let err = parse("http://user:sk-secret-123@ai/").unwrap_err();
+        let err = parse("http://user:sk-secret-123@ai/")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("credentials") && !err.contains("sk-secret-123"));
         assert!(parse("").is_err());
         assert!(parse("http://").is_err());

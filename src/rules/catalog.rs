@@ -7,9 +7,34 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::config::LoadErrorKind;
 use crate::diagnostic::Severity;
 
-/// One validation rule.
+/// How safe a rule's mechanical fix is to apply without review (ruff's applicability).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Keeps what the config means (a legacy form rewritten): `migrate` applies it.
+    Safe,
+    /// Changes what the gateway does (that is the point of the fix): apply after review.
+    Unsafe,
+    /// No patch: the fix is a description for a human.
+    DisplayOnly,
+}
+
+/// Whether a rule flags a legacy form, and whether `migrate` rewrites it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Legacy {
+    /// A current form.
+    No,
+    /// A legacy form `migrate` rewrites with the rule's patch.
+    Migrated,
+    /// A legacy form only a human can migrate (`migrate` lists it).
+    Manual,
+}
+
+/// One validation rule: a row of the catalog, every attribute a column.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Rule {
     /// Stable code, e.g. `AP101`.
@@ -27,41 +52,89 @@ pub struct Rule {
     /// Aperture itself reports this condition (with or without a documented text), so its
     /// save refuses it; this tool's own silent-failure lints are false here.
     pub aperture_reports: bool,
+    /// How safe the rule's patch is to apply.
+    pub applicability: Applicability,
+    /// Legacy form, and who migrates it.
+    pub legacy: Legacy,
+    /// Meaningful only with the rest of the config (providers, hooks, quotas): generators
+    /// that check a fragment leave it out.
+    pub cross_reference: bool,
+    /// The document could not be loaded at all: the load failure this rule reports.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub load_error: Option<LoadErrorKind>,
 }
 
-/// Conditions Aperture reports without a documented text: Go type errors and strict-parse
-/// (unknown field) warnings.
-const REPORTED_WITHOUT_TEXT: &[&str] = &[
-    "AP012", "AP015", "AP103", "AP201", "AP216", "AP221", "AP509",
-];
-
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
+impl Rule {
+    /// Every rule that reports a load failure (the document-level rules).
+    pub fn is_document_level(&self) -> bool {
+        self.load_error.is_some()
     }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
+
+    /// Aperture's template with its `{…}` holes filled in order, for a finding's
+    /// `aperture_message`. Fails (in tests) when the values do not fit the holes.
+    pub fn aperture_text(&self, values: &[&str]) -> Option<String> {
+        let template = self.aperture_message?;
+        let mut out = String::with_capacity(template.len());
+        let mut values = values.iter();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            out.push_str(&rest[..open]);
+            match values.next() {
+                Some(value) => out.push_str(value),
+                None => out.push_str(&rest[open..open + close + 1]),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        out.push_str(rest);
+        debug_assert!(
+            values.next().is_none(),
+            "{}: more values than holes",
+            self.code
+        );
+        Some(out)
+    }
+
+    /// Whether `text` is this rule's Aperture template with its holes filled in.
+    pub fn matches_aperture_text(&self, text: &str) -> bool {
+        let Some(template) = self.aperture_message else {
             return false;
+        };
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
+            parts.push(&rest[..open]);
+            rest = &rest[open + close + 1..];
         }
-        i += 1;
+        parts.push(rest);
+        matches_parts(text, &parts)
     }
-    true
 }
 
-const fn reported(code: &str, has_message: bool) -> bool {
-    if has_message {
-        return true;
-    }
-    let mut i = 0;
-    while i < REPORTED_WITHOUT_TEXT.len() {
-        if same(REPORTED_WITHOUT_TEXT[i], code) {
-            return true;
+/// `text` is `parts` joined by arbitrary (possibly empty) fills, anchored at both ends.
+fn matches_parts(text: &str, parts: &[&str]) -> bool {
+    let Some((first, rest)) = parts.split_first() else {
+        return text.is_empty();
+    };
+    let Some(mut remaining) = text.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return remaining.is_empty();
+    };
+    for part in middle {
+        match remaining.find(part) {
+            Some(at) => remaining = &remaining[at + part.len()..],
+            None => return false,
         }
-        i += 1;
     }
-    false
+    remaining.ends_with(last)
 }
 
 const CONFIG_DOCS: &str = "https://tailscale.com/docs/aperture/configuration";
@@ -84,16 +157,27 @@ const ROUTING_DOCS: &str =
     "https://tailscale.com/docs/aperture/how-aperture-works#request-routing-by-model";
 
 macro_rules! rules {
-    ($($ident:ident = $code:literal, $name:literal, $sev:ident, $docs:expr, $aperture:expr, $summary:literal;)*) => {
+    ($($ident:ident = $code:literal, $name:literal, $sev:ident, $docs:expr, $aperture:expr, $summary:literal $(, $attr:ident $(($value:expr))?)*;)*) => {
         $(
-            pub static $ident: Rule = Rule {
-                code: $code,
-                name: $name,
-                severity: Severity::$sev,
-                summary: $summary,
-                aperture_message: $aperture,
-                docs: $docs,
-                aperture_reports: reported($code, Option::<&str>::is_some(&$aperture)),
+            pub static $ident: Rule = {
+                #[allow(unused_mut)]
+                let mut rule = Rule {
+                    code: $code,
+                    name: $name,
+                    severity: Severity::$sev,
+                    summary: $summary,
+                    aperture_message: $aperture,
+                    docs: $docs,
+                    // A documented message means Aperture reports it; `reported` marks the
+                    // conditions it reports without a documented text (type errors, strict parse).
+                    aperture_reports: Option::<&str>::is_some(&$aperture),
+                    applicability: Applicability::DisplayOnly,
+                    legacy: Legacy::No,
+                    cross_reference: false,
+                    load_error: None,
+                };
+                $( column!(rule, $attr $(($value))?); )*
+                rule
             };
         )*
         /// Every rule, in code order.
@@ -101,33 +185,52 @@ macro_rules! rules {
     };
 }
 
+/// One optional column of a catalog row.
+macro_rules! column {
+    ($rule:ident, reported) => {
+        $rule.aperture_reports = true;
+    };
+    ($rule:ident, cross_reference) => {
+        $rule.cross_reference = true;
+    };
+    ($rule:ident, fix($value:expr)) => {
+        $rule.applicability = $value;
+    };
+    ($rule:ident, legacy($value:expr)) => {
+        $rule.legacy = $value;
+    };
+    ($rule:ident, load_error($value:expr)) => {
+        $rule.load_error = Some($value);
+    };
+}
+
 rules! {
     // Document level.
     SYNTAX_ERROR = "AP001", "syntax-error", Error, VALIDATION_DOCS, None,
-        "The document is not valid HuJSON (JSON with comments and trailing commas).";
+        "The document is not valid HuJSON (JSON with comments and trailing commas).", load_error(LoadErrorKind::Syntax);
     EMPTY_DOCUMENT = "AP002", "empty-document", Error, VALIDATION_DOCS, Some("config must not be empty"),
-        "The document is empty (Aperture refuses to save it; on load it cannot be parsed either).";
+        "The document is empty (Aperture refuses to save it; on load it cannot be parsed either).", load_error(LoadErrorKind::Empty);
     ROOT_NOT_OBJECT = "AP003", "root-not-object", Error, CONFIG_DOCS, None,
-        "The top-level value is not an object.";
+        "The top-level value is not an object.", load_error(LoadErrorKind::RootNotObject);
     DOCUMENT_TOO_LARGE = "AP004", "document-too-large", Error, CONFIG_DOCS, None,
-        "The document is larger than this tool reads.";
+        "The document is larger than this tool reads.", load_error(LoadErrorKind::TooLarge);
     NESTING_TOO_DEEP = "AP005", "nesting-too-deep", Error, CONFIG_DOCS, None,
-        "Arrays or objects are nested deeper than any Aperture config needs.";
+        "Arrays or objects are nested deeper than any Aperture config needs.", load_error(LoadErrorKind::TooDeep);
     NOT_TEXT = "AP006", "not-utf8-text", Error, CONFIG_DOCS, None,
-        "The input is not UTF-8 text (binary data or another encoding).";
+        "The input is not UTF-8 text (binary data or another encoding).", load_error(LoadErrorKind::NotText);
     UNKNOWN_KEY = "AP010", "unknown-key", Warning, VALIDATION_DOCS, Some("unknown config key \"{key}\""),
         "A key Aperture does not know: ignored on load, rejected on save.";
     DUPLICATE_KEY = "AP011", "duplicate-key", Warning, VALIDATION_DOCS, Some("duplicate config key \"{key}\""),
         "The same key appears twice in one object; the last one wins.";
     WRONG_TYPE = "AP012", "wrong-type", Warning, VALIDATION_DOCS, None,
-        "A value has the wrong JSON type (Aperture reports a Go json.UnmarshalTypeError).";
+        "A value has the wrong JSON type (Aperture reports a Go json.UnmarshalTypeError).", reported;
     UNSUBSTITUTED_MACRO = "AP013", "macro-reference", Info, VALIDATION_DOCS, Some("unsubstituted macros: [{name}]"),
         "A value looks like an environment-variable macro; an unresolved macro stops the config loading.";
     NO_PROVIDERS = "AP014", "no-providers", Warning, VALIDATION_DOCS,
         Some("no providers or mcp servers defined; users will not be able to access any models"),
-        "Neither providers nor MCP servers are defined.";
+        "Neither providers nor MCP servers are defined.", cross_reference;
     TAILNET_KEY = "AP015", "tailnet-key", Warning, CONFIG_DOCS, None,
-        "`\"tailnet\": true` comes from old guides; Aperture has no such key.";
+        "`\"tailnet\": true` comes from old guides; Aperture has no such key.", reported, legacy(Legacy::Migrated);
 
     // Providers.
     PROVIDER_NO_BASEURL = "AP101", "provider-no-baseurl", Warning, CONFIG_DOCS,
@@ -137,7 +240,7 @@ rules! {
         Some("provider {id} has invalid authorization type: {type}"),
         "A provider's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.";
     PROVIDER_AUTHORIZATION_OBJECT = "AP103", "authorization-object", Warning, CONFIG_DOCS, None,
-        "`authorization` is an object `{type, value}` (old guides); it is a string and the key goes in `apikey`.";
+        "`authorization` is an object `{type, value}` (old guides); it is a string and the key goes in `apikey`.", reported, legacy(Legacy::Migrated);
     PROVIDER_BAD_ADD_HEADERS = "AP104", "provider-bad-add-headers", Warning, CONFIG_DOCS,
         Some("provider {id}: add_headers entry \"{entry}\" must be in \"Header-Name: value\" format"),
         "A provider `add_headers` entry is not `Header-Name: value`.";
@@ -154,7 +257,7 @@ rules! {
     MODEL_WILDCARD = "AP110", "model-wildcard", Warning, CONFIG_DOCS, None,
         "A provider `models` entry contains a wildcard; model IDs are literal.";
     SEED_COMPAT_FLAG = "AP111", "not-a-compatibility-flag", Warning, COMPAT_DOCS, None,
-        "A `compatibility` key that is not a real flag (seed names like `gemini`, `bedrock`, `vertex`, or a typo).";
+        "A `compatibility` key that is not a real flag (seed names like `gemini`, `bedrock`, `vertex`, or a typo).", legacy(Legacy::Migrated);
     UNKNOWN_COMPAT_FLAG = "AP112", "unknown-compatibility-flag", Info, COMPAT_DOCS, None,
         "An undocumented `compatibility` key; Aperture accepts and ignores unknown flags.";
     UNKNOWN_COST_BASIS = "AP113", "unknown-cost-basis", Warning, COMPAT_DOCS, None,
@@ -176,7 +279,7 @@ rules! {
     MODEL_COST_MAP_ENTRY = "AP121", "model-cost-map-entry", Warning, "https://tailscale.com/docs/aperture/configuration#pricing-and-cost-estimation", None,
         "A `model_cost_map` entry lacks `match`/`as` or has a bad `adjustment`.";
     DISABLED_PROVIDER_GRANTED = "AP122", "disabled-provider-granted", Warning, CONFIG_DOCS, None,
-        "A grant's `models` pattern only reaches disabled providers.";
+        "A grant's `models` pattern only reaches disabled providers.", cross_reference;
 
     AUTHORIZATION_WRONG_FOR_UPSTREAM = "AP123", "authorization-wrong-for-upstream", Warning, COMPAT_DOCS, None,
         "`authorization` is set to a header the recognised upstream rejects (e.g. `bearer` for Anthropic API keys).";
@@ -187,16 +290,16 @@ rules! {
 
     // Grants.
     POLICY_FILE_GRANT = "AP201", "policy-file-grant", Warning, VS_TAILNET_DOCS, None,
-        "A grant has `dst`/`ip`: it was copied from a tailnet policy file; in the Aperture config those are unknown fields, rejected on save.";
+        "A grant has `dst`/`ip`: it was copied from a tailnet policy file; in the Aperture config those are unknown fields, rejected on save.", reported;
     MODELS_UNKNOWN_PROVIDER = "AP202", "models-unknown-provider", Warning, GRANTS_DOCS,
         Some("models pattern \"{pattern}\" references provider \"{name}\" which does not match any declared provider"),
-        "A `models` pattern names a provider that is not declared.";
+        "A `models` pattern names a provider that is not declared.", cross_reference;
     SEND_HOOKS_UNDEFINED = "AP203", "send-hooks-undefined", Warning, HOOK_DOCS,
         Some("send_hooks references undefined hook \"{name}\""),
-        "`send_hooks` names a hook that is not defined.";
+        "`send_hooks` names a hook that is not defined.", cross_reference;
     QUOTAS_UNDEFINED = "AP204", "quotas-undefined", Warning, QUOTA_DOCS,
         Some("quotas references undefined quota \"{name}\""),
-        "A grant's `quotas` names a bucket that is not defined.";
+        "A grant's `quotas` names a bucket that is not defined.", cross_reference;
     BUCKET_REF_TEMPLATE = "AP205", "bucket-ref-template", Warning, QUOTA_DOCS,
         Some("grants[{n}] grant {n} quotas[{n}]: bucket ref \"{ref}\" has unsupported template..."),
         "A bucket reference uses a template other than `<user>` or `<node>`.";
@@ -205,7 +308,7 @@ rules! {
         "A grant `add_headers` entry is not `Header-Name: value`.";
     NO_ADMIN = "AP207", "no-admin", Warning, ADMIN_DOCS,
         Some("no grant in grants or temp_grants assigns role:admin; nobody will be able to manage this instance"),
-        "No grant gives `role: admin`: nobody can manage the instance (lockout).";
+        "No grant gives `role: admin`: nobody can manage the instance (lockout).", cross_reference;
     NO_GRANTS = "AP208", "no-grants", Warning, GRANTS_DOCS,
         Some("providers are configured but no grants or temp_grants defined; all access will be denied"),
         "Providers exist but there are no grants.";
@@ -222,9 +325,9 @@ rules! {
     WILDCARD_ADMIN = "AP214", "wildcard-admin", Info, ADMIN_DOCS, None,
         "Security: `role: admin` is granted to `*` (the new-instance default): everyone can edit the config and read all logs.";
     MODELS_MATCH_NOTHING = "AP215", "models-match-nothing", Warning, GRANTS_DOCS, None,
-        "A `models` pattern names a declared provider but matches none of its models.";
+        "A `models` pattern names a declared provider but matches none of its models.", cross_reference;
     MODELS_ARRAY = "AP216", "models-array", Warning, GRANTS_DOCS, None,
-        "`models` is an array; the documented form is one glob string per capability object.";
+        "`models` is an array; the documented form is one glob string per capability object.", reported, legacy(Legacy::Migrated);
     BAD_ROLE = "AP217", "bad-role", Warning, GRANTS_DOCS, None,
         "`role` is not `admin` or `user`.";
     EMPTY_SRC = "AP218", "empty-src", Info, GRANTS_DOCS, None,
@@ -234,16 +337,16 @@ rules! {
     AUTOGROUP_SRC = "AP220", "autogroup-src", Warning, GRANTS_DOCS, None,
         "`autogroup:` selectors are not documented for Aperture-config grants (UNCONFIRMED); they work in tailnet-policy grants.";
     LEGACY_PROVIDERS_CAPABILITY = "AP221", "legacy-providers-capability", Warning, GRANTS_DOCS, None,
-        "A capability uses the legacy `{\"providers\":[{\"provider\",\"model\"}]}` form; the current form is `{\"models\": \"provider/model\"}`.";
+        "A capability uses the legacy `{\"providers\":[{\"provider\",\"model\"}]}` form; the current form is `{\"models\": \"provider/model\"}`.", reported, legacy(Legacy::Migrated);
     BAD_CONNECTOR_PATTERN = "AP222", "bad-connector-pattern", Warning, "https://tailscale.com/docs/aperture/how-to/grant-mcp-tool-access", None,
         "A `connectors` pattern is malformed (reportedly dropped silently).";
     CONNECTOR_PATTERN_UNKNOWN = "AP223", "connector-pattern-unknown", Warning, "https://tailscale.com/docs/aperture/how-to/grant-mcp-tool-access", None,
-        "A `connectors` pattern names a connector that is not declared.";
+        "A `connectors` pattern names a connector that is not declared.", cross_reference;
     MCP_FIELDS_DEPRECATED = "AP224", "mcp-fields-deprecated", Info, MCP_DOCS, None,
-        "`mcp_tools`/`mcp_resources`/`mcp_templates` are deprecated in favour of `connectors`.";
+        "`mcp_tools`/`mcp_resources`/`mcp_templates` are deprecated in favour of `connectors`.", legacy(Legacy::Manual);
     MCP_PATTERN_UNKNOWN_SERVER = "AP225", "mcp-pattern-unknown-server", Warning, MCP_DOCS,
         Some("{field} pattern \"{pattern}\" references server \"{name}\" which does not match any declared MCP server"),
-        "An `mcp_*` pattern names an MCP server that is not declared.";
+        "An `mcp_*` pattern names an MCP server that is not declared.", cross_reference;
     BAD_SEND_HOOKS_ENTRY = "AP226", "bad-send-hooks-entry", Warning, HOOK_DOCS, None,
         "A `send_hooks` entry has an unknown event or send value, or no `name`.";
 
@@ -284,13 +387,13 @@ rules! {
     CONNECTOR_AUTH = "AP505", "connector-auth", Warning, "https://tailscale.com/docs/aperture/connectors/authentication", None,
         "A connector's `auth` has an unknown `type` or lacks that type's required fields.";
     MCP_DEPRECATED = "AP506", "mcp-deprecated", Info, CONNECTOR_DOCS, None,
-        "The `mcp` section is deprecated in favour of `connectors`.";
+        "The `mcp` section is deprecated in favour of `connectors`.", legacy(Legacy::Manual);
     MCP_SERVER_NO_URL = "AP507", "mcp-server-no-url", Warning, MCP_DOCS, None,
         "An `mcp.servers` entry has no `url`.";
     FLAG_CONNECTORS_DEPRECATED = "AP508", "flag-connectors-deprecated", Info, CONNECTOR_DOCS, None,
-        "`flags.connectors` is deprecated and ignored: connectors are always on.";
+        "`flags.connectors` is deprecated and ignored: connectors are always on.", legacy(Legacy::Migrated);
     FLAG_SHAPE = "AP509", "flag-shape", Warning, CONFIG_DOCS, None,
-        "A flag is not written as `{\"value\": ...}`.";
+        "A flag is not written as `{\"value\": ...}`.", reported;
 
     // Exporters and database.
     S3_PREFIX_SLASH = "AP601", "s3-prefix-slash", Warning, EXPORT_DOCS, Some("exporters.s3.prefix must not end with a slash"),
@@ -306,15 +409,23 @@ rules! {
 
     // Legacy grants.
     TEMP_GRANTS_DEPRECATED = "AP701", "temp-grants-deprecated", Warning, "https://tailscale.com/docs/aperture/configuration#grants", None,
-        "`temp_grants` is the deprecated alpha grant form; migrate to `grants`.";
+        "`temp_grants` is the deprecated alpha grant form; migrate to `grants`.", legacy(Legacy::Migrated);
     TEMP_GRANT_UNTRANSLATABLE = "AP702", "temp-grant-untranslatable", Warning, "https://tailscale.com/docs/aperture/configuration#grants", None,
-        "A `temp_grants` entry has a shape the migration cannot translate mechanically.";
+        "A `temp_grants` entry has a shape the migration cannot translate mechanically.", legacy(Legacy::Manual);
 
     // Model aliases.
     ALIAS_DST_UNKNOWN = "AP801", "alias-dst-unknown", Warning, ALIAS_DOCS, None,
         "A `model_aliases` destination names a provider or model that is not declared.";
     ALIAS_DST_FORMAT = "AP802", "alias-dst-format", Warning, ALIAS_DOCS, None,
         "A `model_aliases` destination is not a `provider/model` string.";
+}
+
+/// The rule that reports a load failure.
+pub fn for_load_error(kind: LoadErrorKind) -> &'static Rule {
+    ALL.iter()
+        .copied()
+        .find(|r| r.load_error == Some(kind))
+        .unwrap_or(&SYNTAX_ERROR)
 }
 
 /// Look a rule up by its code.

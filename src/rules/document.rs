@@ -1,7 +1,31 @@
 //! Document-level checks: nothing to route, old-guide top-level keys, macro references.
 
 use super::{Context, Finding, Index, catalog};
-use crate::config::{Node, Span, Value, pointer};
+use crate::config::{LoadError, Node, Span, Value, pointer};
+use crate::diagnostic::{Diagnostic, Fix};
+
+/// The one diagnostic for a document that could not be loaded, through its rule.
+pub fn load_error_diagnostic(error: &LoadError) -> Diagnostic {
+    let rule = catalog::for_load_error(error.kind);
+    Diagnostic {
+        code: rule.code.into(),
+        severity: rule.severity,
+        message: error.message.clone(),
+        path: String::new(),
+        line: error.line,
+        column: error.column,
+        aperture_message: if error.reported_by_aperture {
+            rule.aperture_text(&[])
+        } else {
+            None
+        },
+        fix: Fix {
+            description: error.fix.clone(),
+            patch: None,
+        },
+        docs: rule.docs.into(),
+    }
+}
 
 pub fn check(ctx: &mut Context, index: &Index) {
     let root = ctx.root();

@@ -3,6 +3,7 @@
 pub mod catalog;
 mod connectors;
 mod document;
+pub use document::load_error_diagnostic;
 mod grants;
 mod hooks;
 pub(crate) mod legacy;

@@ -45,14 +45,7 @@ pub fn explain_access(
     policy: PathPolicy,
 ) -> Result<ExplainOutput, ToolError> {
     let bytes = input.source.read(policy)?;
-    let doc = Document::from_bytes(&bytes).map_err(|e| {
-        ToolError::BadArguments(format!(
-            "cannot explain: the config does not parse ({} at line {}, column {}); run validate_config",
-            e.0.message,
-            e.0.line.unwrap_or(0),
-            e.0.column.unwrap_or(0)
-        ))
-    })?;
+    let doc = Document::from_bytes(&bytes)?;
     if input.identity.login.is_none()
         && input.identity.tags.is_empty()
         && input.identity.groups.is_empty()

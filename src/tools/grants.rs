@@ -84,11 +84,6 @@ pub struct GrantsOutput {
     pub notes: Vec<String>,
 }
 
-/// Codes that need the rest of the config (providers, hooks, quotas) to be meaningful.
-const CROSS_REFERENCE_CODES: &[&str] = &[
-    "AP202", "AP203", "AP204", "AP215", "AP122", "AP223", "AP225", "AP207", "AP014",
-];
-
 pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<GrantsOutput, ToolError> {
     let existing = input.source.read_optional(policy)?;
     if input.rules.is_empty() {
@@ -138,29 +133,25 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
     // The document the grants end up in, for the lockout guard, diagnostics and access.
     let (merged, config_out) = match (&existing, input.target) {
         (Some(text), Target::Config | Target::Legacy) => {
-            let editor = Editor::parse(text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            let editor = Editor::parse(text)?;
             let section = if input.target == Target::Legacy {
                 "temp_grants"
             } else {
                 "grants"
             };
-            editor
-                .append_to(section, &grants)
-                .map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            editor.append_to(section, &grants)?;
             let text = editor.text();
             (text.clone(), Some(text))
         }
         (Some(text), Target::Policy) => {
             // Policy grants combine additively with the config's own grants.
-            let editor = Editor::parse(text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
-            editor
-                .append_to("grants", &current)
-                .map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            let editor = Editor::parse(text)?;
+            editor.append_to("grants", &current)?;
             (editor.text(), None)
         }
         (None, _) => (json!({ "grants": current }).to_string(), None),
     };
-    let doc = Document::parse(&merged).map_err(|e| ToolError::BadArguments(e.0.message.clone()))?;
+    let doc = Document::parse(&merged)?;
     // Current grants and legacy temp_grants together, as Aperture applies both.
     let all = access::AllGrants::new(doc);
     let refs = all.refs();
@@ -183,7 +174,7 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
         notes.push("no config given: provider, hook and quota references were not checked; pass `config` to check them and merge".into());
         validated
             .into_iter()
-            .filter(|d| !CROSS_REFERENCE_CODES.contains(&d.code.as_str()))
+            .filter(|d| !crate::rules::catalog::by_code(&d.code).is_some_and(|r| r.cross_reference))
             .collect()
     };
     Ok(GrantsOutput {

@@ -3,7 +3,9 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::config::MAX_DOCUMENT_BYTES;
+use crate::config::edit::EditError;
+use crate::config::{LoadError, MAX_DOCUMENT_BYTES};
+use crate::probe::target::TargetError;
 
 /// Whether a tool may read local files named by the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,7 +16,8 @@ pub enum PathPolicy {
     Refused,
 }
 
-/// A tool failure the caller can act on (bad arguments, unreadable config).
+/// A tool failure the caller can act on (bad arguments, unreadable or unparsable config, a
+/// gateway that failed).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ToolError {
@@ -35,6 +38,18 @@ pub enum ToolError {
         "`config_path` is refused by this server (it serves HTTP without --allow-paths); pass the document text in `config` instead"
     )]
     PathsNotAllowed,
+    /// The config does not parse (what and where; `validate_config` tells more).
+    #[error("the config does not parse: {0}; run validate_config for details")]
+    Config(#[from] LoadError),
+    /// An edit could not be made to the config text.
+    #[error(transparent)]
+    Edit(#[from] EditError),
+    /// A gateway URL that cannot be used.
+    #[error(transparent)]
+    Target(#[from] TargetError),
+    /// A live gateway failed or answered something unusable (secrets masked).
+    #[error("{0}")]
+    Gateway(String),
 }
 
 /// A config given as text or as a local path (exactly one).

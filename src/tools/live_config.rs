@@ -108,6 +108,31 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
+/// Why `apply_config` wrote nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Refusal {
+    /// The proposed config has save-mode errors.
+    Invalid,
+    /// It would lock admins out and `confirm` was not given.
+    Lockout,
+    /// The proposed config is the live one.
+    Unchanged,
+    /// A dry run: the plan only.
+    DryRun,
+    /// The live config changed since it was read (412/409).
+    Stale,
+    /// The gateway rejected the document (422).
+    Rejected,
+    /// The caller is not an admin (403).
+    Forbidden,
+    /// No answer: the write may or may not have happened.
+    NoAnswer,
+    /// Any other status.
+    Failed,
+}
+
 /// Result of `apply_config`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ApplyOutput {
@@ -118,6 +143,9 @@ pub struct ApplyOutput {
     /// Why nothing was written (a refusal, a stale version, a server-side rejection).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refused: Option<String>,
+    /// The kind of refusal in `refused`, for programs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<Refusal>,
     /// The previous live document, saved before the write.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup: Option<String>,
@@ -129,9 +157,7 @@ pub struct ApplyOutput {
 }
 
 fn root_of(url: &str) -> Result<String, ToolError> {
-    crate::probe::target::parse(url)
-        .map(|t| t.base())
-        .map_err(ToolError::BadArguments)
+    Ok(crate::probe::target::parse(url)?.base())
 }
 
 async fn send(request: Request) -> Exchange {
@@ -177,18 +203,16 @@ fn failure(what: &str, ex: &Exchange) -> ToolError {
         (None, Some(e)) => format!("no answer ({e:?})"),
         (None, None) => "no answer".into(),
     };
-    ToolError::BadArguments(crate::redact::mask_text(&format!("{what}: {why}")))
+    ToolError::Gateway(crate::redact::mask_text(&format!("{what}: {why}")))
 }
 
 /// A config API answer: its JSON body and the document in its `config` string.
 fn config_body(what: &str, ex: &Exchange) -> Result<(Value, String), ToolError> {
     let body: Value = serde_json::from_slice(&ex.body)
-        .map_err(|e| ToolError::BadArguments(format!("{what}: not JSON ({e})")))?;
+        .map_err(|e| ToolError::Gateway(format!("{what}: not JSON ({e})")))?;
     let config = body["config"]
         .as_str()
-        .ok_or_else(|| {
-            ToolError::BadArguments(format!("{what}: the answer has no `config` string"))
-        })?
+        .ok_or_else(|| ToolError::Gateway(format!("{what}: the answer has no `config` string")))?
         .to_owned();
     Ok((body, config))
 }
@@ -206,7 +230,7 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
     if current.status == Some(200) {
         let (_, config) = config_body("GET /aperture/config", &current)?;
         let version = current.etag.clone().ok_or_else(|| {
-            ToolError::BadArguments(
+            ToolError::Gateway(
                 "GET /aperture/config answered without an ETag; a safe write is impossible".into(),
             )
         })?;
@@ -237,7 +261,7 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
     let version = body["hash"]
         .as_str()
         .ok_or_else(|| {
-            ToolError::BadArguments(
+            ToolError::Gateway(
                 "GET /api/config answered without a `hash`; a safe write is impossible".into(),
             )
         })?
@@ -391,38 +415,80 @@ pub async fn apply_config(
     })
     .await?;
     let plan = plan_against(&live, &proposed, input.as_identity.as_deref());
-    let refuse = |plan: Plan, why: String| ApplyOutput {
-        plan,
-        applied: false,
-        refused: Some(why),
-        backup: None,
-        new_version: None,
-        reread: None,
+    if let Some((refusal, why)) = refusal_before_write(&plan, input.confirm, dry_run) {
+        return Ok(ApplyOutput::refused(plan, refusal, why));
+    }
+    // The backup first: if it cannot be written, nothing is.
+    let backup = write_backup(&live, backup_dir)?;
+    let answer = send(put_request(&live, &proposed)).await;
+    if let Some((refusal, why)) = write_refusal(&answer) {
+        let mut out = ApplyOutput::refused(plan, refusal, crate::redact::mask_text(&why));
+        out.backup = Some(backup);
+        return Ok(out);
+    }
+    let new_version = match live.api {
+        ConfigApi::Aperture => answer.etag.clone(),
+        ConfigApi::Legacy => serde_json::from_slice::<Value>(&answer.body)
+            .ok()
+            .and_then(|v| v["hash"].as_str().map(str::to_owned)),
     };
+    Ok(ApplyOutput {
+        plan,
+        applied: true,
+        refused: None,
+        refusal: None,
+        backup: Some(backup),
+        new_version,
+        reread: Some(reread(&input.url, &proposed).await),
+    })
+}
+
+impl ApplyOutput {
+    fn refused(plan: Plan, refusal: Refusal, why: String) -> Self {
+        ApplyOutput {
+            plan,
+            applied: false,
+            refused: Some(why),
+            refusal: Some(refusal),
+            backup: None,
+            new_version: None,
+            reread: None,
+        }
+    }
+}
+
+/// Why the plan must not be written, before anything is sent.
+fn refusal_before_write(plan: &Plan, confirm: bool, dry_run: bool) -> Option<(Refusal, String)> {
     if !plan.valid {
         let why = format!(
             "the proposed config has {} save-mode error(s); fix them first (validate_config)",
             plan.errors.len()
         );
-        return Ok(refuse(plan, why));
+        return Some((Refusal::Invalid, why));
     }
-    if let (Some(lockout), false) = (&plan.lockout, input.confirm) {
-        let why = format!("{lockout}; pass `confirm` to apply anyway");
-        return Ok(refuse(plan, why));
+    if let (Some(lockout), false) = (&plan.lockout, confirm) {
+        return Some((
+            Refusal::Lockout,
+            format!("{lockout}; pass `confirm` to apply anyway"),
+        ));
     }
     if !plan.changed {
-        return Ok(refuse(
-            plan,
+        return Some((
+            Refusal::Unchanged,
             "nothing to apply: the proposed config is the live one".into(),
         ));
     }
     if dry_run {
-        return Ok(refuse(
-            plan,
+        return Some((
+            Refusal::DryRun,
             "dry run: nothing was written (pass --apply to write)".into(),
         ));
     }
-    // The backup first: if it cannot be written, nothing is.
+    None
+}
+
+/// Save the live document under `backup_dir`, never over an existing file; its path.
+fn write_backup(live: &LiveConfig, backup_dir: &std::path::Path) -> Result<String, ToolError> {
     let host = live
         .url
         .split("://")
@@ -438,24 +504,25 @@ pub async fn apply_config(
         source,
     })?;
     let backup = backup_dir.join(format!("{host}-{stamp}.hujson"));
+    let io = |source| ToolError::Io {
+        path: backup.display().to_string(),
+        source,
+    };
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&backup)
-        .map_err(|source| ToolError::Io {
-            path: backup.display().to_string(),
-            source,
-        })?;
+        .map_err(io)?;
     std::io::Write::write_all(&mut file, live.config.as_bytes())
         .and_then(|()| file.sync_all())
-        .map_err(|source| ToolError::Io {
-            path: backup.display().to_string(),
-            source,
-        })?;
-    let backup_path = backup.display().to_string();
+        .map_err(io)?;
+    Ok(backup.display().to_string())
+}
 
+/// The write, carrying the version that was read.
+fn put_request(live: &LiveConfig, proposed: &str) -> Request {
     let url = format!("{}{}", live.url, live.api.path());
-    let write = match live.api {
+    match live.api {
         ConfigApi::Aperture => request(
             Method::PUT,
             url,
@@ -468,39 +535,49 @@ pub async fn apply_config(
             vec![],
             Some(json!({"config": proposed, "hash": live.version})),
         ),
-    };
-    let answer = send(write).await;
+    }
+}
+
+/// Why the gateway did not take the write, if it did not.
+fn write_refusal(answer: &Exchange) -> Option<(Refusal, String)> {
     let status = answer.status.unwrap_or(0);
-    if status != 200 {
-        let detail = crate::probe::quoted_error(&answer.body);
-        let why = match status {
-            412 | 409 => format!(
+    if status == 200 {
+        return None;
+    }
+    let detail = crate::probe::quoted_error(&answer.body);
+    Some(match status {
+        412 | 409 => (
+            Refusal::Stale,
+            format!(
                 "stale: the config changed on the gateway since it was read (HTTP {status}{detail}); nothing was written: read it again, redo the change, and apply"
             ),
-            422 => {
-                format!("the gateway refused the document (HTTP 422{detail}); nothing was written")
-            }
-            403 => format!(
-                "403 Forbidden{detail}: applying needs `role: admin` for the calling identity"
-            ),
-            0 => format!(
+        ),
+        422 => (
+            Refusal::Rejected,
+            format!("the gateway refused the document (HTTP 422{detail}); nothing was written"),
+        ),
+        403 => (
+            Refusal::Forbidden,
+            format!("403 Forbidden{detail}: applying needs `role: admin` for the calling identity"),
+        ),
+        0 => (
+            Refusal::NoAnswer,
+            format!(
                 "no answer from the gateway ({:?}); the write may or may not have happened: read the config to check",
                 answer.error
             ),
-            _ => format!("HTTP {status}{detail}; nothing was written"),
-        };
-        let mut out = refuse(plan, crate::redact::mask_text(&why));
-        out.backup = Some(backup_path);
-        return Ok(out);
-    }
-    let new_version = match live.api {
-        ConfigApi::Aperture => answer.etag.clone(),
-        ConfigApi::Legacy => serde_json::from_slice::<Value>(&answer.body)
-            .ok()
-            .and_then(|v| v["hash"].as_str().map(str::to_owned)),
-    };
-    let reread = match get_config(&GetInput {
-        url: input.url.clone(),
+        ),
+        _ => (
+            Refusal::Failed,
+            format!("HTTP {status}{detail}; nothing was written"),
+        ),
+    })
+}
+
+/// Read the config again and say whether the gateway serves what was applied.
+async fn reread(url: &str, proposed: &str) -> String {
+    match get_config(&GetInput {
+        url: url.to_owned(),
     })
     .await
     {
@@ -508,7 +585,7 @@ pub async fn apply_config(
             "the gateway now serves exactly the applied document".to_owned()
         }
         Ok(again) => {
-            let changed = similar::TextDiff::from_lines(proposed.as_str(), again.config.as_str())
+            let changed = similar::TextDiff::from_lines(proposed, again.config.as_str())
                 .unified_diff()
                 .header("applied", "served")
                 .to_string();
@@ -518,13 +595,5 @@ pub async fn apply_config(
             )
         }
         Err(e) => format!("the re-read failed: {e}"),
-    };
-    Ok(ApplyOutput {
-        plan,
-        applied: true,
-        refused: None,
-        backup: Some(backup_path),
-        new_version,
-        reread: Some(reread),
-    })
+    }
 }

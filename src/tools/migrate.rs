@@ -9,12 +9,8 @@ use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::config::Document;
 use crate::config::edit::Editor;
 use crate::diagnostic::{Diagnostic, PatchOp};
+use crate::rules::catalog::{self, Legacy};
 use crate::tools::validate::{Mode, validate_bytes};
-
-/// Rules whose fixes are migrations from legacy forms.
-pub const LEGACY_CODES: &[&str] = &[
-    "AP701", "AP103", "AP111", "AP015", "AP221", "AP216", "AP508",
-];
 
 /// Arguments of `migrate`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -62,12 +58,7 @@ pub fn migrate(input: &MigrateInput, policy: PathPolicy) -> Result<MigrateOutput
 }
 
 pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
-    if let Err(e) = Document::parse(original) {
-        return Err(ToolError::BadArguments(format!(
-            "cannot migrate: {} (run validate_config for details)",
-            e.0.message
-        )));
-    }
+    Document::parse(original)?;
     let mut text = original.to_owned();
     let mut patch = Vec::new();
     let mut changes = Vec::new();
@@ -76,13 +67,13 @@ pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
     for _ in 0..MAX_STEPS {
         let diagnostics = validate_bytes(text.as_bytes(), Mode::Load).diagnostics;
         let next = diagnostics.into_iter().find(|d| {
-            LEGACY_CODES.contains(&d.code.as_str())
+            is_legacy(&d.code, Legacy::Migrated)
                 && d.fix.patch.is_some()
                 && !skipped.contains(&(d.code.clone(), d.path.clone()))
         });
         let Some(d) = next else { break };
         let ops = d.fix.patch.clone().unwrap_or_default();
-        let editor = Editor::parse(&text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
+        let editor = Editor::parse(&text)?;
         match editor.apply(&ops) {
             Ok(()) => {
                 text = editor.text();
@@ -105,8 +96,10 @@ pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
     if changes.iter().any(|c| c.code == "AP701") {
         notes.push("temp_grants entries were rewritten as `grants`; comments inside the old entries are not carried over".into());
     }
-    let remaining: Vec<&str> = ["AP702", "AP224", "AP506"]
-        .into_iter()
+    let remaining: Vec<&str> = catalog::ALL
+        .iter()
+        .filter(|rule| rule.legacy == Legacy::Manual)
+        .map(|rule| rule.code)
         .filter(|code| {
             validate_bytes(text.as_bytes(), Mode::Load)
                 .diagnostics
@@ -142,6 +135,11 @@ pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
         diagnostics,
         notes,
     })
+}
+
+/// The rule behind `code` flags a legacy form of this kind.
+fn is_legacy(code: &str, kind: Legacy) -> bool {
+    catalog::by_code(code).is_some_and(|rule| rule.legacy == kind)
 }
 
 #[cfg(test)]

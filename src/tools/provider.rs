@@ -144,10 +144,8 @@ pub fn generate_provider(
 
     let (config, diagnostics) = match &existing {
         Some(text) => {
-            let editor = Editor::parse(text).map_err(|e| ToolError::BadArguments(e.to_string()))?;
-            editor
-                .set_provider(&id, &provider, input.replace)
-                .map_err(|e| ToolError::BadArguments(e.to_string()))?;
+            let editor = Editor::parse(text)?;
+            editor.set_provider(&id, &provider, input.replace)?;
             let merged = editor.text();
             let diagnostics = validate_bytes(merged.as_bytes(), Mode::Load).diagnostics;
             (merged, diagnostics)

@@ -93,7 +93,7 @@ pub async fn test_endpoint(input: &TestInput, policy: PathPolicy) -> Result<Test
 }
 
 fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Options), ToolError> {
-    let target = probe::target::parse(&input.url).map_err(ToolError::BadArguments)?;
+    let target = probe::target::parse(&input.url)?;
     let timeout_ms = input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     if timeout_ms == 0 || timeout_ms > MAX_TIMEOUT_MS {
         return Err(ToolError::BadArguments(format!(

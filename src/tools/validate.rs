@@ -60,7 +60,7 @@ pub fn validate_bytes(bytes: &[u8], mode: Mode) -> ValidateOutput {
 pub fn validate_bytes_with(bytes: &[u8], mode: Mode, strict: bool) -> ValidateOutput {
     let diagnostics = match Document::from_bytes(bytes) {
         Ok(doc) => crate::rules::check(&doc),
-        Err(e) => vec![*e.0],
+        Err(e) => vec![crate::rules::load_error_diagnostic(&e)],
     };
     finish(diagnostics, mode, strict)
 }
