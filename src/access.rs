@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use serde_json::{Value as Json, json};
+
 use crate::config::{Node, pointer};
 
 /// Capability key Aperture reads inside a grant's `app`.
@@ -351,7 +353,7 @@ impl AllGrants {
             .and_then(Node::as_array)
             .unwrap_or_default()
             .iter()
-            .filter_map(|entry| crate::rules::legacy::translate_entry(entry).ok())
+            .filter_map(|entry| translate_entry(entry).ok())
             .collect();
         let legacy = (!translated.is_empty())
             .then(|| {
@@ -417,6 +419,90 @@ pub fn canonical_tags(raw: &str) -> Option<String> {
     tags.sort_unstable();
     tags.dedup();
     Some(tags.join(","))
+}
+
+// Legacy `temp_grants` entries, as the evaluator sees them (Aperture applies both forms).
+
+/// Translate one legacy entry `{src, grants: [...]}` to a current grant.
+pub fn translate_entry(entry: &Node) -> Result<Json, String> {
+    let src = entry
+        .get("src")
+        .map(Node::to_json)
+        .unwrap_or_else(|| json!([]));
+    let Some(caps) = entry.get("grants").and_then(Node::as_array) else {
+        return Err("it has no `grants` list".into());
+    };
+    if let Some(extra) = entry
+        .unique_members()
+        .iter()
+        .find(|m| m.key != "src" && m.key != "grants")
+    {
+        return Err(format!("it has an unexpected key `{}`", extra.key));
+    }
+    let mut out = Vec::new();
+    for cap in caps {
+        let Some(members) = cap.members() else {
+            return Err("a capability is not an object".into());
+        };
+        for m in members {
+            match m.key.as_str() {
+                "role" => out.push(json!({ "role": m.value.to_json() })),
+                "providers" => {
+                    for pair in m.value.as_array().ok_or("`providers` is not a list")? {
+                        let (Some(p), Some(model)) =
+                            (pair.get_str("provider"), pair.get_str("model"))
+                        else {
+                            return Err("a `providers` pair lacks `provider` or `model`".into());
+                        };
+                        out.push(json!({ "models": legacy_pair_pattern(p, model) }));
+                    }
+                }
+                "hook" => out.push(translate_hook(&m.value)?),
+                other => {
+                    return Err(format!(
+                        "the capability key `{other}` has no known current equivalent"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(json!({ "src": src, "app": { APERTURE_CAP: out } }))
+}
+
+fn translate_hook(hook: &Node) -> Result<Json, String> {
+    let name = hook
+        .get_str("hook")
+        .ok_or("a legacy hook has no `hook` name")?;
+    let matcher = hook.get("match");
+    let everything = |key: &str| {
+        matcher
+            .and_then(|m| m.get(key))
+            .and_then(Node::as_array)
+            .is_none_or(|v| v.iter().all(|x| x.as_str() == Some("*")))
+    };
+    if !everything("providers") || !everything("models") {
+        return Err(format!(
+            "hook `{name}` is scoped to specific providers/models; scope it with a `models` pattern by hand"
+        ));
+    }
+    let events = matcher
+        .and_then(|m| m.get("events"))
+        .map(Node::to_json)
+        .unwrap_or_else(|| json!(["entire_request"]));
+    let send = hook
+        .get("fields")
+        .map(Node::to_json)
+        .unwrap_or_else(|| json!([]));
+    Ok(json!({ "send_hooks": [{ "name": name, "events": events, "send": send }] }))
+}
+
+/// The current `models` glob for a legacy `{provider, model}` pair (`*` wildcards allowed).
+pub fn legacy_pair_pattern(provider: &str, model: &str) -> String {
+    match (provider, model) {
+        ("*", "*") => "**".to_owned(),
+        (p, "*") => format!("{p}/**"),
+        (p, m) => format!("{p}/{m}"),
+    }
 }
 
 #[cfg(test)]

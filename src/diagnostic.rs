@@ -128,3 +128,28 @@ impl Counts {
         counts
     }
 }
+
+/// Which Aperture path to mirror.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Saving through the API or dashboard: warnings count as errors.
+    #[default]
+    Save,
+    /// Loading at startup: warnings are only logged.
+    Load,
+}
+
+/// Result of `validate_config`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValidateOutput {
+    /// True when there are no errors (after save-mode promotion).
+    pub valid: bool,
+    pub mode: Mode,
+    pub counts: Counts,
+    /// Findings sorted by position.
+    pub diagnostics: Vec<Diagnostic>,
+}

@@ -6,9 +6,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{Effective, GrantIndex, GrantRef, Identity, Role, SrcMatch};
+use crate::catalog::apis::Api;
+use crate::catalog::apis::Flag;
+use crate::config::meaning::{flag_state, parse_dollars};
 use crate::config::{Node, pointer};
 use crate::glob::matches_model;
-use crate::rules::providers::flag_state;
 
 /// How the request would end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -89,42 +91,8 @@ pub struct Explanation {
 }
 
 /// The compatibility flag an Aperture endpoint needs, and the model named in its path.
-pub fn endpoint_flag(endpoint: &str) -> Option<(&'static str, Option<String>)> {
-    let path = endpoint.split('?').next().unwrap_or(endpoint);
-    let between = |prefix: &str, suffix: &str| {
-        path.strip_prefix(prefix)
-            .and_then(|rest| rest.split_once(suffix))
-            .map(|(m, _)| m.to_owned())
-    };
-    match path {
-        "/v1/chat/completions" | "/chat/completions" => Some(("openai_chat", None)),
-        "/v1/responses" | "/responses" => Some(("openai_responses", None)),
-        "/v1/messages" => Some(("anthropic_messages", None)),
-        p if p.starts_with("/v1beta/models/") => {
-            Some(("gemini_generate_content", between("/v1beta/models/", ":")))
-        }
-        p if p.starts_with("/v1/projects/") && p.contains("/publishers/google/") => Some((
-            "google_generate_content",
-            p.split("/models/")
-                .nth(1)
-                .map(|m| m.split(':').next().unwrap_or(m).to_owned()),
-        )),
-        p if p.starts_with("/v1/projects/") && p.contains("/publishers/anthropic/") => Some((
-            "google_raw_predict",
-            p.split("/models/")
-                .nth(1)
-                .map(|m| m.split(':').next().unwrap_or(m).to_owned()),
-        )),
-        p if p.starts_with("/bedrock/model/")
-            && (p.ends_with("/converse") || p.ends_with("/converse-stream")) =>
-        {
-            Some(("bedrock_converse", between("/bedrock/model/", "/")))
-        }
-        p if p.starts_with("/bedrock/model/") => {
-            Some(("bedrock_model_invoke", between("/bedrock/model/", "/")))
-        }
-        _ => None,
-    }
+pub fn endpoint_flag(endpoint: &str) -> Option<(Flag, Option<String>)> {
+    Api::of_endpoint(endpoint).map(|(api, model)| (api.compat(), model))
 }
 
 struct Trace(Vec<Step>);
@@ -378,7 +346,7 @@ pub fn explain(
     // Compatibility: only providers exposing the endpoint's API can take it.
     let mut candidates = enabled.clone();
     if let Some((flag, _)) = &flag {
-        let flag: &str = flag;
+        let flag: Flag = *flag;
         let on: Vec<(&str, &Node)> = enabled
             .iter()
             .copied()
@@ -401,7 +369,7 @@ pub fn explain(
         for (id, p) in &on {
             let path = pointer::join(
                 &pointer::join(&pointer::join("/providers", id), "compatibility"),
-                flag,
+                flag.name(),
             );
             if flag_state(p, flag).is_none() {
                 trace.push("compatibility", "unconfirmed", format!("`{id}` has a compatibility block without `{flag}`: whether it stays on is UNCONFIRMED"), Some(path));
@@ -533,13 +501,10 @@ pub fn explain(
                 .map(str::to_owned);
             let zero = capacity
                 .as_deref()
-                .and_then(crate::rules::quotas::parse_dollars)
+                .and_then(parse_dollars)
                 .is_some_and(|c| c <= 0.0);
-            let malformed = definition.is_some_and(|d| {
-                d.get_str("capacity")
-                    .and_then(crate::rules::quotas::parse_dollars)
-                    .is_none()
-            });
+            let malformed =
+                definition.is_some_and(|d| d.get_str("capacity").and_then(parse_dollars).is_none());
             let (result_word, detail) = if definition.is_none() {
                 rejected = true;
                 (

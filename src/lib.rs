@@ -13,6 +13,7 @@ pub mod explain;
 pub mod glob;
 pub mod logging;
 pub mod mcp;
+pub mod net;
 pub mod probe;
 pub mod redact;
 pub mod reference;

@@ -8,6 +8,75 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+/// A documented compatibility flag (config-schema.md §4.4): one per API format, plus
+/// Aperture's option flags. The one place flag names are spelled; the typed model's schema,
+/// the provider catalog, the rules, `explain` and the probes all derive from it.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Flag {
+    OpenaiChat,
+    OpenaiResponses,
+    AnthropicMessages,
+    GeminiGenerateContent,
+    GoogleGenerateContent,
+    GoogleRawPredict,
+    BedrockModelInvoke,
+    BedrockConverse,
+    ExperimentalGeminiCliVertexCompat,
+}
+
+impl Flag {
+    /// Every documented flag, in documentation order.
+    pub const ALL: [Flag; 9] = [
+        Flag::OpenaiChat,
+        Flag::OpenaiResponses,
+        Flag::AnthropicMessages,
+        Flag::GeminiGenerateContent,
+        Flag::GoogleGenerateContent,
+        Flag::GoogleRawPredict,
+        Flag::BedrockModelInvoke,
+        Flag::BedrockConverse,
+        Flag::ExperimentalGeminiCliVertexCompat,
+    ];
+
+    /// The key in a provider's `compatibility` block.
+    pub fn name(self) -> &'static str {
+        match self {
+            Flag::OpenaiChat => "openai_chat",
+            Flag::OpenaiResponses => "openai_responses",
+            Flag::AnthropicMessages => "anthropic_messages",
+            Flag::GeminiGenerateContent => "gemini_generate_content",
+            Flag::GoogleGenerateContent => "google_generate_content",
+            Flag::GoogleRawPredict => "google_raw_predict",
+            Flag::BedrockModelInvoke => "bedrock_model_invoke",
+            Flag::BedrockConverse => "bedrock_converse",
+            Flag::ExperimentalGeminiCliVertexCompat => "experimental_gemini_cli_vertex_compat",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|flag| flag.name() == name)
+    }
+
+    /// Every flag name, in documentation order.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Flag::ALL.into_iter().map(Flag::name)
+    }
+
+    /// On when a provider has no `compatibility` block at all (only `openai_chat`).
+    pub fn on_without_block(self) -> bool {
+        self == Flag::OpenaiChat
+    }
+}
+
+impl std::fmt::Display for Flag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One API format, named by the compatibility flag that enables it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -41,17 +110,22 @@ impl Api {
     ];
 
     /// The compatibility flag a provider needs for this format.
-    pub fn flag(self) -> &'static str {
+    pub fn compat(self) -> Flag {
         match self {
-            Api::OpenaiChat => "openai_chat",
-            Api::OpenaiResponses => "openai_responses",
-            Api::AnthropicMessages => "anthropic_messages",
-            Api::GeminiGenerateContent => "gemini_generate_content",
-            Api::GoogleGenerateContent => "google_generate_content",
-            Api::GoogleRawPredict => "google_raw_predict",
-            Api::BedrockModelInvoke => "bedrock_model_invoke",
-            Api::BedrockConverse => "bedrock_converse",
+            Api::OpenaiChat => Flag::OpenaiChat,
+            Api::OpenaiResponses => Flag::OpenaiResponses,
+            Api::AnthropicMessages => Flag::AnthropicMessages,
+            Api::GeminiGenerateContent => Flag::GeminiGenerateContent,
+            Api::GoogleGenerateContent => Flag::GoogleGenerateContent,
+            Api::GoogleRawPredict => Flag::GoogleRawPredict,
+            Api::BedrockModelInvoke => Flag::BedrockModelInvoke,
+            Api::BedrockConverse => Flag::BedrockConverse,
         }
+    }
+
+    /// The name of the compatibility flag a provider needs for this format.
+    pub fn flag(self) -> &'static str {
+        self.compat().name()
     }
 
     pub fn from_flag(flag: &str) -> Option<Api> {
@@ -60,7 +134,45 @@ impl Api {
 
     /// The format of a path as `/v1/models` lists it in `supported_endpoints`.
     pub fn for_endpoint(endpoint: &str) -> Option<Api> {
-        crate::explain::endpoint_flag(endpoint).and_then(|(flag, _)| Api::from_flag(flag))
+        Api::of_endpoint(endpoint).map(|(api, _)| api)
+    }
+
+    /// The format of an Aperture endpoint, and the model named in its path.
+    pub fn of_endpoint(endpoint: &str) -> Option<(Api, Option<String>)> {
+        let path = endpoint.split('?').next().unwrap_or(endpoint);
+        let between = |prefix: &str, suffix: &str| {
+            path.strip_prefix(prefix)
+                .and_then(|rest| rest.split_once(suffix))
+                .map(|(m, _)| m.to_owned())
+        };
+        let vertex_model = |p: &str| {
+            p.split("/models/")
+                .nth(1)
+                .map(|m| m.split(':').next().unwrap_or(m).to_owned())
+        };
+        match path {
+            "/v1/chat/completions" | "/chat/completions" => Some((Api::OpenaiChat, None)),
+            "/v1/responses" | "/responses" => Some((Api::OpenaiResponses, None)),
+            "/v1/messages" => Some((Api::AnthropicMessages, None)),
+            p if p.starts_with("/v1beta/models/") => {
+                Some((Api::GeminiGenerateContent, between("/v1beta/models/", ":")))
+            }
+            p if p.starts_with("/v1/projects/") && p.contains("/publishers/google/") => {
+                Some((Api::GoogleGenerateContent, vertex_model(p)))
+            }
+            p if p.starts_with("/v1/projects/") && p.contains("/publishers/anthropic/") => {
+                Some((Api::GoogleRawPredict, vertex_model(p)))
+            }
+            p if p.starts_with("/bedrock/model/")
+                && (p.ends_with("/converse") || p.ends_with("/converse-stream")) =>
+            {
+                Some((Api::BedrockConverse, between("/bedrock/model/", "/")))
+            }
+            p if p.starts_with("/bedrock/model/") => {
+                Some((Api::BedrockModelInvoke, between("/bedrock/model/", "/")))
+            }
+            _ => None,
+        }
     }
 
     /// The path a client calls for `model` (model names in paths are percent-encoded).
@@ -128,14 +240,6 @@ impl Api {
             Api::GeminiGenerateContent => KeyHeader::XGoogApiKey,
             _ => KeyHeader::Bearer,
         }
-    }
-
-    /// A format's model comes from the URL path rather than the body.
-    pub fn model_in_path(self) -> bool {
-        !matches!(
-            self,
-            Api::OpenaiChat | Api::OpenaiResponses | Api::AnthropicMessages
-        )
     }
 
     /// The format a model name suggests, when nothing better is known.

@@ -4,6 +4,9 @@
 //! the generated reference docs. Facts from `config-schema.md` section 4.3.
 
 use schemars::JsonSchema;
+
+use crate::catalog::apis::Flag;
+use crate::net::host_of;
 use serde::Serialize;
 
 /// One provider kind.
@@ -23,9 +26,9 @@ pub struct ProviderKind {
     /// `auth_mode` to set (passthrough kinds).
     pub auth_mode: Option<&'static str>,
     /// Flags to enable when generating.
-    pub flags: &'static [&'static str],
+    pub flags: &'static [Flag],
     /// At least one of these must be on for the provider to be reachable at all.
-    pub required_any_flag: &'static [&'static str],
+    pub required_any_flag: &'static [Flag],
     /// Cost basis to set, if any.
     pub cost_basis: Option<&'static str>,
     /// True when Aperture cannot infer the cost basis (Bedrock, Vercel).
@@ -45,7 +48,7 @@ kinds! {
     "openai" => {
         title: "OpenAI", default_id: "openai", baseurl: "https://api.openai.com",
         hosts: &["api.openai.com"], authorization: Some("bearer"), auth_mode: None,
-        flags: &["openai_chat", "openai_responses"], required_any_flag: &["openai_chat", "openai_responses"],
+        flags: &[Flag::OpenaiChat, Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiChat, Flag::OpenaiResponses],
         cost_basis: Some("openai"), cost_basis_required: false,
         example_models: &["gpt-5", "gpt-5-mini"],
         notes: &["The Responses API (Codex) must be enabled explicitly with openai_responses; once a compatibility block exists, list both OpenAI flags."],
@@ -53,7 +56,7 @@ kinds! {
     "anthropic" => {
         title: "Anthropic", default_id: "anthropic", baseurl: "https://api.anthropic.com",
         hosts: &["api.anthropic.com"], authorization: Some("x-api-key"), auth_mode: None,
-        flags: &["anthropic_messages"], required_any_flag: &["anthropic_messages"],
+        flags: &[Flag::AnthropicMessages], required_any_flag: &[Flag::AnthropicMessages],
         cost_basis: Some("anthropic"), cost_basis_required: false,
         example_models: &["claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4-5"],
         notes: &["Set authorization to x-api-key: the new-instance default omits it, and whether Aperture infers it is UNCONFIRMED."],
@@ -61,7 +64,7 @@ kinds! {
     "gemini" => {
         title: "Google Gemini (AI Studio key)", default_id: "gemini", baseurl: "https://generativelanguage.googleapis.com",
         hosts: &["generativelanguage.googleapis.com"], authorization: Some("x-goog-api-key"), auth_mode: None,
-        flags: &["gemini_generate_content"], required_any_flag: &["gemini_generate_content"],
+        flags: &[Flag::GeminiGenerateContent], required_any_flag: &[Flag::GeminiGenerateContent],
         cost_basis: Some("google"), cost_basis_required: false,
         example_models: &["gemini-2.5-pro", "gemini-2.5-flash"],
         notes: &["Uses the Gemini API path /v1beta/models/{model}:generateContent; -latest model aliases work."],
@@ -70,7 +73,7 @@ kinds! {
         title: "Vertex AI / Gemini Enterprise Agent Platform (service account)", default_id: "vertex",
         baseurl: "https://aiplatform.googleapis.com",
         hosts: &["aiplatform.googleapis.com"], authorization: None, auth_mode: None,
-        flags: &["google_generate_content", "google_raw_predict"], required_any_flag: &["google_generate_content", "google_raw_predict"],
+        flags: &[Flag::GoogleGenerateContent, Flag::GoogleRawPredict], required_any_flag: &[Flag::GoogleGenerateContent, Flag::GoogleRawPredict],
         cost_basis: Some("vertex"), cost_basis_required: false,
         example_models: &["gemini-2.5-pro", "claude-sonnet-4-5@20250929"],
         notes: &[
@@ -82,7 +85,7 @@ kinds! {
     "vertex_express" => {
         title: "Vertex AI Express (API key)", default_id: "vertex-express", baseurl: "https://aiplatform.googleapis.com",
         hosts: &[], authorization: Some("x-goog-api-key"), auth_mode: None,
-        flags: &["google_generate_content"], required_any_flag: &["google_generate_content"],
+        flags: &[Flag::GoogleGenerateContent], required_any_flag: &[Flag::GoogleGenerateContent],
         cost_basis: Some("vertex"), cost_basis_required: false,
         example_models: &["gemini-2.5-flash"],
         notes: &["No google_raw_predict (Claude on Vertex needs a service account) and no project-ID auto-fill."],
@@ -90,7 +93,7 @@ kinds! {
     "bedrock" => {
         title: "Amazon Bedrock", default_id: "bedrock-us", baseurl: "https://bedrock-runtime.{region}.amazonaws.com",
         hosts: &[".amazonaws.com"], authorization: Some("bearer"), auth_mode: None,
-        flags: &["bedrock_model_invoke", "bedrock_converse"], required_any_flag: &["bedrock_model_invoke", "bedrock_converse"],
+        flags: &[Flag::BedrockModelInvoke, Flag::BedrockConverse], required_any_flag: &[Flag::BedrockModelInvoke, Flag::BedrockConverse],
         cost_basis: Some("bedrock-us"), cost_basis_required: true,
         example_models: &["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"],
         notes: &[
@@ -101,7 +104,7 @@ kinds! {
     "openrouter" => {
         title: "OpenRouter", default_id: "openrouter", baseurl: "https://openrouter.ai/api/",
         hosts: &["openrouter.ai"], authorization: Some("bearer"), auth_mode: None,
-        flags: &["openai_chat"], required_any_flag: &["openai_chat"],
+        flags: &[Flag::OpenaiChat], required_any_flag: &[Flag::OpenaiChat],
         cost_basis: Some("openrouter"), cost_basis_required: false,
         example_models: &["anthropic/claude-sonnet-4-5", "openai/gpt-5"],
         notes: &["No Responses API. Model IDs contain a slash; how Aperture strips a provider prefix from such IDs is UNCONFIRMED."],
@@ -109,7 +112,7 @@ kinds! {
     "vercel" => {
         title: "Vercel AI Gateway", default_id: "vercel", baseurl: "https://ai-gateway.vercel.sh",
         hosts: &["ai-gateway.vercel.sh"], authorization: Some("bearer"), auth_mode: None,
-        flags: &["openai_chat", "openai_responses"], required_any_flag: &["openai_chat", "openai_responses"],
+        flags: &[Flag::OpenaiChat, Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiChat, Flag::OpenaiResponses],
         cost_basis: Some("vercel"), cost_basis_required: true,
         example_models: &["anthropic/claude-sonnet-4-5", "openai/gpt-5"],
         notes: &["No /v1 in baseurl: ai-gateway.vercel.sh/v1 gives HTTP 405 on every request.", "cost_basis must be explicit (vercel)."],
@@ -117,7 +120,7 @@ kinds! {
     "foundry" => {
         title: "Microsoft Foundry", default_id: "foundry", baseurl: "https://<resource>.services.ai.azure.com/api/projects/<project>",
         hosts: &[".services.ai.azure.com"], authorization: None, auth_mode: None,
-        flags: &["openai_chat", "openai_responses"], required_any_flag: &["openai_chat", "openai_responses", "anthropic_messages"],
+        flags: &[Flag::OpenaiChat, Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiChat, Flag::OpenaiResponses, Flag::AnthropicMessages],
         cost_basis: None, cost_basis_required: false,
         example_models: &["<deployment-name>"],
         notes: &[
@@ -128,7 +131,7 @@ kinds! {
     "openai_compatible" => {
         title: "Generic OpenAI-compatible (Groq, Together, Fireworks, Mistral, DeepSeek, ...)", default_id: "openai-compatible",
         baseurl: "https://api.example.com", hosts: &[], authorization: Some("bearer"), auth_mode: None,
-        flags: &["openai_chat"], required_any_flag: &["openai_chat"],
+        flags: &[Flag::OpenaiChat], required_any_flag: &[Flag::OpenaiChat],
         cost_basis: None, cost_basis_required: false,
         example_models: &["<model-id>"],
         notes: &[
@@ -139,7 +142,7 @@ kinds! {
     "self_hosted" => {
         title: "Self-hosted (llama.cpp, vLLM, Ollama) on the tailnet", default_id: "self-hosted",
         baseurl: "http://100.64.0.1:8080", hosts: &[], authorization: Some("bearer"), auth_mode: None,
-        flags: &["openai_chat"], required_any_flag: &["openai_chat"],
+        flags: &[Flag::OpenaiChat], required_any_flag: &[Flag::OpenaiChat],
         cost_basis: None, cost_basis_required: false,
         example_models: &["<model-name-as-served>"],
         notes: &[
@@ -150,7 +153,7 @@ kinds! {
     "claude_subscription" => {
         title: "Claude Pro/Max subscription via passthrough", default_id: "claude-subscription",
         baseurl: "https://api.anthropic.com", hosts: &[], authorization: Some("x-api-key"), auth_mode: Some("passthrough"),
-        flags: &["anthropic_messages"], required_any_flag: &["anthropic_messages"],
+        flags: &[Flag::AnthropicMessages], required_any_flag: &[Flag::AnthropicMessages],
         cost_basis: Some("anthropic"), cost_basis_required: false,
         example_models: &["claude-opus-4-5", "claude-sonnet-4-5"],
         notes: &["The client sends its own OAuth token; no apikey is stored. Passthrough models show requires_client_auth in /v1/models."],
@@ -158,7 +161,7 @@ kinds! {
     "chatgpt_subscription" => {
         title: "ChatGPT subscription via passthrough", default_id: "chatgpt-subscription",
         baseurl: "https://chatgpt.com/backend-api/codex", hosts: &["chatgpt.com"], authorization: Some("bearer"), auth_mode: Some("passthrough"),
-        flags: &["openai_responses"], required_any_flag: &["openai_responses", "openai_chat"],
+        flags: &[Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiResponses, Flag::OpenaiChat],
         cost_basis: None, cost_basis_required: false,
         example_models: &["gpt-5-codex"],
         notes: &["The ChatGPT backend rejects platform API keys; the base URL comes from a third-party doc and cost_basis is UNCONFIRMED."],
@@ -189,19 +192,6 @@ pub fn recognise(baseurl: &str, auth_mode: Option<&str>) -> Option<&'static Prov
         return None;
     }
     Some(by_host)
-}
-
-/// The lower-cased host of an http(s) URL.
-pub fn host_of(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if host.starts_with('[') {
-        host.split(']').next()?.trim_start_matches('[')
-    } else {
-        host.split(':').next()?
-    };
-    (!host.is_empty()).then(|| host.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -237,13 +227,6 @@ mod tests {
                 "{}",
                 k.kind
             );
-            for flag in k.flags.iter().chain(k.required_any_flag) {
-                assert!(
-                    crate::config::model::COMPATIBILITY_FLAGS.contains(flag),
-                    "{}: {flag}",
-                    k.kind
-                );
-            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod document;
 pub mod edit;
+pub mod meaning;
 pub mod model;
 pub mod patch;
 pub mod pointer;

@@ -1,4 +1,6 @@
-//! The typed model of the Aperture config, and the JSON Schema derived from it.
+//! The typed model of the Aperture config. It exists for its JSON Schema: nothing
+//! deserializes a config into it (the rules read the positioned tree, so nothing the user
+//! wrote can be lost to a typed round trip).
 //!
 //! Every documented key is a field. Unknown keys are kept in `extra` maps (never dropped).
 //! Objects whose shape is only partly documented carry `x-aperture-open`, so the
@@ -147,19 +149,6 @@ pub struct Compatibility {
     #[serde(flatten)]
     pub extra: Extra,
 }
-
-/// The documented compatibility flags, in documentation order.
-pub const COMPATIBILITY_FLAGS: &[&str] = &[
-    "openai_chat",
-    "openai_responses",
-    "anthropic_messages",
-    "gemini_generate_content",
-    "google_generate_content",
-    "google_raw_predict",
-    "bedrock_model_invoke",
-    "bedrock_converse",
-    "experimental_gemini_cli_vertex_compat",
-];
 
 /// One `model_cost_map` entry.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
@@ -547,5 +536,23 @@ fn close_objects(schema: &mut Json) {
         }
         Json::Array(items) => items.iter_mut().for_each(close_objects),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::apis::Flag;
+
+    #[test]
+    fn the_compatibility_schema_lists_exactly_the_documented_flags() {
+        let schema = serde_json::to_value(schemars::schema_for!(Compatibility)).unwrap();
+        let properties: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(properties, Flag::names().collect::<Vec<_>>());
     }
 }

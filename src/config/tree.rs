@@ -357,7 +357,7 @@ impl Node {
                         .map(|p| {
                             let (key, key_range) = match &p.name {
                                 jsonc_parser::ast::ObjectPropName::String(s) => {
-                                    (cow_string(&s.value), s.range)
+                                    (s.value.to_string(), s.range)
                                 }
                                 jsonc_parser::ast::ObjectPropName::Word(w) => {
                                     (w.value.to_owned(), w.range)
@@ -524,10 +524,6 @@ impl<'a> TokenParser<'a> {
             span: self.span(start),
         })
     }
-}
-
-fn cow_string(value: &str) -> String {
-    value.to_owned()
 }
 
 fn is_integer_literal(n: &str) -> bool {

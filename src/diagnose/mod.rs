@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::symptoms::{Cause, Symptom};
+use crate::diagnostic::ValidateOutput;
 use crate::probe::Report;
-use crate::tools::validate::ValidateOutput;
 pub use matcher::{Query, Ranked};
 
 /// Whether the evidence decided a cause.

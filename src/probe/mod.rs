@@ -405,7 +405,7 @@ impl<'a> Run<'a> {
                 let list: Vec<String> = ips.iter().map(ToString::to_string).collect();
                 let tailnet = ips
                     .iter()
-                    .any(|ip| crate::rules::providers::is_tailnet_ip(&ip.to_string()));
+                    .any(|ip| crate::net::is_tailnet_ip(&ip.to_string()));
                 let detail = format!(
                     "{host} resolves to {}{}",
                     list.join(", "),

@@ -1,7 +1,7 @@
 //! GitHub Actions workflow commands: one `::error`/`::warning`/`::notice` line per finding.
 
 use crate::diagnostic::Severity;
-use crate::tools::validate::ValidateOutput;
+use crate::diagnostic::ValidateOutput;
 
 pub fn github(output: &ValidateOutput, file_name: &str) -> String {
     let mut out = String::new();

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::tools::validate::{Mode, ValidateOutput};
+use crate::diagnostic::{Mode, ValidateOutput};
 
 /// Render for a terminal. `source` is the document text (for the quoted lines).
 pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> String {

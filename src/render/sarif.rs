@@ -3,8 +3,8 @@
 use serde_json::{Value, json};
 
 use crate::diagnostic::Severity;
+use crate::diagnostic::ValidateOutput;
 use crate::rules::catalog;
-use crate::tools::validate::ValidateOutput;
 
 fn level(severity: Severity) -> &'static str {
     match severity {

@@ -1,9 +1,9 @@
 //! Connector, legacy MCP, flag and model-alias checks.
 
 use super::{Context, Finding, Index, catalog, did_you_mean};
-use crate::catalog::providers::host_of;
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;
+use crate::net::host_of;
 
 const RESERVED_IDS: &[&str] = &["aperture", "tailscale", "internal"];
 const AUTH_TYPES: &[&str] = &[

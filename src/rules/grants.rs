@@ -3,7 +3,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::{Context, Finding, Index, catalog, did_you_mean, is_header_line};
-use crate::access::{self, CapabilityRef, GrantRef, Role, canonical_tags};
+use crate::access::{self, CapabilityRef, GrantRef, Role, canonical_tags, legacy_pair_pattern};
 use crate::config::{Node, Span, pointer};
 use crate::diagnostic::PatchOp;
 use crate::glob::{is_glob, matches_model, segment_match};
@@ -556,15 +556,6 @@ fn legacy_providers_capability(
             .patch(patch);
     }
     ctx.push(finding);
-}
-
-/// The current `models` glob for a legacy `{provider, model}` pair (`*` wildcards allowed).
-pub(super) fn legacy_pair_pattern(provider: &str, model: &str) -> String {
-    match (provider, model) {
-        ("*", "*") => "**".to_owned(),
-        (p, "*") => format!("{p}/**"),
-        (p, m) => format!("{p}/{m}"),
-    }
 }
 
 fn check_quotas(ctx: &mut Context, index: &Index, grant: &GrantRef, j: usize, cap: &CapabilityRef) {

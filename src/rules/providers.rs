@@ -3,10 +3,12 @@
 use std::collections::HashMap;
 
 use super::{Context, Finding, Index, catalog, did_you_mean, is_header_line};
+use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self as kinds, ProviderKind};
-use crate::config::model::COMPATIBILITY_FLAGS;
+use crate::config::meaning::flag_state;
 use crate::config::{Member, Node, pointer};
 use crate::diagnostic::PatchOp;
+use crate::net::{host_of, is_tailnet_ip};
 use crate::redact::excerpt;
 
 pub const AUTHORIZATION_TYPES: &[&str] = &["bearer", "x-api-key", "x-goog-api-key"];
@@ -38,29 +40,16 @@ const ENDPOINT_SUFFIXES: &[&str] = &[
 ];
 
 /// Seed-guide flag names and what they should have been.
-const SEED_FLAGS: &[(&str, &str)] = &[
-    ("gemini", "gemini_generate_content"),
-    ("bedrock", "bedrock_model_invoke"),
-    ("vertex", "google_generate_content"),
-    ("openai", "openai_chat"),
-    ("anthropic", "anthropic_messages"),
-    ("responses", "openai_responses"),
-    ("messages", "anthropic_messages"),
-    ("converse", "bedrock_converse"),
+const SEED_FLAGS: &[(&str, Flag)] = &[
+    ("gemini", Flag::GeminiGenerateContent),
+    ("bedrock", Flag::BedrockModelInvoke),
+    ("vertex", Flag::GoogleGenerateContent),
+    ("openai", Flag::OpenaiChat),
+    ("anthropic", Flag::AnthropicMessages),
+    ("responses", Flag::OpenaiResponses),
+    ("messages", Flag::AnthropicMessages),
+    ("converse", Flag::BedrockConverse),
 ];
-
-/// A compatibility flag's state, with the absent-block default (`openai_chat` only).
-/// `None` only for `openai_chat` absent from a present block: the docs disagree (UNCONFIRMED).
-pub fn flag_state(provider: &Node, flag: &str) -> Option<bool> {
-    match provider.get("compatibility") {
-        Some(block) if block.is_object() => match block.get(flag) {
-            Some(value) => Some(value.as_bool() == Some(true)),
-            None if flag == "openai_chat" => None,
-            None => Some(false),
-        },
-        _ => Some(flag == "openai_chat"),
-    }
-}
 
 pub fn check(ctx: &mut Context, index: &Index) {
     for member in &index.provider_members {
@@ -234,7 +223,7 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
         );
     }
     if let Some(rest) = url.strip_prefix("https://")
-        && let Some(host) = kinds::host_of(url)
+        && let Some(host) = host_of(url)
         && (is_tailnet_ip(&host)
             || (!host.contains('.') && !host.contains(':') && host != "localhost"))
     {
@@ -254,15 +243,6 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
             .patch(vec![PatchOp::replace(&url_path, fixed.into())]),
         );
     }
-}
-
-/// An address in Tailscale's CGNAT range 100.64.0.0/10 or its IPv6 ULA prefix fd7a:115c:a1e0::/48.
-pub fn is_tailnet_ip(host: &str) -> bool {
-    if let Ok(std::net::IpAddr::V4(v4)) = host.parse::<std::net::IpAddr>() {
-        let [a, b, ..] = v4.octets();
-        return a == 100 && (64..128).contains(&b);
-    }
-    host.to_ascii_lowercase().starts_with("fd7a:115c:a1e0:")
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -444,10 +424,10 @@ fn check_compatibility(
     let compat_path = pointer::join(path, "compatibility");
     let block = provider.get("compatibility").filter(|b| b.is_object());
     // Flags an AP111 rename will turn on: AP106 would repeat the same fix.
-    let mut renamed_to: Vec<&str> = Vec::new();
+    let mut renamed_to: Vec<Flag> = Vec::new();
     if let Some(block) = block {
         for member in block.unique_members() {
-            if COMPATIBILITY_FLAGS.contains(&member.key.as_str()) {
+            if Flag::from_name(&member.key).is_some() {
                 continue;
             }
             let flag_path = pointer::join(&compat_path, &member.key);
@@ -456,7 +436,7 @@ fn check_compatibility(
                 .iter()
                 .find(|(seed, _)| member.key.eq_ignore_ascii_case(seed))
                 .map(|(_, real)| *real);
-            let typo = did_you_mean(&member.key, COMPATIBILITY_FLAGS.iter().copied());
+            let typo = did_you_mean(&member.key, Flag::names()).and_then(Flag::from_name);
             match seed.or(typo) {
                 Some(real) => {
                     renamed_to.push(real);
@@ -469,17 +449,19 @@ fn check_compatibility(
                             member.key
                         ),
                     );
-                    finding = if block.get(real).is_some() {
+                    finding = if block.get(real.name()).is_some() {
                         finding.fix(format!("remove `{}` (`{real}` is already set)", member.key)).patch(vec![PatchOp::remove(&flag_path)])
                     } else {
                         finding
                             .fix(format!("rename `{}` to `{real}`", member.key))
-                            .patch(vec![PatchOp::move_to(&flag_path, pointer::join(&compat_path, real))])
+                            .patch(vec![PatchOp::move_to(&flag_path, pointer::join(&compat_path, real.name()))])
                     };
                     if member.key.eq_ignore_ascii_case("vertex") {
                         finding = finding.fix(format!(
-                            "rename `{}` to `google_generate_content` (Gemini models on Vertex); add `google_raw_predict` for Claude models on Vertex",
-                            member.key
+                            "rename `{}` to `{}` (Gemini models on Vertex); add `{}` for Claude models on Vertex",
+                            member.key,
+                            Flag::GoogleGenerateContent,
+                            Flag::GoogleRawPredict
                         ));
                     }
                     ctx.push(finding);
@@ -491,22 +473,23 @@ fn check_compatibility(
                         member.key_span,
                         format!("provider `{id}`: `{}` is not a documented compatibility flag; Aperture ignores it", member.key),
                     )
-                    .fix(format!("documented flags: {}", COMPATIBILITY_FLAGS.join(", "))),
+                    .fix(format!("documented flags: {}", Flag::names().collect::<Vec<_>>().join(", "))),
                 ),
             }
         }
-        if block.get("openai_chat").is_none() && block.members().is_some_and(|m| !m.is_empty()) {
+        let chat = Flag::OpenaiChat;
+        if block.get(chat.name()).is_none() && block.members().is_some_and(|m| !m.is_empty()) {
             ctx.push(
                 Finding::new(
                     &catalog::OPENAI_CHAT_AMBIGUOUS,
-                    pointer::join(&compat_path, "openai_chat"),
+                    pointer::join(&compat_path, chat.name()),
                     provider.member("compatibility").map_or(key_span, |m| m.key_span),
                     format!(
-                        "provider `{id}`: the `compatibility` block does not mention `openai_chat`; the docs disagree on whether it stays on (UNCONFIRMED), so `/v1/chat/completions` may or may not reach this provider"
+                        "provider `{id}`: the `compatibility` block does not mention `{chat}`; the docs disagree on whether it stays on (UNCONFIRMED), so `/v1/chat/completions` may or may not reach this provider"
                     ),
                 )
-                .fix("write `openai_chat` explicitly: `true` to serve chat completions, `false` to turn them off")
-                .patch(vec![PatchOp::add(pointer::join(&compat_path, "openai_chat"), (kind.is_some_and(|k| k.flags.contains(&"openai_chat"))).into())]),
+                .fix(format!("write `{chat}` explicitly: `true` to serve chat completions, `false` to turn them off"))
+                .patch(vec![PatchOp::add(pointer::join(&compat_path, chat.name()), (kind.is_some_and(|k| k.flags.contains(&chat))).into())]),
             );
         }
     }
@@ -515,7 +498,7 @@ fn check_compatibility(
         let states: Vec<Option<bool>> = kind
             .required_any_flag
             .iter()
-            .map(|f| flag_state(provider, f))
+            .map(|f| flag_state(provider, *f))
             .collect();
         let any_on = states.contains(&Some(true));
         let ambiguous = states.contains(&None);
@@ -534,13 +517,13 @@ fn check_compatibility(
             if block.is_none() {
                 let flags: serde_json::Map<String, serde_json::Value> = wanted
                     .iter()
-                    .map(|f| ((*f).to_owned(), true.into()))
+                    .map(|f| (f.name().to_owned(), true.into()))
                     .collect();
                 patch.push(PatchOp::add(&compat_path, serde_json::Value::Object(flags)));
             } else {
                 for f in &wanted {
-                    let p = pointer::join(&compat_path, f);
-                    patch.push(if block.and_then(|b| b.get(f)).is_some() {
+                    let p = pointer::join(&compat_path, f.name());
+                    patch.push(if block.and_then(|b| b.get(f.name())).is_some() {
                         PatchOp::replace(p, true.into())
                     } else {
                         PatchOp::add(p, true.into())
@@ -564,17 +547,18 @@ fn check_compatibility(
         }
     }
 
-    if flag_state(provider, "google_raw_predict") == Some(true) && !keyfile {
+    let raw_predict = Flag::GoogleRawPredict;
+    if flag_state(provider, raw_predict) == Some(true) && !keyfile {
         ctx.push(
             Finding::new(
                 &catalog::RAW_PREDICT_NEEDS_KEYFILE,
-                pointer::join(&compat_path, "google_raw_predict"),
-                block.and_then(|b| b.member("google_raw_predict")).map_or(key_span, |m| m.key_span),
+                pointer::join(&compat_path, raw_predict.name()),
+                block.and_then(|b| b.member(raw_predict.name())).map_or(key_span, |m| m.key_span),
                 format!(
-                    "provider `{id}` enables `google_raw_predict` (Claude on Vertex) without a `keyfile::` service-account key; API keys (Vertex Express) are not supported for raw predict"
+                    "provider `{id}` enables `{raw_predict}` (Claude on Vertex) without a `keyfile::` service-account key; API keys (Vertex Express) are not supported for raw predict"
                 ),
             )
-            .fix("set `apikey` to `keyfile::<base64 of the service-account JSON>`, or turn `google_raw_predict` off"),
+            .fix(format!("set `apikey` to `keyfile::<base64 of the service-account JSON>`, or turn `{raw_predict}` off")),
         );
     }
 }

@@ -2,9 +2,8 @@
 
 use super::grants::unsupported_template;
 use super::{Context, Finding, Index, catalog};
+use crate::config::meaning::{parse_dollars, parse_rate};
 use crate::config::pointer;
-
-const RATE_UNITS: &[&str] = &["min", "hour", "day", "week", "month"];
 
 pub fn check(ctx: &mut Context, index: &Index) {
     let root = ctx.root();
@@ -98,40 +97,5 @@ pub fn check(ctx: &mut Context, index: &Index) {
                 .fix(format!("attach it to a grant: `{{\"models\": \"**\", \"quotas\": [{{\"bucket\": \"{name}\"}}]}}`")),
             );
         }
-    }
-}
-
-/// `$<amount>` → amount.
-pub fn parse_dollars(text: &str) -> Option<f64> {
-    let amount = text.strip_prefix('$')?;
-    let valid = !amount.is_empty()
-        && amount.chars().all(|c| c.is_ascii_digit() || c == '.')
-        && amount.matches('.').count() <= 1
-        && !amount.starts_with('.')
-        && !amount.ends_with('.');
-    if valid { amount.parse().ok() } else { None }
-}
-
-/// `$<amount>/<unit>` → (amount, unit).
-pub fn parse_rate(text: &str) -> Option<(f64, &str)> {
-    let (amount, unit) = text.split_once('/')?;
-    RATE_UNITS.contains(&unit).then_some(())?;
-    Some((parse_dollars(amount)?, unit))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dollar_and_rate_syntax() {
-        assert_eq!(parse_dollars("$10.00"), Some(10.0));
-        assert_eq!(parse_dollars("$0"), Some(0.0));
-        assert_eq!(parse_dollars("10.00"), None);
-        assert_eq!(parse_dollars("$1,000"), None);
-        assert_eq!(parse_dollars("$"), None);
-        assert_eq!(parse_rate("$5.00/day"), Some((5.0, "day")));
-        assert_eq!(parse_rate("$5.00/days"), None);
-        assert_eq!(parse_rate("$5.00 per day"), None);
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
+use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self, ProviderKind};
 use crate::config::edit::Editor;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -130,11 +131,11 @@ pub fn generate_provider(
     provider.insert("models".into(), json!(models));
     let mut flags = Map::new();
     // openai_chat is written explicitly: whether an omitted flag stays on is UNCONFIRMED.
-    if !kind.flags.contains(&"openai_chat") {
-        flags.insert("openai_chat".into(), false.into());
+    if !kind.flags.contains(&Flag::OpenaiChat) {
+        flags.insert(Flag::OpenaiChat.name().into(), false.into());
     }
     for flag in kind.flags {
-        flags.insert((*flag).into(), true.into());
+        flags.insert(flag.name().into(), true.into());
     }
     provider.insert("compatibility".into(), Value::Object(flags));
     if let Some(cost_basis) = cost_basis(kind, region) {

@@ -1,24 +1,12 @@
 //! `validate_config`: check a document against every rule; save mode promotes warnings to errors.
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::config::Document;
 use crate::diagnostic::{Counts, Diagnostic, Severity};
-
-/// Which Aperture path to mirror.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// Saving through the API or dashboard: warnings count as errors.
-    #[default]
-    Save,
-    /// Loading at startup: warnings are only logged.
-    Load,
-}
+pub use crate::diagnostic::{Mode, ValidateOutput};
 
 /// Arguments of `validate_config`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -31,18 +19,6 @@ pub struct ValidateInput {
     /// Also count this tool's own warnings (silent failures Aperture accepts) as errors in save mode.
     #[serde(default)]
     pub strict: bool,
-}
-
-/// Result of `validate_config`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ValidateOutput {
-    /// True when there are no errors (after save-mode promotion).
-    pub valid: bool,
-    pub mode: Mode,
-    pub counts: Counts,
-    /// Findings sorted by position.
-    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Run `validate_config`.
@@ -63,11 +39,6 @@ pub fn validate_bytes_with(bytes: &[u8], mode: Mode, strict: bool) -> ValidateOu
         Err(e) => vec![crate::rules::load_error_diagnostic(&e)],
     };
     finish(diagnostics, mode, strict)
-}
-
-/// Validate an already parsed document.
-pub fn validate_document(doc: &Document, mode: Mode) -> ValidateOutput {
-    finish(crate::rules::check(doc), mode, false)
 }
 
 /// Save mode promotes the warnings Aperture's save refuses (those Aperture reports itself);
