@@ -179,16 +179,16 @@ pub fn probes_markdown() -> String {
 
 /// `skill/reference/troubleshooting.md`: every symptom, its causes, checks and fixes.
 pub fn troubleshooting_markdown() -> String {
-    use crate::catalog::symptoms::SYMPTOMS;
+    use crate::catalog::symptoms::symptoms;
     let mut out = String::from(
         "# Troubleshooting: symptom → cause → check → fix\n\n<!-- Generated from src/catalog/symptoms.rs by `aperture-orchestrator skill references`; do not edit. -->\n\n",
     );
     out.push_str("`diagnose_symptom` (CLI `diagnose TEXT`) matches a description against these symptoms and checks each cause: `AP` codes are validate_config rules (run on the config you pass), `TE` codes are test_endpoint findings (run against the `url` you pass). A cause whose checks all come back clean is ruled out.\n\n");
     out.push_str("| Symptom | Status | Exact text | Causes |\n|---|---|---|---|\n");
-    for s in SYMPTOMS {
+    for s in symptoms() {
         let statuses: Vec<String> = s.statuses.iter().map(u16::to_string).collect();
         let errors: Vec<String> = s.errors.iter().take(3).map(|e| format!("`{e}`")).collect();
-        let causes: Vec<String> = s.causes.iter().map(|c| c.id.to_owned()).collect();
+        let causes: Vec<String> = s.causes.iter().map(|c| c.id.clone()).collect();
         let _ = writeln!(
             out,
             "| [{}](#{}) | {} | {} | {} |",
@@ -207,7 +207,7 @@ pub fn troubleshooting_markdown() -> String {
             causes.join(", ")
         );
     }
-    for s in SYMPTOMS {
+    for s in symptoms() {
         let _ = writeln!(
             out,
             "\n## {}\n\n<a id=\"{}\"></a>`{}`{}\n",
@@ -222,7 +222,7 @@ pub fn troubleshooting_markdown() -> String {
         );
         let said: Vec<String> = s.said.iter().map(|p| format!("\"{p}\"")).collect();
         let _ = writeln!(out, "Said as: {}.\n", said.join(", "));
-        for c in s.causes {
+        for c in &s.causes {
             let _ = writeln!(
                 out,
                 "- **{}** (`{}/{}`){}",
@@ -247,11 +247,11 @@ pub fn troubleshooting_markdown() -> String {
             if !c.probes.is_empty() {
                 checks.push(format!("test_endpoint {}", c.probes.join(", ")));
             }
-            checks.extend(c.ask.iter().map(|a| (*a).to_owned()));
+            checks.extend(c.ask.iter().cloned());
             if !checks.is_empty() {
                 let _ = writeln!(out, "  - Check: {}", checks.join("; "));
             }
-            for f in c.fixes {
+            for f in &c.fixes {
                 let _ = writeln!(out, "  - Fix: {f}");
             }
         }

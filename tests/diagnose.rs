@@ -42,7 +42,11 @@ fn accuracy(name: &str, cases: &[Case]) -> (f64, f64) {
             status: case.http_status,
             error_text: case.error_text.as_deref(),
         });
-        let ids: Vec<&str> = ranked.iter().take(3).map(|r| r.symptom.id).collect();
+        let ids: Vec<&str> = ranked
+            .iter()
+            .take(3)
+            .map(|r| r.symptom.id.as_str())
+            .collect();
         match ids.iter().position(|id| *id == case.expect) {
             Some(0) => {
                 top1 += 1;
@@ -101,7 +105,7 @@ fn held_out_set_accuracy() {
 mod evidence {
     use std::path::PathBuf;
 
-    use aperture_orchestrator::catalog::symptoms::{Cause, SYMPTOMS, Symptom};
+    use aperture_orchestrator::catalog::symptoms::{Cause, Symptom, symptoms};
     use aperture_orchestrator::diagnose::{CauseReport, CauseStatus};
     use aperture_orchestrator::tools::PathPolicy;
     use aperture_orchestrator::tools::diagnose::{DiagnoseInput, diagnose_with};
@@ -158,9 +162,14 @@ mod evidence {
             .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
             .collect();
         let mut checked = 0;
-        for symptom in SYMPTOMS {
-            for cause in symptom.causes {
-                let codes: Vec<&str> = cause.rules.iter().chain(cause.requires).copied().collect();
+        for symptom in symptoms() {
+            for cause in &symptom.causes {
+                let codes: Vec<&str> = cause
+                    .rules
+                    .iter()
+                    .chain(&cause.requires)
+                    .map(String::as_str)
+                    .collect();
                 if codes.is_empty() && !cause.save_blocking {
                     continue;
                 }
@@ -178,7 +187,7 @@ mod evidence {
                         })
                         .unwrap_or_else(|| panic!("no invalid fixture shows {code}"));
                     let report = cause_in(symptom, cause, text);
-                    let expected = if cause.rules.contains(code) {
+                    let expected = if cause.rules.iter().any(|r| r == code) {
                         CauseStatus::Confirmed
                     } else {
                         CauseStatus::Possible

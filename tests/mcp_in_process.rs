@@ -487,7 +487,7 @@ async fn every_resource_lists_and_reads() {
                     let symptoms = catalog["symptoms"].as_array().unwrap();
                     assert_eq!(
                         symptoms.len(),
-                        aperture_orchestrator::catalog::symptoms::SYMPTOMS.len()
+                        aperture_orchestrator::catalog::symptoms::symptoms().len()
                     );
                     assert!(symptoms.iter().any(|s| s["id"] == "no-role-403"));
                     assert!(

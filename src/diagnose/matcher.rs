@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::catalog::symptoms::{SYMPTOMS, Symptom};
+use crate::catalog::symptoms::{Symptom, symptoms};
 
 /// What the user gave.
 #[derive(Debug, Clone, Copy, Default)]
@@ -144,9 +144,10 @@ fn index() -> &'static Index {
 }
 
 fn build_index() -> Index {
-    let mut symptoms = Vec::with_capacity(SYMPTOMS.len());
+    let catalog = symptoms();
+    let mut symptoms = Vec::with_capacity(catalog.len());
     let mut df: FxHashMap<String, usize> = FxHashMap::default();
-    for s in SYMPTOMS {
+    for s in catalog {
         let mut terms = FxHashSet::default();
         let mut phrasings = Vec::new();
         for text in s.said.iter().chain(std::iter::once(&s.title)) {
@@ -154,7 +155,7 @@ fn build_index() -> Index {
             terms.extend(p.iter().cloned());
             phrasings.push(p);
         }
-        for keyword in s.keywords.iter().chain(s.errors) {
+        for keyword in s.keywords.iter().chain(&s.errors) {
             terms.extend(terms_of(keyword));
         }
         for t in &terms {
@@ -166,7 +167,7 @@ fn build_index() -> Index {
             s.errors.iter().map(|e| normalize(e)).collect(),
         ));
     }
-    let n = SYMPTOMS.len() as f64;
+    let n = catalog.len() as f64;
     let idf: FxHashMap<String, f64> = df
         .iter()
         .map(|(t, d)| (t.clone(), (1.0 + n / *d as f64).ln()))
@@ -380,7 +381,7 @@ pub fn rank(query: &Query) -> Vec<Ranked> {
     let text_statuses = statuses_in(&format!("{combined} {}", query_words.join(" ")));
 
     let mut ranked = Vec::new();
-    for (s, si) in SYMPTOMS.iter().zip(&index.symptoms) {
+    for (s, si) in symptoms().iter().zip(&index.symptoms) {
         let mut matched = Vec::new();
         let mut score = 0.0;
         // Words: how much of the query this symptom explains, and its closest phrasing.
@@ -475,7 +476,7 @@ mod tests {
             ..Query::default()
         })
         .first()
-        .map(|r| r.symptom.id)
+        .map(|r| r.symptom.id.as_str())
         .unwrap_or("-")
     }
 

@@ -122,7 +122,7 @@ pub fn diagnose(query: &Query, evidence: &Evidence) -> Diagnosis {
     // A symptom the probe reproduced, or whose cause the config confirms, moves up.
     for (r, weighed) in &mut ranked {
         if let Some(report) = evidence.probe {
-            for code in r.symptom.reproduced_by {
+            for code in &r.symptom.reproduced_by {
                 if report.findings.iter().any(|f| f.code == *code) {
                     r.score += 0.5;
                     r.matched
@@ -212,7 +212,7 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
             .any(|d| crate::rules::catalog::by_code(&d.code).is_some_and(|r| r.is_document_level()))
     });
     // Config rules: `rules` confirm the cause, `requires` only make it possible.
-    for (codes, confirms) in [(cause.rules, true), (cause.requires, false)] {
+    for (codes, confirms) in [(&cause.rules, true), (&cause.requires, false)] {
         if codes.is_empty() {
             continue;
         }
@@ -222,7 +222,7 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
                 let hits: Vec<_> = config
                     .diagnostics
                     .iter()
-                    .filter(|d| codes.contains(&d.code.as_str()))
+                    .filter(|d| codes.contains(&d.code))
                     .collect();
                 for d in hits.iter().take(3) {
                     let at = if d.path.is_empty() { "/" } else { &d.path };
@@ -290,8 +290,8 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
                 let hit = report
                     .findings
                     .iter()
-                    .find(|f| cause.probes.contains(&f.code.as_str()));
-                let passed = cause.ruled_out_by_probe.is_some_and(|name| {
+                    .find(|f| cause.probes.contains(&f.code));
+                let passed = cause.ruled_out_by_probe.as_deref().is_some_and(|name| {
                     report
                         .probes
                         .iter()
@@ -306,7 +306,7 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
                     (None, true) => {
                         notes.push(format!(
                             "probe: the {} probe passed",
-                            cause.ruled_out_by_probe.unwrap_or_default()
+                            cause.ruled_out_by_probe.as_deref().unwrap_or_default()
                         ));
                         ruled_out = true;
                         CheckResult::Clean
@@ -323,10 +323,10 @@ fn status_of(cause: &Cause, evidence: &Evidence) -> Weighed {
             result,
         });
     }
-    for question in cause.ask {
+    for question in &cause.ask {
         checks.push(CheckReport {
             kind: CheckKind::Ask,
-            what: (*question).to_owned(),
+            what: question.clone(),
             result: CheckResult::ForTheUser,
         });
     }
@@ -362,7 +362,7 @@ fn cause_report(
         status,
         matched: r.matched.clone(),
         checks,
-        fixes: cause.fixes.iter().map(|f| (*f).to_owned()).collect(),
+        fixes: cause.fixes.clone(),
         evidence: notes,
         unconfirmed: cause.unconfirmed,
     }
@@ -391,7 +391,7 @@ fn next_steps(top: Option<&Ranked>, causes: &[CauseReport], evidence: &Evidence)
         });
     let config_would_help = symptoms
         .iter()
-        .flat_map(|s| s.causes)
+        .flat_map(|s| &s.causes)
         .any(|c| !c.rules.is_empty() || c.save_blocking);
     if evidence.config.is_none() && config_would_help {
         steps.push("Pass the gateway's config (`config` or `config_path`; CLI --config FILE) to confirm or rule out the config causes.".into());

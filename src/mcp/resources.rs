@@ -77,7 +77,7 @@ pub static ALL: &[ResourceDef] = &[
         mime_type: "application/json",
         read: || {
             pretty(&serde_json::json!({
-                "symptoms": crate::catalog::symptoms::SYMPTOMS,
+                "symptoms": crate::catalog::symptoms::symptoms(),
                 "probe_findings": crate::probe::findings::ALL,
             }))
         },
