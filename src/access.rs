@@ -64,12 +64,24 @@ pub enum Role {
 }
 
 impl Role {
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "user" => Some(Role::User),
-            "admin" => Some(Role::Admin),
-            _ => None,
+    pub const ALL: [Role; 2] = [Role::User, Role::Admin];
+
+    /// The role's name in a grant (`"role": "admin"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::User => "user",
+            Role::Admin => "admin",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -618,9 +618,7 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
         let mut text = serde_json::to_string_pretty(&out.grants).unwrap_or_default();
         text.push_str("\n\neffective access:\n");
         for row in &out.access {
-            let role = row
-                .role
-                .map_or("none", |r| if r == Role::Admin { "admin" } else { "user" });
+            let role = row.role.map_or("none", Role::as_str);
             text.push_str(&format!(
                 "  {:<32} role={:<6} models={}\n",
                 row.src,
@@ -880,8 +878,7 @@ fn render_plan(plan: &crate::tools::live_config::Plan) -> String {
     });
     for change in &plan.access {
         let role = |r: Option<crate::access::Role>| match r {
-            Some(crate::access::Role::Admin) => "admin",
-            Some(crate::access::Role::User) => "user",
+            Some(role) => role.as_str(),
             None => "none",
         };
         text.push_str(&format!(
@@ -939,8 +936,7 @@ fn render_matrix(matrix: &crate::explain::Matrix) -> String {
     let mut text = format!("access matrix ({} models):\n", matrix.models.len());
     for row in &matrix.rows {
         let role = match row.role {
-            Some(crate::access::Role::Admin) => "admin",
-            Some(crate::access::Role::User) => "user",
+            Some(role) => role.as_str(),
             None => "none",
         };
         let models = if row.allowed.is_empty() {

@@ -205,15 +205,7 @@ pub fn explain(
                 .iter()
                 .find(|(g, _)| g.role() == Some(role))
                 .map(|(g, _)| pointer::join(&g.path, "app"));
-            trace.push(
-                "role",
-                "pass",
-                format!(
-                    "role `{}`",
-                    if role == Role::Admin { "admin" } else { "user" }
-                ),
-                from,
-            );
+            trace.push("role", "pass", format!("role `{}`", role.as_str()), from);
         }
     }
 

@@ -11,6 +11,7 @@ pub mod diagnose;
 pub mod diagnostic;
 pub mod explain;
 pub mod glob;
+pub mod hujson;
 pub mod logging;
 pub mod mcp;
 pub mod net;

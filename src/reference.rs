@@ -159,11 +159,7 @@ pub fn probes_markdown() -> String {
         "| Code | Name | Severity | What it means | Why | Fix |\n|---|---|---|---|---|---|\n",
     );
     for k in crate::probe::findings::ALL {
-        let severity = match k.severity {
-            crate::probe::findings::Severity::Error => "error",
-            crate::probe::findings::Severity::Warning => "warning",
-            crate::probe::findings::Severity::Info => "info",
-        };
+        let severity = k.severity.as_str();
         let _ = writeln!(
             out,
             "| {} | `{}` | {severity} | {} | {} | {} |",

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use jsonc_parser::CollectOptions;
 use serde::{Deserialize, Serialize};
 
-use crate::config::document::hujson_options;
+use crate::hujson::hujson_options;
 
 /// A problem as users report it.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,7 +3,8 @@
 use jsonc_parser::errors::ParseErrorKind;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy};
 
-use super::tree::{Node, Span, hujson_options};
+use super::tree::{Node, Span};
+use crate::hujson::hujson_options;
 
 /// Largest document we read. Real configs are kilobytes; 32 MiB leaves room for
 /// generated configs with tens of thousands of grants.

@@ -7,8 +7,8 @@ use jsonc_parser::cst::{
 use serde_json::Value;
 
 use super::pointer;
-use super::tree::hujson_options;
 use crate::diagnostic::PatchOp;
+use crate::hujson::hujson_options;
 
 /// Why an edit could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,22 +1,6 @@
 //! The positioned tree: every value and object key keeps its byte span in the source.
 
-use jsonc_parser::ParseOptions;
-
-/// HuJSON: JSON plus comments and trailing commas, nothing looser.
-pub fn hujson_options() -> ParseOptions {
-    ParseOptions {
-        allow_comments: true,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    }
-}
+use crate::hujson::hujson_options;
 
 /// Byte range in the source text (`u32`: documents are at most 32 MiB, and a smaller
 /// tree stays in cache on large documents).

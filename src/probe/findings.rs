@@ -4,22 +4,11 @@
 //! One source: `test_endpoint` emits these, `diagnose_symptom` cites them as checks, and the
 //! skill's reference renders them.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// How much a finding matters to the verdict.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Context worth knowing; the gateway works.
-    Info,
-    /// Works in part (`degraded`).
-    Warning,
-    /// A probe that should pass failed (`failed`).
-    Error,
-}
+/// How much a finding matters to the verdict: info (the gateway works), warning (works in
+/// part: `degraded`), error (a probe that should pass failed: `failed`).
+pub use crate::diagnostic::Severity;
 
 /// One kind of finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

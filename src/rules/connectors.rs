@@ -1,6 +1,7 @@
 //! Connector, legacy MCP, flag and model-alias checks.
 
-use super::{Context, Finding, Index, catalog, did_you_mean};
+use super::catalog;
+use super::context::{Context, Finding, Index, did_you_mean};
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;
 use crate::net::host_of;

@@ -1,6 +1,7 @@
 //! Document-level checks: nothing to route, old-guide top-level keys, macro references.
 
-use super::{Context, Finding, Index, catalog};
+use super::catalog;
+use super::context::{Context, Finding, Index};
 use crate::config::{LoadError, Node, Span, Value, pointer};
 use crate::diagnostic::{Diagnostic, Fix};
 

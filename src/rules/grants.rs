@@ -2,7 +2,8 @@
 
 use rustc_hash::FxHashSet as HashSet;
 
-use super::{Context, Finding, Index, catalog, did_you_mean, is_header_line};
+use super::catalog;
+use super::context::{Context, Finding, Index, did_you_mean, is_header_line};
 use crate::access::{self, CapabilityRef, GrantRef, Role, canonical_tags, legacy_pair_pattern};
 use crate::config::{Node, Span, pointer};
 use crate::diagnostic::PatchOp;

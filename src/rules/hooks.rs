@@ -1,7 +1,8 @@
 //! Hook checks: URL, authorization, fail policy, timeout, unused hooks.
 
+use super::catalog;
+use super::context::{Context, Finding, Index, did_you_mean};
 use super::providers::AUTHORIZATION_TYPES;
-use super::{Context, Finding, Index, catalog, did_you_mean};
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;
 use crate::redact::excerpt;

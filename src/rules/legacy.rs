@@ -2,7 +2,8 @@
 
 use serde_json::Value as Json;
 
-use super::{Context, Finding, Index, catalog};
+use super::catalog;
+use super::context::{Context, Finding, Index};
 use crate::access::translate_entry;
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::{Context, Finding, Index, catalog, did_you_mean, is_header_line};
+use super::catalog;
+use super::context::{Context, Finding, Index, did_you_mean, is_header_line};
 use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self as kinds, ProviderKind};
 use crate::config::meaning::flag_state;

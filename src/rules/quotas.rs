@@ -1,7 +1,8 @@
 //! Quota checks: bucket definitions (`capacity`, `rate`, `on_exceed`), name templates, unused buckets.
 
+use super::catalog;
+use super::context::{Context, Finding, Index};
 use super::grants::unsupported_template;
-use super::{Context, Finding, Index, catalog};
 use crate::config::meaning::{parse_dollars, parse_rate};
 use crate::config::pointer;
 

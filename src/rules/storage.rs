@@ -1,6 +1,7 @@
 //! Exporter and database checks: S3 prefix, limit, credentials; retention duration and purge.
 
-use super::{Context, Finding, catalog};
+use super::catalog;
+use super::context::{Context, Finding};
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;
 

@@ -3,7 +3,8 @@
 
 use serde_json::Value as Json;
 
-use super::{Context, Finding, catalog, did_you_mean};
+use super::catalog;
+use super::context::{Context, Finding, did_you_mean};
 use crate::config::model::config_schema;
 use crate::config::pointer;
 use crate::config::{Node, Value};
