@@ -25,12 +25,24 @@ impl Severity {
     }
 }
 
+/// An RFC 6902 operation name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Add,
+    Remove,
+    Replace,
+    Move,
+    Copy,
+    Test,
+}
+
 /// One RFC 6902 JSON Patch operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchOp {
     /// `add`, `remove`, `replace`, `move`, `copy` or `test`.
-    pub op: String,
+    pub op: Op,
     /// RFC 6901 pointer the operation applies to.
     pub path: String,
     /// Source pointer for `move` and `copy`.
@@ -44,7 +56,7 @@ pub struct PatchOp {
 impl PatchOp {
     pub fn add(path: impl Into<String>, value: serde_json::Value) -> Self {
         Self {
-            op: "add".into(),
+            op: Op::Add,
             path: path.into(),
             from: None,
             value: Some(value),
@@ -52,7 +64,7 @@ impl PatchOp {
     }
     pub fn replace(path: impl Into<String>, value: serde_json::Value) -> Self {
         Self {
-            op: "replace".into(),
+            op: Op::Replace,
             path: path.into(),
             from: None,
             value: Some(value),
@@ -60,15 +72,23 @@ impl PatchOp {
     }
     pub fn remove(path: impl Into<String>) -> Self {
         Self {
-            op: "remove".into(),
+            op: Op::Remove,
             path: path.into(),
             from: None,
             value: None,
         }
     }
+    pub fn test(path: impl Into<String>, value: serde_json::Value) -> Self {
+        Self {
+            op: Op::Test,
+            path: path.into(),
+            from: None,
+            value: Some(value),
+        }
+    }
     pub fn move_to(from: impl Into<String>, path: impl Into<String>) -> Self {
         Self {
-            op: "move".into(),
+            op: Op::Move,
             path: path.into(),
             from: Some(from.into()),
             value: None,

@@ -122,7 +122,7 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, InstallError> 
             } else {
                 "{}\n".to_owned()
             };
-            let editor = Editor::parse(&text).map_err(mcp_json_error(path))?;
+            let mut editor = Editor::parse(&text).map_err(mcp_json_error(path))?;
             let has_servers = crate::config::Document::parse(&text)
                 .is_ok_and(|d| d.root.get("mcpServers").is_some());
             let op = if has_servers {

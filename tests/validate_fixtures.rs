@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use aperture_orchestrator::config::Document;
-use aperture_orchestrator::config::patch;
+use aperture_orchestrator::config::edit::Editor;
 use aperture_orchestrator::diagnostic::Severity;
 use aperture_orchestrator::rules::catalog;
 use aperture_orchestrator::tools::validate::{Mode, ValidateOutput, validate_bytes};
@@ -147,8 +147,9 @@ fn every_mechanical_fix_removes_its_finding() {
         };
         for d in validate_bytes(&bytes, Mode::Load).diagnostics {
             let Some(ops) = &d.fix.patch else { continue };
-            let mut json = doc.root.to_json();
-            if let Err(e) = patch::apply(&mut json, ops) {
+            // The editor that ships applies the fix, on the text with its comments.
+            let mut editor = Editor::parse(std::str::from_utf8(&bytes).unwrap()).unwrap();
+            if let Err(e) = editor.apply(ops) {
                 failures.push(format!(
                     "{} {} {}: patch does not apply: {e}",
                     name(&path),
@@ -158,8 +159,7 @@ fn every_mechanical_fix_removes_its_finding() {
                 continue;
             }
             applied += 1;
-            let after =
-                validate_bytes(serde_json::to_string(&json).unwrap().as_bytes(), Mode::Load);
+            let after = validate_bytes(editor.text().as_bytes(), Mode::Load);
             if after
                 .diagnostics
                 .iter()

@@ -7,7 +7,7 @@ use jsonc_parser::cst::{
 use serde_json::Value;
 
 use super::pointer;
-use crate::diagnostic::PatchOp;
+use crate::diagnostic::{Op, PatchOp};
 use crate::hujson::hujson_options;
 
 /// Why an edit could not be made.
@@ -121,11 +121,15 @@ impl Editor {
         Ok(())
     }
 
-    /// Apply an RFC 6902 patch in place, keeping everything it does not touch.
-    pub fn apply(&self, ops: &[PatchOp]) -> Result<(), EditError> {
+    /// Apply an RFC 6902 patch in place, keeping everything it does not touch. Atomic: the
+    /// operations run on a copy, and the document changes only when all of them succeed
+    /// (`test` operations included).
+    pub fn apply(&mut self, ops: &[PatchOp]) -> Result<(), EditError> {
+        let scratch = Editor::parse(&self.text())?;
         for op in ops {
-            self.apply_one(op)?;
+            scratch.apply_one(op)?;
         }
+        self.root = scratch.root;
         Ok(())
     }
 
@@ -134,15 +138,18 @@ impl Editor {
             path: op.path.clone(),
             reason: reason.to_owned(),
         };
-        match op.op.as_str() {
-            "add" | "replace" => {
+        match op.op {
+            Op::Add | Op::Replace => {
                 let value = op.value.as_ref().ok_or_else(|| fail("missing value"))?;
-                self.put(&op.path, value, op.op == "replace")
+                self.put(&op.path, value, op.op == Op::Replace)
                     .map_err(|r| fail(&r))
             }
-            "remove" => self.take(&op.path).map(|_| ()).map_err(|r| fail(&r)),
-            "move" => {
+            Op::Remove => self.take(&op.path).map(|_| ()).map_err(|r| fail(&r)),
+            Op::Move => {
                 let from = op.from.as_deref().ok_or_else(|| fail("missing from"))?;
+                if op.path.starts_with(&format!("{from}/")) {
+                    return Err(fail("cannot move a value into itself"));
+                }
                 // A rename inside one object keeps the member's position and comments.
                 if let (Some((from_parent, from_key)), Some((to_parent, to_key))) =
                     (split_last(from), split_last(&op.path))
@@ -161,7 +168,7 @@ impl Editor {
                 let value = self.take(from).map_err(|r| fail(&r))?;
                 self.put(&op.path, &value, false).map_err(|r| fail(&r))
             }
-            "copy" => {
+            Op::Copy => {
                 let from = op.from.as_deref().ok_or_else(|| fail("missing from"))?;
                 let value = self
                     .node(from)
@@ -169,8 +176,15 @@ impl Editor {
                     .ok_or_else(|| fail("no value at from"))?;
                 self.put(&op.path, &value, false).map_err(|r| fail(&r))
             }
-            "test" => Ok(()),
-            other => Err(fail(&format!("unknown operation {other}"))),
+            Op::Test => {
+                let expected = op.value.as_ref().ok_or_else(|| fail("missing value"))?;
+                let actual = self.node(&op.path).and_then(|n| n.to_serde_value());
+                if actual.as_ref() == Some(expected) {
+                    Ok(())
+                } else {
+                    Err(fail("test failed: the value differs"))
+                }
+            }
         }
     }
 
@@ -330,7 +344,7 @@ mod tests {
 
     #[test]
     fn patches_edit_in_place() {
-        let editor = Editor::parse(DOC).unwrap();
+        let mut editor = Editor::parse(DOC).unwrap();
         editor
             .apply(&[
                 PatchOp::move_to("/providers/a/baseurl", "/providers/a/url"),
@@ -346,5 +360,48 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("baseurl"));
+    }
+
+    #[test]
+    fn a_patch_applies_whole_or_not_at_all() {
+        let mut editor = Editor::parse(DOC).unwrap();
+        let failing = [
+            PatchOp::add("/providers/a/models", json!(["m"])),
+            PatchOp::remove("/nope"),
+        ];
+        assert!(editor.apply(&failing).is_err());
+        assert_eq!(
+            editor.text(),
+            DOC,
+            "a failed patch leaves the text unchanged"
+        );
+        let failed_test = [
+            PatchOp::test("/providers/a/baseurl", json!("https://other")),
+            PatchOp::remove("/providers/a"),
+        ];
+        assert!(editor.apply(&failed_test).is_err());
+        assert_eq!(editor.text(), DOC, "a failed `test` stops the patch");
+        let passing_test = [
+            PatchOp::test("/providers/a/baseurl", json!("https://x")),
+            PatchOp::replace("/providers/a/baseurl", json!("https://y")),
+        ];
+        editor.apply(&passing_test).unwrap();
+        assert!(editor.text().contains("https://y") && editor.text().contains("// keep me"));
+    }
+
+    #[test]
+    fn applies_each_operation() {
+        let mut editor = Editor::parse(r#"{"a": {"b": 1}, "list": [1, 2]}"#).unwrap();
+        editor
+            .apply(&[
+                PatchOp::add("/list/-", json!(3)),
+                PatchOp::replace("/a/b", json!(2)),
+                PatchOp::move_to("/a/b", "/c"),
+                PatchOp::remove("/list/0"),
+            ])
+            .unwrap();
+        let value: Value = serde_json::from_str(&editor.text()).unwrap();
+        assert_eq!(value, json!({"a": {}, "list": [2, 3], "c": 2}));
+        assert!(editor.apply(&[PatchOp::move_to("/a", "/a/inner")]).is_err());
     }
 }

@@ -4,7 +4,6 @@ pub mod document;
 pub mod edit;
 pub mod meaning;
 pub mod model;
-pub mod patch;
 pub mod pointer;
 pub mod tree;
 

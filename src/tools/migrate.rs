@@ -73,7 +73,7 @@ pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
         });
         let Some(d) = next else { break };
         let ops = d.fix.patch.clone().unwrap_or_default();
-        let editor = Editor::parse(&text)?;
+        let mut editor = Editor::parse(&text)?;
         match editor.apply(&ops) {
             Ok(()) => {
                 text = editor.text();
