@@ -4,8 +4,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use aperture_orchestrator::mcp::{INSTRUCTIONS, Server, prompts, resources};
 use aperture_orchestrator::tools::PathPolicy;
 use aperture_orchestrator::tools::validate::ValidateOutput;
@@ -18,9 +16,9 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 use support::mcp::{Client, connect};
+use support::{bounded, text_of};
 
 const FULL: &str = include_str!("mcp_fixtures/full.hujson");
-const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Every tool the contract names; a prompt or the skill may only mention registered ones.
 const CONTRACT_TOOLS: &[&str] = &[
@@ -33,13 +31,6 @@ const CONTRACT_TOOLS: &[&str] = &[
     "diagnose_symptom",
 ];
 
-/// Run a test body with a hard time limit so a hung server fails the test instead of CI.
-async fn bounded<F: Future<Output = ()>>(body: F) {
-    tokio::time::timeout(TIMEOUT, body)
-        .await
-        .expect("test timed out");
-}
-
 async fn call(client: &Client, args: Value) -> CallToolResult {
     let Value::Object(args) = args else {
         panic!("arguments must be an object")
@@ -48,18 +39,6 @@ async fn call(client: &Client, args: Value) -> CallToolResult {
         .call_tool(CallToolRequestParams::new("validate_config").with_arguments(args))
         .await
         .expect("tools/call")
-}
-
-fn text_of(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| match c {
-            ContentBlock::Text(t) => Some(t.text.clone()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn output_of(result: &CallToolResult) -> ValidateOutput {
@@ -139,12 +118,10 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
 
         // Every tool's description is its tools/<name>.md file, and every file is a tool.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tools");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".md"))
+        let files: Vec<String> = support::files_in("tools", &["md"])
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        files.sort();
         let mut names: Vec<String> = tools
             .iter()
             .map(|t| t.name.to_string())

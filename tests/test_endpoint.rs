@@ -448,7 +448,7 @@ async fn a_key_gateway_wants_a_key_and_the_key_never_shows() {
     // The key goes in through an environment variable; run the CLI so every output channel
     // (stdout in both formats, stderr with debug logs) can be searched for it.
     for format in ["json", "human"] {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+        let output = support::async_bin()
             .args([
                 "test",
                 &fake.url(),

@@ -46,11 +46,10 @@ pub fn async_bin() -> tokio::process::Command {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
 }
 
-/// The files directly in `tests/fixtures/<dir>` whose extension is one of `extensions`, sorted.
-pub fn fixtures(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(dir);
+/// The files directly in `dir` (relative to the crate root) whose extension is one of
+/// `extensions`, sorted.
+pub fn files_in(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
         .map(|e| e.expect("directory entry").path())
@@ -62,6 +61,11 @@ pub fn fixtures(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The files directly in `tests/fixtures/<dir>` whose extension is one of `extensions`, sorted.
+pub fn fixtures(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    files_in(&format!("tests/fixtures/{dir}"), extensions)
 }
 
 /// A scratch directory of its own, removed with everything in it when dropped.
@@ -92,10 +96,20 @@ impl TempDir {
     pub fn path(&self) -> &Path {
         &self.path
     }
+}
 
-    /// A path inside the directory.
-    pub fn join(&self, name: impl AsRef<Path>) -> PathBuf {
-        self.path.join(name)
+// Deref and AsRef: a `TempDir` goes wherever a path does (`dir.join(..)`, `&dir`).
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.path
     }
 }
 
