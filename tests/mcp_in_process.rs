@@ -4,7 +4,7 @@
 
 mod support;
 
-use aperture_orchestrator::mcp::{INSTRUCTIONS, Server, prompts, resources};
+use aperture_orchestrator::mcp::{self, INSTRUCTIONS, Server, prompts, resources};
 use aperture_orchestrator::tools::PathPolicy;
 use aperture_orchestrator::tools::validate::ValidateOutput;
 use rmcp::{
@@ -20,7 +20,7 @@ use support::{bounded, text_of};
 
 const FULL: &str = include_str!("mcp_fixtures/full.hujson");
 
-/// Every tool the contract names; a prompt or the skill may only mention registered ones.
+/// The tools the contract (`../shared/design/contract.md`) requires of every server.
 const CONTRACT_TOOLS: &[&str] = &[
     "validate_config",
     "generate_provider",
@@ -492,37 +492,58 @@ async fn every_resource_lists_and_reads() {
     .await;
 }
 
-/// Backticked or bare mentions of contract tools in agent-facing text must name registered tools.
+/// `tool_names` is what a server lists, the contract's tools are all among them, and
+/// `--allow-write` adds exactly the live config tools.
 #[tokio::test]
-async fn agent_facing_text_mentions_only_registered_tools() {
+async fn tool_names_are_the_listed_tools_and_hold_the_contract() {
     bounded(async {
         let client = connect(PathPolicy::Allowed).await;
-        let registered: Vec<String> = client
+        let listed: Vec<String> = client
             .list_all_tools()
             .await
             .unwrap()
             .into_iter()
             .map(|t| t.name.to_string())
             .collect();
-        let mut texts: Vec<(String, &str)> = prompts::all()
-            .iter()
-            .map(|p| (format!("prompt {}", p.name), p.body.as_str()))
-            .collect();
-        texts.push(("SKILL.md".into(), resources::SKILL));
-        texts.push(("instructions".into(), INSTRUCTIONS));
-        for (what, text) in texts {
-            for tool in CONTRACT_TOOLS {
-                if text.contains(tool) {
-                    assert!(
-                        registered.iter().any(|r| r == tool),
-                        "{what} mentions unregistered tool {tool}"
-                    );
-                }
-            }
-        }
         client.cancel().await.unwrap();
+        let offered = mcp::tool_names(false);
+        assert_eq!(offered, listed);
+        for tool in CONTRACT_TOOLS {
+            assert!(
+                offered.iter().any(|t| t == tool),
+                "the contract's {tool} is not offered"
+            );
+        }
+        let mut with_write = offered.clone();
+        with_write.extend(mcp::LIVE_CONFIG_TOOLS.iter().map(|t| (*t).to_owned()));
+        with_write.sort();
+        assert_eq!(mcp::tool_names(true), with_write);
     })
     .await;
+}
+
+/// Mentions of tools in agent-facing text name tools the default server offers; only SKILL.md
+/// may name the `--allow-write` tools, and it says they need that flag.
+#[test]
+fn agent_facing_text_mentions_only_offered_tools() {
+    let offered = mcp::tool_names(false);
+    let mut texts: Vec<(String, &str)> = prompts::all()
+        .iter()
+        .map(|p| (format!("prompt {}", p.name), p.body.as_str()))
+        .collect();
+    texts.push(("SKILL.md".into(), resources::SKILL));
+    texts.push(("instructions".into(), INSTRUCTIONS));
+    for (what, text) in texts {
+        for tool in mcp::tool_names(true) {
+            if !text.contains(&tool) || offered.contains(&tool) {
+                continue;
+            }
+            assert!(
+                what == "SKILL.md" && text.contains("--allow-write"),
+                "{what} mentions {tool}, which the server offers only with --allow-write"
+            );
+        }
+    }
 }
 
 async fn call_named(client: &Client, name: &'static str, args: Value) -> CallToolResult {
