@@ -3,6 +3,7 @@
 // Each test binary uses only some helpers; the rest would warn there.
 #![allow(dead_code)]
 
+pub mod dns;
 pub mod fake_aperture;
 pub mod mcp;
 pub mod stdio;
