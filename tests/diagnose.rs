@@ -3,6 +3,8 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use aperture_orchestrator::diagnose::matcher::{Query, rank};
 
 #[derive(serde::Deserialize)]
@@ -111,19 +113,9 @@ mod evidence {
     use aperture_orchestrator::tools::diagnose::{DiagnoseInput, diagnose_with};
     use aperture_orchestrator::tools::validate::{Mode, validate_bytes_with};
 
-    fn fixtures(dir: &str) -> Vec<PathBuf> {
-        let root = PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/configs"
-        ))
-        .join(dir);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(root)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e != "expect"))
-            .collect();
-        files.sort();
-        files
+    /// The config fixtures of one kind (`valid`, `invalid`, `pass`), sidecars left out.
+    fn fixtures(kind: &str) -> Vec<PathBuf> {
+        crate::support::fixtures(&format!("configs/{kind}"), &["hujson", "json"])
     }
 
     fn codes_of(text: &str) -> Vec<String> {

@@ -2,21 +2,15 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use aperture_orchestrator::config::edit::Editor;
 use serde_json::json;
 
 fn corpus() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for dir in ["tests/fixtures/configs/valid", "examples"] {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if !path
-                .extension()
-                .is_some_and(|e| e == "hujson" || e == "json")
-            {
-                continue;
-            }
+        for path in support::files_in(dir, &["hujson", "json"]) {
             if let Ok(text) = std::fs::read_to_string(&path) {
                 out.push((path.display().to_string(), text));
             }

@@ -3,12 +3,11 @@
 // Test code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::fmt::Write as _;
 use std::path::Path;
-use std::process::Command;
 use std::time::Instant;
-
-const BIN: &str = env!("CARGO_BIN_EXE_aperture-orchestrator");
 
 /// A config big enough that reading, merging and writing it takes a while.
 fn big_config() -> String {
@@ -23,8 +22,8 @@ fn big_config() -> String {
     s
 }
 
-fn write_command(file: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
+fn write_command(file: &Path) -> std::process::Command {
+    let mut cmd = support::bin();
     cmd.args(["provider", "anthropic", "--config"])
         .arg(file)
         .arg("--write")
@@ -35,9 +34,7 @@ fn write_command(file: &Path) -> Command {
 
 #[test]
 fn a_killed_write_leaves_the_old_or_the_new_file_whole() {
-    let dir = std::env::temp_dir().join(format!("aperture-kill-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::TempDir::new("kill");
     let file = dir.join("gateway.hujson");
     let old = big_config();
 
@@ -87,5 +84,4 @@ fn a_killed_write_leaves_the_old_or_the_new_file_whole() {
         .filter(|n| n.starts_with('.'))
         .collect();
     assert!(leftovers.is_empty(), "temporaries left: {leftovers:?}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -4,6 +4,8 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use aperture_orchestrator::access::Role;
 use aperture_orchestrator::catalog::providers::KINDS;
 use aperture_orchestrator::diagnostic::Severity;
@@ -211,12 +213,9 @@ fn every_generated_grant_set_validates_in_save_mode() {
 
 #[test]
 fn every_migrated_fixture_has_no_legacy_findings_left() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/configs/invalid");
     let mut migrated = 0;
     let mut failures = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
+    for path in support::fixtures("configs/invalid", &["hujson", "json"]) {
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
@@ -295,11 +294,10 @@ fn client_configs_are_stable_and_cite_their_source() {
 
 #[test]
 fn provider_write_keeps_a_backup_and_the_comments() {
-    let dir = std::env::temp_dir().join(format!("ao-gen-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = support::TempDir::new("gen");
     let path = dir.join("aperture.hujson");
     std::fs::write(&path, BASE).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+    let out = support::bin()
         .args([
             "provider",
             "anthropic",
@@ -324,7 +322,7 @@ fn provider_write_keeps_a_backup_and_the_comments() {
         std::fs::read_to_string(dir.join("aperture.hujson.bak")).unwrap(),
         BASE
     );
-    let again = std::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+    let again = support::bin()
         .args([
             "provider",
             "anthropic",
@@ -348,5 +346,4 @@ fn provider_write_keeps_a_backup_and_the_comments() {
         written,
         "a refused write changes nothing"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }

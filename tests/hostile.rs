@@ -11,8 +11,11 @@ mod support;
 use std::time::Duration;
 
 use aperture_orchestrator::tools::PathPolicy;
-use rmcp::model::{CallToolRequestParams, ContentBlock};
+use rmcp::model::CallToolRequestParams;
 use serde_json::{Value, json};
+use support::TempDir;
+use support::stdio::Session;
+use support::text_of;
 
 /// How a case must be answered.
 #[derive(Clone, Copy)]
@@ -51,13 +54,8 @@ fn case(
     }
 }
 
-/// Where the 33 MB file goes (the runner writes it, and removes it afterwards).
-fn big_file() -> String {
-    let path = std::env::temp_dir().join(format!("aperture-hostile-{}.json", std::process::id()));
-    path.to_string_lossy().into_owned()
-}
-
-fn cases() -> Vec<Case> {
+/// The cases; `big_file` is where the runner writes a 33 MB file.
+fn cases(big_file: &str) -> Vec<Case> {
     let huge = "x".repeat(33 * 1024 * 1024);
     let deep = "[".repeat(100_000);
     let big_name = "m".repeat(1 << 20);
@@ -73,7 +71,7 @@ fn cases() -> Vec<Case> {
         case(
             "validate_config",
             "a 33 MB file in `config_path`",
-            json!({"config_path": big_file()}),
+            json!({"config_path": big_file}),
             Expect::Result("AP004"),
             "AP004 document-too-large; only 32 MiB + 1 byte is read",
         ),
@@ -289,16 +287,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn text_of(content: &[ContentBlock]) -> String {
-    content
-        .iter()
-        .filter_map(|c| match c {
-            ContentBlock::Text(t) => Some(t.text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// What came back for one call.
 enum Answer {
     Result {
@@ -312,85 +300,23 @@ enum Answer {
     },
 }
 
-/// A stdio session with the real binary.
-struct Stdio {
-    child: std::process::Child,
-    stdin: std::process::ChildStdin,
-    stdout: std::io::BufReader<std::process::ChildStdout>,
-    next_id: u64,
-}
-
-impl Stdio {
-    fn start() -> Stdio {
-        use std::process::{Command, Stdio as Pipe};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
-            .arg("serve")
-            .stdin(Pipe::piped())
-            .stdout(Pipe::piped())
-            .stderr(Pipe::null())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let mut session = Stdio {
-            child,
-            stdin,
-            stdout,
-            next_id: 0,
+/// One `tools/call` through the stdio session.
+async fn call_stdio(session: &mut Session, tool: &str, args: &Value) -> Answer {
+    let reply = session.call(tool, args).await;
+    if let Some(error) = reply.get("error") {
+        return Answer::RpcError {
+            code: error["code"].as_i64().unwrap_or(0),
+            message: error["message"].as_str().unwrap_or("").to_owned(),
         };
-        session.request("initialize", json!({"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "hostile", "version": "0"}}));
-        session.send(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
-        session
     }
-
-    fn send(&mut self, message: &Value) {
-        use std::io::Write;
-        writeln!(self.stdin, "{message}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        use std::io::BufRead;
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let mut line = String::new();
-            assert!(
-                self.stdout.read_line(&mut line).unwrap() > 0,
-                "the server closed stdout"
-            );
-            let message: Value = serde_json::from_str(&line).expect("stdout carries only JSON-RPC");
-            if message["id"] == json!(id) {
-                return message;
-            }
-        }
-    }
-
-    fn call(&mut self, tool: &str, args: &Value) -> Answer {
-        let reply = self.request("tools/call", json!({"name": tool, "arguments": args}));
-        if let Some(error) = reply.get("error") {
-            return Answer::RpcError {
-                code: error["code"].as_i64().unwrap_or(0),
-                message: error["message"].as_str().unwrap_or("").to_owned(),
-            };
-        }
-        let result = &reply["result"];
-        Answer::Result {
-            is_error: result["isError"] == json!(true),
-            text: result["content"][0]["text"]
-                .as_str()
-                .unwrap_or("")
-                .to_owned(),
-            structured: result["structuredContent"].to_string(),
-        }
-    }
-}
-
-impl Drop for Stdio {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    let result = &reply["result"];
+    Answer::Result {
+        is_error: result["isError"] == json!(true),
+        text: result["content"][0]["text"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+        structured: result["structuredContent"].to_string(),
     }
 }
 
@@ -406,7 +332,7 @@ async fn call_refused(tool: &str, args: &Value) -> Answer {
     {
         Ok(r) => Answer::Result {
             is_error: r.is_error == Some(true),
-            text: text_of(&r.content),
+            text: text_of(&r),
             structured: r.structured_content.clone().unwrap_or_default().to_string(),
         },
         Err(rmcp::service::ServiceError::McpError(e)) => Answer::RpcError {
@@ -429,13 +355,16 @@ fn short(s: &str) -> &str {
 #[tokio::test]
 async fn every_tool_survives_hostile_input() {
     tokio::time::timeout(Duration::from_secs(120), async {
-        let mut stdio = Stdio::start();
-        std::fs::write(big_file(), " ".repeat(33 * 1024 * 1024)).unwrap();
+        let mut stdio = Session::spawn("info");
+        stdio.initialize(json!(0)).await;
+        let scratch = TempDir::new("hostile");
+        let big_file = scratch.join("big.json");
+        std::fs::write(&big_file, " ".repeat(33 * 1024 * 1024)).unwrap();
         let mut failures = Vec::new();
-        for case in cases() {
+        for case in cases(big_file.to_str().unwrap()) {
             let answer = match case.policy {
                 PathPolicy::Refused => call_refused(case.tool, &case.args).await,
-                _ => stdio.call(case.tool, &case.args),
+                _ => call_stdio(&mut stdio, case.tool, &case.args).await,
             };
             let seen = match (&answer, case.expect) {
                 (
@@ -478,7 +407,7 @@ async fn every_tool_survives_hostile_input() {
             // Still answering.
             let Answer::Result {
                 is_error: false, ..
-            } = stdio.call("validate_config", &json!({"config": "{}"}))
+            } = call_stdio(&mut stdio, "validate_config", &json!({"config": "{}"})).await
             else {
                 panic!(
                     "the server stopped answering after {} / {}",
@@ -486,7 +415,6 @@ async fn every_tool_survives_hostile_input() {
                 );
             };
         }
-        let _ = std::fs::remove_file(big_file());
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     })
     .await
@@ -497,7 +425,8 @@ async fn every_tool_survives_hostile_input() {
 #[test]
 fn readme_security_table_is_current() {
     let mut table = String::from("| Tool | Hostile input | Result |\n|---|---|---|\n");
-    for case in cases() {
+    // The file's path is not part of the table.
+    for case in cases("big.json") {
         table.push_str(&format!(
             "| `{}` | {} | {} |\n",
             case.tool, case.input, case.result

@@ -71,14 +71,8 @@ fn legacy() -> ConfigApiSpec {
     }
 }
 
-fn backups() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "aperture-live-{}-{:?}",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+fn backups() -> support::TempDir {
+    support::TempDir::new("live")
 }
 
 async fn apply(
@@ -150,7 +144,6 @@ async fn a_clean_apply_writes_backs_up_and_confirms_on_both_generations() {
             "{:?}",
             out.plan.access
         );
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }
 
@@ -183,7 +176,6 @@ async fn a_concurrent_edit_is_reported_as_stale_and_nothing_is_written() {
             std::fs::read_to_string(out.backup.unwrap()).unwrap(),
             live()
         );
-        std::fs::remove_dir_all(dir).unwrap();
     }
 }
 
@@ -206,7 +198,6 @@ async fn a_server_side_rejection_is_reported() {
     assert!(!out.applied);
     let why = out.refused.unwrap();
     assert!(why.contains("422") && why.contains("basurl"), "{why}");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]
@@ -243,7 +234,6 @@ async fn lockouts_are_refused_unless_confirmed() {
         why.contains("save-mode error") || why.contains("nobody could manage"),
         "{why}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]
@@ -284,20 +274,18 @@ async fn a_reread_that_differs_is_reported() {
         reread.starts_with("MISMATCH") && reread.contains("normalised by the gateway"),
         "{reread}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]
 async fn the_cli_dry_runs_by_default_and_never_shows_a_key() {
     let fake = gateway(current()).await;
     let dir = backups();
-    std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("proposed.hujson");
     // The key changes: the diff must show a changed line, not the key.
     std::fs::write(&file, document(NEW_KEY, "alice@example.com", false)).unwrap();
     // tokio's process API: the fake gateway runs on this test's runtime and must keep serving.
     let run = |extra: &'static [&'static str]| {
-        tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+        support::async_bin()
             .args([
                 "config",
                 "push",
@@ -339,7 +327,6 @@ async fn the_cli_dry_runs_by_default_and_never_shows_a_key() {
             }
         }
     }
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[tokio::test]

@@ -3,6 +3,8 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::time::Duration;
@@ -12,8 +14,8 @@ use reqwest::{Response, StatusCode};
 use rmcp::{
     RoleClient, ServiceExt,
     model::{
-        CallToolRequestParams, ClientCapabilities, ClientConfig, ContentBlock,
-        GetPromptRequestParams, Implementation, ReadResourceRequestParams,
+        CallToolRequestParams, ClientCapabilities, ClientConfig, GetPromptRequestParams,
+        Implementation, ReadResourceRequestParams,
     },
     service::RunningService,
     transport::{
@@ -21,6 +23,7 @@ use rmcp::{
     },
 };
 use serde_json::{Value, json};
+use support::{async_bin, bounded, text_of};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio_util::sync::CancellationToken;
 
@@ -77,12 +80,6 @@ async fn start(configure: impl FnOnce(&mut HttpOptions)) -> Running {
         let _ = mcp::http::run(listener, app, async move { stop.cancelled().await }).await;
     });
     Running { addr, cancel }
-}
-
-async fn bounded<F: Future<Output = ()>>(body: F) {
-    tokio::time::timeout(Duration::from_secs(60), body)
-        .await
-        .expect("test timed out");
 }
 
 fn http() -> reqwest::Client {
@@ -154,17 +151,6 @@ async fn validate(client: &Client, args: Value) -> rmcp::model::CallToolResult {
         .call_tool(CallToolRequestParams::new("validate_config").with_arguments(args))
         .await
         .expect("tools/call")
-}
-
-fn text_of(result: &rmcp::model::CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| match c {
-            ContentBlock::Text(t) => Some(t.text.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -452,7 +438,7 @@ async fn non_loopback_bind_without_token_is_refused_before_binding() {
         );
 
         // Same through the real binary: usage error, exit 2, actionable message on stderr.
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+        let output = async_bin()
             .args(["serve", "--http", "0.0.0.0:0"])
             .env_remove("APERTURE_ORCHESTRATOR_TOKEN")
             .output()
@@ -501,7 +487,7 @@ async fn clients_that_disconnect_mid_request_do_not_hurt_others() {
 #[tokio::test]
 async fn real_binary_serves_http_and_shuts_down_on_ctrl_c() {
     bounded(async {
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+        let mut child = async_bin()
             .args(["serve", "--http", "127.0.0.1:0", "--stateless"])
             .env("APERTURE_ORCHESTRATOR_TOKEN", "env-token")
             .env("RUST_LOG", "info")

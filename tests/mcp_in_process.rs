@@ -4,9 +4,7 @@
 
 mod support;
 
-use std::time::Duration;
-
-use aperture_orchestrator::mcp::{INSTRUCTIONS, Server, prompts, resources};
+use aperture_orchestrator::mcp::{self, INSTRUCTIONS, Server, prompts, resources};
 use aperture_orchestrator::tools::PathPolicy;
 use aperture_orchestrator::tools::validate::ValidateOutput;
 use rmcp::{
@@ -18,11 +16,11 @@ use rmcp::{
 };
 use serde_json::{Value, json};
 use support::mcp::{Client, connect};
+use support::{bounded, text_of};
 
 const FULL: &str = include_str!("mcp_fixtures/full.hujson");
-const TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Every tool the contract names; a prompt or the skill may only mention registered ones.
+/// The tools the contract (`../shared/design/contract.md`) requires of every server.
 const CONTRACT_TOOLS: &[&str] = &[
     "validate_config",
     "generate_provider",
@@ -33,13 +31,6 @@ const CONTRACT_TOOLS: &[&str] = &[
     "diagnose_symptom",
 ];
 
-/// Run a test body with a hard time limit so a hung server fails the test instead of CI.
-async fn bounded<F: Future<Output = ()>>(body: F) {
-    tokio::time::timeout(TIMEOUT, body)
-        .await
-        .expect("test timed out");
-}
-
 async fn call(client: &Client, args: Value) -> CallToolResult {
     let Value::Object(args) = args else {
         panic!("arguments must be an object")
@@ -48,18 +39,6 @@ async fn call(client: &Client, args: Value) -> CallToolResult {
         .call_tool(CallToolRequestParams::new("validate_config").with_arguments(args))
         .await
         .expect("tools/call")
-}
-
-fn text_of(result: &CallToolResult) -> String {
-    result
-        .content
-        .iter()
-        .filter_map(|c| match c {
-            ContentBlock::Text(t) => Some(t.text.clone()),
-            _ => None,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn output_of(result: &CallToolResult) -> ValidateOutput {
@@ -139,12 +118,10 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
 
         // Every tool's description is its tools/<name>.md file, and every file is a tool.
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tools");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".md"))
+        let files: Vec<String> = support::files_in("tools", &["md"])
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
             .collect();
-        files.sort();
         let mut names: Vec<String> = tools
             .iter()
             .map(|t| t.name.to_string())
@@ -515,37 +492,58 @@ async fn every_resource_lists_and_reads() {
     .await;
 }
 
-/// Backticked or bare mentions of contract tools in agent-facing text must name registered tools.
+/// `tool_names` is what a server lists, the contract's tools are all among them, and
+/// `--allow-write` adds exactly the live config tools.
 #[tokio::test]
-async fn agent_facing_text_mentions_only_registered_tools() {
+async fn tool_names_are_the_listed_tools_and_hold_the_contract() {
     bounded(async {
         let client = connect(PathPolicy::Allowed).await;
-        let registered: Vec<String> = client
+        let listed: Vec<String> = client
             .list_all_tools()
             .await
             .unwrap()
             .into_iter()
             .map(|t| t.name.to_string())
             .collect();
-        let mut texts: Vec<(String, &str)> = prompts::all()
-            .iter()
-            .map(|p| (format!("prompt {}", p.name), p.body.as_str()))
-            .collect();
-        texts.push(("SKILL.md".into(), resources::SKILL));
-        texts.push(("instructions".into(), INSTRUCTIONS));
-        for (what, text) in texts {
-            for tool in CONTRACT_TOOLS {
-                if text.contains(tool) {
-                    assert!(
-                        registered.iter().any(|r| r == tool),
-                        "{what} mentions unregistered tool {tool}"
-                    );
-                }
-            }
-        }
         client.cancel().await.unwrap();
+        let offered = mcp::tool_names(false);
+        assert_eq!(offered, listed);
+        for tool in CONTRACT_TOOLS {
+            assert!(
+                offered.iter().any(|t| t == tool),
+                "the contract's {tool} is not offered"
+            );
+        }
+        let mut with_write = offered.clone();
+        with_write.extend(mcp::LIVE_CONFIG_TOOLS.iter().map(|t| (*t).to_owned()));
+        with_write.sort();
+        assert_eq!(mcp::tool_names(true), with_write);
     })
     .await;
+}
+
+/// Mentions of tools in agent-facing text name tools the default server offers; only SKILL.md
+/// may name the `--allow-write` tools, and it says they need that flag.
+#[test]
+fn agent_facing_text_mentions_only_offered_tools() {
+    let offered = mcp::tool_names(false);
+    let mut texts: Vec<(String, &str)> = prompts::all()
+        .iter()
+        .map(|p| (format!("prompt {}", p.name), p.body.as_str()))
+        .collect();
+    texts.push(("SKILL.md".into(), resources::SKILL));
+    texts.push(("instructions".into(), INSTRUCTIONS));
+    for (what, text) in texts {
+        for tool in mcp::tool_names(true) {
+            if !text.contains(&tool) || offered.contains(&tool) {
+                continue;
+            }
+            assert!(
+                what == "SKILL.md" && text.contains("--allow-write"),
+                "{what} mentions {tool}, which the server offers only with --allow-write"
+            );
+        }
+    }
 }
 
 async fn call_named(client: &Client, name: &'static str, args: Value) -> CallToolResult {

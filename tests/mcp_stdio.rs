@@ -3,8 +3,9 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::process::Stdio;
-use std::time::Duration;
 
 use rmcp::{
     ServiceExt,
@@ -12,135 +13,14 @@ use rmcp::{
     transport::{ConfigureCommandExt, TokioChildProcess},
 };
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, Lines};
-use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use support::bounded;
+use support::stdio::Session;
+use tokio::io::AsyncWriteExt;
 
-const BIN: &str = env!("CARGO_BIN_EXE_aperture-orchestrator");
 const FULL: &str = include_str!("mcp_fixtures/full.hujson");
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A raw line-level session with the server process. Every stdout line it reads is checked to
-/// be a JSON-RPC 2.0 message.
-struct Session {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    stdout: Lines<BufReader<ChildStdout>>,
-    /// Messages read but not yet claimed by `response`.
-    pending: Vec<Value>,
-}
-
-impl Session {
-    fn spawn(rust_log: &str) -> Session {
-        let mut child = Command::new(BIN)
-            .arg("serve")
-            .env("RUST_LOG", rust_log)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn the server");
-        let stdin = child.stdin.take();
-        let stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-        Session {
-            child,
-            stdin,
-            stdout,
-            pending: Vec::new(),
-        }
-    }
-
-    async fn send_raw(&mut self, line: &[u8]) {
-        let stdin = self.stdin.as_mut().expect("stdin open");
-        stdin.write_all(line).await.unwrap();
-        stdin.write_all(b"\n").await.unwrap();
-        stdin.flush().await.unwrap();
-    }
-
-    async fn send(&mut self, message: Value) {
-        self.send_raw(message.to_string().as_bytes()).await;
-    }
-
-    async fn request(&mut self, id: Value, method: &str, params: Value) -> Value {
-        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
-            .await;
-        self.response(&id).await
-    }
-
-    /// Read the next stdout line, checking it is one JSON-RPC message.
-    async fn next_message(&mut self) -> Option<Value> {
-        let line = tokio::time::timeout(TIMEOUT, self.stdout.next_line())
-            .await
-            .expect("timed out waiting for the server")
-            .expect("read stdout")?;
-        let message: Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"));
-        assert_eq!(message["jsonrpc"], "2.0", "not JSON-RPC: {line}");
-        // rmcp leaves `id` out (instead of null) on an Invalid Request reply to a line it
-        // could not read an id from; everything else has an id or a method.
-        assert!(
-            message.get("id").is_some()
-                || message.get("method").is_some()
-                || message["error"]["code"] == -32600,
-            "neither response nor request/notification: {line}"
-        );
-        Some(message)
-    }
-
-    /// The response with this id (responses may arrive out of order).
-    async fn response(&mut self, id: &Value) -> Value {
-        if let Some(pos) = self.pending.iter().position(|m| &m["id"] == id) {
-            return self.pending.remove(pos);
-        }
-        loop {
-            let message = self
-                .next_message()
-                .await
-                .unwrap_or_else(|| panic!("server closed stdout while waiting for id {id}"));
-            if &message["id"] == id && message.get("method").is_none() {
-                return message;
-            }
-            self.pending.push(message);
-        }
-    }
-
-    async fn initialize(&mut self, id: Value) -> Value {
-        let response = self
-            .request(
-                id,
-                "initialize",
-                json!({
-                    "protocolVersion": "2025-11-25",
-                    "capabilities": {},
-                    "clientInfo": { "name": "mcp-stdio-test", "version": "0" }
-                }),
-            )
-            .await;
-        self.send(json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }))
-            .await;
-        response
-    }
-
-    /// Close stdin and check the server exits cleanly, with only JSON-RPC left on stdout.
-    async fn finish(mut self) {
-        drop(self.stdin.take());
-        while self.next_message().await.is_some() {}
-        let status = tokio::time::timeout(TIMEOUT, self.child.wait())
-            .await
-            .expect("server did not exit after stdin closed")
-            .unwrap();
-        assert!(status.success(), "server exited with {status}");
-    }
-}
 
 fn validate_args(config: &str) -> Value {
     json!({ "name": "validate_config", "arguments": { "config": config } })
-}
-
-async fn bounded<F: Future<Output = ()>>(body: F) {
-    tokio::time::timeout(Duration::from_secs(60), body)
-        .await
-        .expect("test timed out");
 }
 
 #[tokio::test]
@@ -311,7 +191,7 @@ async fn cancelled_calls_and_a_client_that_disconnects_mid_call_are_survived() {
 
         // Disconnect in the middle of a call: half a request line, then stdin closes.
         let line = json!({ "jsonrpc": "2.0", "id": 12, "method": "tools/call", "params": validate_args(FULL) }).to_string();
-        let stdin = s.stdin.as_mut().unwrap();
+        let stdin = s.stdin();
         stdin.write_all(&line.as_bytes()[..line.len() / 2]).await.unwrap();
         stdin.flush().await.unwrap();
         s.finish().await;
@@ -340,7 +220,7 @@ async fn stdin_closed_before_initialize_exits_cleanly() {
 #[tokio::test]
 async fn rmcp_client_drives_the_real_binary() {
     bounded(async {
-        let command = Command::new(BIN).configure(|c| {
+        let command = support::async_bin().configure(|c| {
             c.arg("serve").env("RUST_LOG", "debug");
         });
         let (transport, _stderr) = TokioChildProcess::builder(command)

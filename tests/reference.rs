@@ -4,6 +4,8 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
 
 fn check(file: &str, rendered: String) {
@@ -88,11 +90,11 @@ fn every_reference_is_checked_and_installed() {
 
 #[test]
 fn the_references_command_reports_staleness() {
-    let bin = env!("CARGO_BIN_EXE_aperture-orchestrator");
-    let dir = std::env::temp_dir().join(format!("aperture-ref-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = support::TempDir::new("ref");
+    // The command writes the directory itself: start from one that does not exist.
+    let dir = scratch.join("references");
     let run = |check: bool| {
-        let mut cmd = std::process::Command::new(bin);
+        let mut cmd = support::bin();
         cmd.args(["skill", "references", "--dir"]).arg(&dir);
         if check {
             cmd.arg("--check");
@@ -104,5 +106,4 @@ fn the_references_command_reports_staleness() {
     assert_eq!(run(true), Some(0), "written references are current");
     std::fs::write(dir.join("rules.md"), "edited by hand").unwrap();
     assert_eq!(run(true), Some(1), "a hand edit is caught");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,12 +7,12 @@
 // Test code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+mod support;
 
 use serde_json::{Value, json};
+use support::stdio::Session;
+use support::{TempDir, bin, bounded};
 
-const BIN: &str = env!("CARGO_BIN_EXE_aperture-orchestrator");
 const KEY: &str = "sk-ant-api03-PLANTEDkey0123456789abc";
 const HEADER_TOKEN: &str = "sk-proj-PLANTEDheader9876543210zyx";
 const HOOK_KEY: &str = "PLANTEDhookKey0123456789ABCdefGHIjk";
@@ -60,9 +60,7 @@ fn without_documents(mut value: Value) -> Value {
 
 #[test]
 fn no_cli_output_shows_a_planted_secret() {
-    let dir = std::env::temp_dir().join(format!("aperture-secrets-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new("secrets");
     let file = dir.join("gateway.hujson");
     std::fs::write(&file, config()).unwrap();
     let path = file.to_str().unwrap();
@@ -112,7 +110,7 @@ fn no_cli_output_shows_a_planted_secret() {
     let mut checked = 0;
     for (args, formats) in runs {
         for format in formats {
-            let output = Command::new(BIN)
+            let output = bin()
                 .args(&args)
                 .args(["--format", format])
                 .env("RUST_LOG", "trace")
@@ -139,28 +137,12 @@ fn no_cli_output_shows_a_planted_secret() {
         }
     }
     eprintln!("{checked} CLI runs checked");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
-#[test]
-fn no_mcp_response_or_log_line_shows_a_planted_secret() {
-    let mut child = Command::new(BIN)
-        .arg("serve")
-        .env("RUST_LOG", "trace")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    // Trace logs are plentiful: drain stderr as it comes, or the server blocks on a full pipe.
-    let mut stderr_pipe = child.stderr.take().unwrap();
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr_pipe, &mut text);
-        text
-    });
+#[tokio::test]
+async fn no_mcp_response_or_log_line_shows_a_planted_secret() {
+    bounded(async {
+    let mut session = Session::spawn_keeping_stderr("trace");
     let config = config();
     let calls = [
         ("validate_config", json!({"config": config})),
@@ -187,30 +169,12 @@ fn no_mcp_response_or_log_line_shows_a_planted_secret() {
             json!({"config": config, "config_path": KEY}),
         ),
     ];
-    let mut lines = vec![
-        json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
-            "protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "secrets-test", "version": "0"}}}),
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
-    ];
-    for (i, (name, args)) in calls.iter().enumerate() {
-        lines.push(json!({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call", "params": {"name": name, "arguments": args}}));
-    }
-    for line in &lines {
-        writeln!(stdin, "{line}").unwrap();
-    }
-    stdin.flush().unwrap();
+    session.initialize(json!(0)).await;
     let mut responses = Vec::new();
-    for line in stdout.lines() {
-        let line = line.unwrap();
-        let message: Value = serde_json::from_str(&line).expect("stdout carries only JSON-RPC");
-        responses.push(message);
-        if responses.len() == calls.len() + 1 {
-            break;
-        }
+    for (name, args) in &calls {
+        responses.push(session.call(name, args).await);
     }
-    drop(stdin);
-    child.wait().unwrap();
-    let stderr = stderr_reader.join().unwrap();
+    let stderr = session.finish().await;
     // Trace logs carry whole requests: the keys were there, masked.
     assert!(
         stderr.contains("redacted"),
@@ -221,7 +185,7 @@ fn no_mcp_response_or_log_line_shows_a_planted_secret() {
         "log lines show {:?}",
         leaks(&stderr)
     );
-    for response in responses.into_iter().skip(1) {
+    for response in responses {
         let result = &response["result"];
         let shown = match result.get("structuredContent") {
             Some(structured) => without_documents(structured.clone()).to_string(),
@@ -234,4 +198,6 @@ fn no_mcp_response_or_log_line_shows_a_planted_secret() {
             leaks(&shown)
         );
     }
+    })
+    .await;
 }

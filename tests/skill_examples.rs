@@ -7,8 +7,6 @@
 
 mod support;
 
-use std::time::Duration;
-
 use aperture_orchestrator::tools::PathPolicy;
 use rmcp::model::{CallToolRequestParams, ContentBlock, GetPromptRequestParams};
 use serde_json::Value;
@@ -106,7 +104,7 @@ fn front_matter_parses() {
 
 #[tokio::test]
 async fn worked_examples_are_real() {
-    tokio::time::timeout(Duration::from_secs(60), async {
+    support::bounded(async {
         let client = support::mcp::connect(PathPolicy::Allowed).await;
         let all = blocks(SKILL);
         let mut tools_seen = Vec::new();
@@ -127,14 +125,7 @@ async fn worked_examples_are_real() {
                         .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(args))
                         .await
                         .unwrap_or_else(|e| panic!("{name}: {e}"));
-                    let text: String = result
-                        .content
-                        .iter()
-                        .filter_map(|c| match c {
-                            ContentBlock::Text(t) => Some(t.text.clone()),
-                            _ => None,
-                        })
-                        .collect();
+                    let text = support::text_of(&result);
                     assert_ne!(result.is_error, Some(true), "{name}: {text}");
                     let actual = result.structured_content.expect("structuredContent");
                     if let Err(e) = part_of(&expected, &actual, "") {
@@ -173,6 +164,5 @@ async fn worked_examples_are_real() {
         }
         client.cancel().await.unwrap();
     })
-    .await
-    .expect("examples ran in time");
+    .await;
 }

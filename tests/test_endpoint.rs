@@ -7,11 +7,12 @@ mod support;
 
 use std::time::Duration;
 
-use aperture_orchestrator::probe::{Outcome, Verdict};
+use aperture_orchestrator::probe::{self, Options, Outcome, Resolver, Verdict};
 use aperture_orchestrator::tools::PathPolicy;
 use aperture_orchestrator::tools::test_endpoint::{
     ApiChoice, TestInput, TestOutput, test_endpoint,
 };
+use support::dns;
 use support::fake_aperture::{FakeAperture, Grant, Personality, Provider, Spec, Upstream};
 
 fn input(url: &str) -> TestInput {
@@ -35,6 +36,23 @@ async fn run(input: TestInput) -> TestOutput {
     test_endpoint(&input, PathPolicy::Allowed)
         .await
         .expect("arguments are valid")
+}
+
+/// The free probes of `url` with host names looked up by `resolver`, not the host's DNS.
+async fn run_resolving(url: &str, resolver: Resolver) -> TestOutput {
+    let target = probe::target::parse(url).expect("a valid URL");
+    let options = Options {
+        model: None,
+        api: None,
+        send_completion: false,
+        timeout: Duration::from_secs(3),
+        key: None,
+        resolver,
+    };
+    TestOutput {
+        url: target.base(),
+        report: probe::run(&target, &options).await,
+    }
 }
 
 fn codes(out: &TestOutput) -> Vec<&str> {
@@ -133,7 +151,7 @@ async fn free_probes_send_no_completion() {
 
 #[tokio::test]
 async fn dns_failure_names_magicdns() {
-    let out = run(input("http://aperture-test.invalid")).await;
+    let out = run_resolving("http://aperture-test.invalid", dns::nxdomain()).await;
     assert_eq!(out.report.verdict, Verdict::Failed);
     expect_finding(&out, "TE101", "aperture-test.invalid");
     assert_eq!(
@@ -141,8 +159,27 @@ async fn dns_failure_names_magicdns() {
         ["TE101"],
         "HTTP probes add no duplicate findings"
     );
-    let short = run(input("http://nonexistent-aperture-host")).await;
+    let short = run_resolving("http://nonexistent-aperture-host", dns::nxdomain()).await;
     expect_finding(&short, "TE101", "MagicDNS");
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_is_probed_at_its_address() {
+    let fake = FakeAperture::start(Spec::default()).await;
+    let port = fake.url().rsplit(':').next().unwrap().to_owned();
+    // `.test` names never resolve in real DNS: a pass shows every probe used the stand-in.
+    let out = run_resolving(&format!("http://aperture.test:{port}"), dns::loopback()).await;
+    assert_eq!(
+        out.report.verdict,
+        Verdict::Ok,
+        "{:#?}",
+        out.report.findings
+    );
+    let dns = probe(&out, "dns");
+    assert_eq!(dns.outcome, Outcome::Ok);
+    assert!(dns.detail.contains("127.0.0.1"), "{}", dns.detail);
+    assert_eq!(probe(&out, "tcp").outcome, Outcome::Ok);
+    assert_eq!(probe(&out, "models").outcome, Outcome::Ok);
 }
 
 #[tokio::test]
@@ -448,7 +485,7 @@ async fn a_key_gateway_wants_a_key_and_the_key_never_shows() {
     // The key goes in through an environment variable; run the CLI so every output channel
     // (stdout in both formats, stderr with debug logs) can be searched for it.
     for format in ["json", "human"] {
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+        let output = support::async_bin()
             .args([
                 "test",
                 &fake.url(),

@@ -50,8 +50,10 @@ fn sources() -> Vec<(String, String)> {
 
 #[test]
 fn every_module_starts_with_a_doc_line() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let missing: Vec<String> = rust_files(&src())
         .into_iter()
+        .chain(rust_files(&tests))
         .filter(|p| !std::fs::read_to_string(p).unwrap().starts_with("//!"))
         .map(|p| p.display().to_string())
         .collect();

@@ -2,27 +2,18 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::process::{Output, Stdio};
 
 use aperture_orchestrator::tools::validate::ValidateOutput;
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
-}
+use support::{TempDir, bin};
 
 fn fixture(path: &str) -> String {
     format!(
         "{}/tests/fixtures/configs/{path}",
         env!("CARGO_MANIFEST_DIR")
     )
-}
-
-/// A unique scratch directory per test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ao-cli-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
@@ -312,7 +303,7 @@ fn hostile_inputs_give_one_clear_diagnostic() {
 
 #[test]
 fn a_50_mb_document_is_refused_without_reading_it_all() {
-    let dir = scratch("big");
+    let dir = TempDir::new("big");
     let path = dir.join("big.json");
     let mut text = String::from("{\"providers\": {");
     let entry = "\"p\": {\"baseurl\": \"https://api.example.com\", \"models\": [\"m\"]},";
@@ -331,7 +322,6 @@ fn a_50_mb_document_is_refused_without_reading_it_all() {
     assert!(result.diagnostics[0].message.contains("MiB"));
     let piped = run_with_stdin(&["validate", "-", "--format", "json"], text.as_bytes());
     assert_eq!(json_output(&piped).diagnostics[0].code, "AP004");
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]

@@ -11,6 +11,8 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -20,17 +22,9 @@ use aperture_orchestrator::diagnostic::Severity;
 use aperture_orchestrator::rules::catalog;
 use aperture_orchestrator::tools::validate::{Mode, ValidateOutput, validate_bytes};
 
+/// The config fixtures of one kind (`valid`, `invalid`, `pass`), sidecars left out.
 fn fixtures(kind: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/configs")
-        .join(kind);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e != "expect") && p.is_file())
-        .collect();
-    files.sort();
-    files
+    support::fixtures(&format!("configs/{kind}"), &["hujson", "json"])
 }
 
 fn name(path: &Path) -> String {

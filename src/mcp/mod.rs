@@ -17,7 +17,7 @@ mod schema;
 pub mod server;
 mod stdio;
 
-pub use server::{INSTRUCTIONS, LIVE_CONFIG_TOOLS, Server};
+pub use server::{INSTRUCTIONS, LIVE_CONFIG_TOOLS, Server, tool_names};
 
 /// Largest JSON-RPC message accepted, on either transport (a stdio line or an HTTP body).
 /// A larger stdio request is answered with an error for its id (the session goes on); a larger

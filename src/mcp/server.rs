@@ -56,6 +56,18 @@ pub struct Server {
 /// The tools that read and change a running gateway: listed only with `--allow-write`.
 pub const LIVE_CONFIG_TOOLS: &[&str] = &["get_config", "plan_config", "apply_config"];
 
+/// The names of the tools a server offers, sorted, read from its tool router: with
+/// `allow_write` (`serve --allow-write`) the live config tools are among them.
+pub fn tool_names(allow_write: bool) -> Vec<String> {
+    Server::new(PathPolicy::Allowed)
+        .with_live_config(allow_write)
+        .router()
+        .list_all()
+        .into_iter()
+        .map(|tool| tool.name.into_owned())
+        .collect()
+}
+
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")

@@ -1,12 +1,13 @@
 //! The shared HTTP client and one bounded exchange: capped body, redirects kept on-host,
 //! network failures sorted into kinds.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use reqwest::{Client, Method, redirect};
+use reqwest::{Client, ClientBuilder, Method, redirect};
 use tokio::time::Instant;
 
+use super::Resolver;
 use crate::catalog::apis::KeyHeader;
 
 /// Bytes read of a response body; the rest is dropped unread.
@@ -25,36 +26,53 @@ pub fn install_crypto_provider() {
 pub fn client() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
-        install_crypto_provider();
-        let same_host_only = redirect::Policy::custom(|attempt| {
-            let first = attempt.previous().first();
-            let same = first.is_some_and(|f| {
-                f.scheme() == attempt.url().scheme()
-                    && f.host_str() == attempt.url().host_str()
-                    && f.port_or_known_default() == attempt.url().port_or_known_default()
-            });
-            if same && attempt.previous().len() <= MAX_REDIRECTS {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        });
-        Client::builder()
-            // Tailnet traffic does not go through HTTP proxies; an inherited proxy would hide
-            // exactly the failures these probes look for.
-            .no_proxy()
-            .redirect(same_host_only)
-            .user_agent(concat!(
-                "aperture-orchestrator/",
-                env!("CARGO_PKG_VERSION"),
-                " (test_endpoint)"
-            ))
-            .pool_idle_timeout(Duration::from_secs(10))
+        builder()
             .build()
             // Building fails only on a broken TLS setup, which would fail every probe anyway;
             // fall back to the default client so the failure shows up per probe.
             .unwrap_or_default()
     })
+}
+
+/// The client for probes whose names `resolver` looks up: the shared one for the system
+/// resolver, else one of its own.
+pub fn client_for(resolver: &Resolver) -> Client {
+    if resolver.is_system() {
+        return client().clone();
+    }
+    builder()
+        .dns_resolver(Arc::new(resolver.clone()))
+        .build()
+        .unwrap_or_default()
+}
+
+/// The settings every probe client shares.
+fn builder() -> ClientBuilder {
+    install_crypto_provider();
+    let same_host_only = redirect::Policy::custom(|attempt| {
+        let first = attempt.previous().first();
+        let same = first.is_some_and(|f| {
+            f.scheme() == attempt.url().scheme()
+                && f.host_str() == attempt.url().host_str()
+                && f.port_or_known_default() == attempt.url().port_or_known_default()
+        });
+        if same && attempt.previous().len() <= MAX_REDIRECTS {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
+    Client::builder()
+        // Tailnet traffic does not go through HTTP proxies; an inherited proxy would hide
+        // exactly the failures these probes look for.
+        .no_proxy()
+        .redirect(same_host_only)
+        .user_agent(concat!(
+            "aperture-orchestrator/",
+            env!("CARGO_PKG_VERSION"),
+            " (test_endpoint)"
+        ))
+        .pool_idle_timeout(Duration::from_secs(10))
 }
 
 /// Why an exchange produced no HTTP response.

@@ -6,6 +6,7 @@ mod classify;
 mod curl;
 pub mod findings;
 pub mod http;
+mod resolver;
 pub mod target;
 
 use std::time::Duration;
@@ -21,6 +22,7 @@ use classify::{Classified, Listing};
 use findings::{FindingKind, Severity};
 pub use http::install_crypto_provider;
 use http::{Exchange, NetError, Request};
+pub use resolver::Resolver;
 pub use target::Target;
 
 /// Overall result of a probe run.
@@ -120,6 +122,8 @@ pub struct Options {
     /// Budget for the whole run; every probe is bounded by what is left of it.
     pub timeout: Duration,
     pub key: Option<ApiKey>,
+    /// Name lookups of every probe (the system resolver by default).
+    pub resolver: Resolver,
 }
 
 /// Everything a probe run found.
@@ -138,7 +142,7 @@ pub struct Report {
 
 /// Probe `target` and classify what fails. Never errors: every failure is a finding.
 pub async fn run(target: &Target, options: &Options) -> Report {
-    let client = http::client();
+    let client = &http::client_for(&options.resolver);
     let deadline = Instant::now() + options.timeout;
     let mut run = Run::new(target, options);
     for (kind, message) in &target.url_findings {
@@ -159,8 +163,8 @@ pub async fn run(target: &Target, options: &Options) -> Report {
         .map(|(api, model)| run.completion_request(*api, model))
         .collect();
     let (dns, tcp, dashboard, models, early_results) = tokio::join!(
-        probe_dns(target, deadline),
-        probe_tcp(target, deadline),
+        probe_dns(target, &options.resolver, deadline),
+        probe_tcp(target, &options.resolver, deadline),
         http::exchange(client, &dashboard_request, deadline),
         http::exchange(client, &models_request, deadline),
         exchange_all(client, &early_requests, deadline),
@@ -239,17 +243,17 @@ struct DnsResult {
     took: Duration,
 }
 
-async fn probe_dns(target: &Target, deadline: Instant) -> Option<DnsResult> {
+async fn probe_dns(target: &Target, resolver: &Resolver, deadline: Instant) -> Option<DnsResult> {
     if target.host_is_ip() {
         return None;
     }
     let start = Instant::now();
-    let lookup = tokio::net::lookup_host((target.host.as_str(), target.port));
+    let lookup = resolver.lookup(&target.host, target.port);
     let addresses = match tokio::time::timeout_at(deadline, lookup).await {
         Err(_) => Err(NetError::Timeout),
         Ok(Err(e)) => Err(NetError::Dns(e.to_string())),
         Ok(Ok(addrs)) => {
-            let mut ips: Vec<_> = addrs.map(|a| a.ip()).collect();
+            let mut ips: Vec<_> = addrs.iter().map(|a| a.ip()).collect();
             ips.dedup();
             Ok(ips)
         }
@@ -266,20 +270,27 @@ struct TcpResult {
     took: Duration,
 }
 
-async fn probe_tcp(target: &Target, deadline: Instant) -> TcpResult {
+async fn probe_tcp(target: &Target, resolver: &Resolver, deadline: Instant) -> TcpResult {
     let start = Instant::now();
-    let host = target.host.trim_matches(['[', ']']);
-    let connect = tokio::net::TcpStream::connect((host, target.port));
+    let connect = async {
+        let addresses = resolver
+            .lookup(&target.host, target.port)
+            .await
+            .map_err(|e| NetError::Dns(e.to_string()))?;
+        let stream = tokio::net::TcpStream::connect(&addresses[..])
+            .await
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::ConnectionRefused => NetError::Refused,
+                _ if is_lookup_error(&e) => NetError::Dns(e.to_string()),
+                _ => NetError::Unreachable(e.to_string()),
+            })?;
+        stream
+            .peer_addr()
+            .map_err(|e| NetError::Other(e.to_string()))
+    };
     let connected = match tokio::time::timeout_at(deadline, connect).await {
         Err(_) => Err(NetError::Timeout),
-        Ok(Ok(stream)) => stream
-            .peer_addr()
-            .map_err(|e| NetError::Other(e.to_string())),
-        Ok(Err(e)) => Err(match e.kind() {
-            std::io::ErrorKind::ConnectionRefused => NetError::Refused,
-            _ if is_lookup_error(&e) => NetError::Dns(e.to_string()),
-            _ => NetError::Unreachable(e.to_string()),
-        }),
+        Ok(connected) => connected,
     };
     TcpResult {
         connected,

@@ -149,6 +149,7 @@ fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Opti
             send_completion: input.send_completion,
             timeout: Duration::from_millis(timeout_ms),
             key,
+            resolver: probe::Resolver::default(),
         },
     ))
 }

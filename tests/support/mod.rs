@@ -1,5 +1,121 @@
-//! Shared test helpers: a fake Aperture gateway and an in-process MCP client.
+//! Shared test helpers: a fake Aperture gateway, an in-process MCP client, a stdio JSON-RPC
+//! session with the real binary, scratch directories, fixture listing and small result helpers.
+// Each test binary uses only some helpers; the rest would warn there.
 #![allow(dead_code)]
 
+pub mod dns;
 pub mod fake_aperture;
 pub mod mcp;
+pub mod stdio;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rmcp::model::{CallToolResult, ContentBlock};
+
+/// Hard limit of one test body: a hung server or gateway fails the test instead of CI.
+pub const TEST_LIMIT: Duration = Duration::from_secs(60);
+
+/// Run a test body under [`TEST_LIMIT`].
+pub async fn bounded<F: Future<Output = ()>>(body: F) {
+    tokio::time::timeout(TEST_LIMIT, body)
+        .await
+        .expect("test timed out");
+}
+
+/// The text blocks of a tool result, one per line.
+pub fn text_of(result: &CallToolResult) -> String {
+    result
+        .content
+        .iter()
+        .filter_map(|c| match c {
+            ContentBlock::Text(t) => Some(t.text.clone()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The built binary, ready for arguments.
+pub fn bin() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+}
+
+/// The built binary for tests that must keep their runtime serving (a fake gateway) meanwhile.
+pub fn async_bin() -> tokio::process::Command {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+}
+
+/// The files directly in `dir` (relative to the crate root) whose extension is one of
+/// `extensions`, sorted.
+pub fn files_in(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", root.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// The files directly in `tests/fixtures/<dir>` whose extension is one of `extensions`, sorted.
+pub fn fixtures(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
+    files_in(&format!("tests/fixtures/{dir}"), extensions)
+}
+
+/// A scratch directory of its own, removed with everything in it when dropped.
+#[derive(Debug)]
+pub struct TempDir {
+    path: PathBuf,
+}
+
+impl TempDir {
+    /// A new empty directory under the system temp dir; `label` says which test made it.
+    pub fn new(label: &str) -> TempDir {
+        // Unique across tests in one binary (the counter), binaries run at once (the pid) and
+        // a pid reused by a later run whose predecessor left a directory behind (the time).
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let path = std::env::temp_dir().join(format!(
+            "ao-test-{label}-{}-{}-{nanos}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&path)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", path.display()));
+        TempDir { path }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+// Deref and AsRef: a `TempDir` goes wherever a path does (`dir.join(..)`, `&dir`).
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.path);
+    }
+}
