@@ -136,9 +136,9 @@ fn every_mechanical_fix_removes_its_finding() {
     let mut applied = 0;
     for path in fixtures("invalid") {
         let bytes = std::fs::read(&path).unwrap();
-        let Ok(doc) = Document::from_bytes(&bytes) else {
+        if Document::from_bytes(&bytes).is_err() {
             continue;
-        };
+        }
         for d in validate_bytes(&bytes, Mode::Load).diagnostics {
             let Some(ops) = &d.fix.patch else { continue };
             // The editor that ships applies the fix, on the text with its comments.

@@ -18,7 +18,8 @@ use rmcp::transport::streamable_http_server::{
 };
 use tokio_util::sync::CancellationToken;
 
-use super::{HttpOptions, MAX_MESSAGE_BYTES, ServeError, Server};
+use super::options::{HttpOptions, MAX_MESSAGE_BYTES, ServeError};
+use super::server::Server;
 use crate::tools::PathPolicy;
 
 /// Host names that are always allowed (rmcp's default list).

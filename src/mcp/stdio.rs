@@ -7,11 +7,14 @@
 //! answers it instead).
 
 use rmcp::{
-    RoleServer,
+    RoleServer, ServiceExt,
     model::{ClientJsonRpcMessage, ClientRequest, GetMeta, ProtocolVersion},
-    service::{RxJsonRpcMessage, TxJsonRpcMessage},
-    transport::Transport,
+    service::{RxJsonRpcMessage, ServerInitializeError, TxJsonRpcMessage},
+    transport::{Transport, async_rw::AsyncRwTransport},
 };
+
+use super::options::{MAX_MESSAGE_BYTES, ServeError};
+use super::server::Server;
 
 /// Wraps a server transport and drops notifications and responses until a lifecycle can start
 /// (an `initialize` request, or a request carrying inline protocol metadata).
@@ -230,6 +233,36 @@ impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for OversizeGuard<R> 
             }
         }
     }
+}
+
+/// Serve MCP over stdin/stdout until stdin closes.
+pub async fn serve(allow_write: bool) -> Result<(), ServeError> {
+    // Non-blocking pipes when the client spawned us with pipes (the usual case), which avoids a
+    // thread hand-off per message; plain blocking stdio otherwise.
+    let (stdin, stdout) = rmcp::transport::stdio_pipes();
+    // The guard answers oversized lines; rmcp's own limit (which drops silently) stays above it.
+    let stdin = OversizeGuard::new(stdin, MAX_MESSAGE_BYTES);
+    let transport = Lenient::new(
+        AsyncRwTransport::new_server(stdin, stdout).with_max_line_length(MAX_MESSAGE_BYTES + 1024),
+    );
+    let running = match Server::new(crate::tools::PathPolicy::Allowed)
+        .with_live_config(allow_write)
+        .serve(transport)
+        .await
+    {
+        Ok(running) => running,
+        Err(ServerInitializeError::ConnectionClosed(_)) => {
+            tracing::debug!("stdin closed before initialize");
+            return Ok(());
+        }
+        Err(e) => return Err(ServeError::Transport(e.to_string())),
+    };
+    let reason = running
+        .waiting()
+        .await
+        .map_err(|e| ServeError::Transport(e.to_string()))?;
+    tracing::debug!(?reason, "stdio session ended");
+    Ok(())
 }
 
 #[cfg(test)]

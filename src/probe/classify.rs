@@ -1,9 +1,9 @@
 //! From an HTTP answer to an outcome and a finding: the status code, Aperture's own error
 //! texts (`http-api.md` §7) and the model list decide the cause.
 
-use super::Outcome;
 use super::findings::{self, FindingKind};
 use super::http::Exchange;
+use super::report::Outcome;
 use super::target::Target;
 use crate::catalog::apis::Api;
 

@@ -1,7 +1,7 @@
 //! Every probe as a curl command a user can rerun by hand. Keys appear as `$VARIABLE`.
 
-use super::ApiKey;
 use super::http::Request;
+use super::report::ApiKey;
 use super::target::Target;
 
 /// `-w` suffix printing the same timings the probe reports.

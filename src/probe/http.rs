@@ -7,7 +7,7 @@ use std::time::Duration;
 use reqwest::{Client, ClientBuilder, Method, redirect};
 use tokio::time::Instant;
 
-use super::Resolver;
+use super::resolver::Resolver;
 use crate::catalog::apis::KeyHeader;
 
 /// Bytes read of a response body; the rest is dropped unread.

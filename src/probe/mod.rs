@@ -6,14 +6,13 @@ mod classify;
 mod curl;
 pub mod findings;
 pub mod http;
+mod report;
 mod resolver;
 pub mod target;
 
 use std::time::Duration;
 
 use reqwest::Method;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use crate::catalog::apis::Api;
@@ -22,123 +21,9 @@ use classify::{Classified, Listing};
 use findings::{FindingKind, Severity};
 pub use http::install_crypto_provider;
 use http::{Exchange, NetError, Request};
+pub use report::{ApiKey, Finding, Options, Outcome, Probe, Report, Timings, Verdict};
 pub use resolver::Resolver;
 pub use target::Target;
-
-/// Overall result of a probe run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    /// Every probe passed.
-    Ok,
-    /// Reachable, but something is off (warnings).
-    Degraded,
-    /// A probe that should pass failed (errors).
-    Failed,
-}
-
-/// How one probe went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    Ok,
-    Warning,
-    Failed,
-    Skipped,
-}
-
-/// Timings of one probe, in milliseconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Timings {
-    /// TCP connect time to the host, measured once by the `tcp` probe (HTTP probes share it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connect_ms: Option<f64>,
-    /// Until the response headers arrived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_byte_ms: Option<f64>,
-    pub total_ms: f64,
-}
-
-/// One probe's result.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Probe {
-    /// `dns`, `tcp`, `dashboard`, `models` or `completion:<api>`.
-    pub name: String,
-    /// HTTP method, or `DNS` / `TCP`.
-    pub method: String,
-    pub url: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    pub latency_ms: f64,
-    pub timings: Timings,
-    pub outcome: Outcome,
-    pub detail: String,
-    /// Up to 2 KB of the response body, secrets masked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_excerpt: Option<String>,
-    /// The same probe as a curl command (keys as `$VARIABLE`, never their value).
-    pub curl: String,
-}
-
-/// A classified problem (or context) with its cause and fix.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Finding {
-    /// Stable code (`TE1xx`), see the probe findings catalog.
-    pub code: String,
-    pub slug: String,
-    pub severity: Severity,
-    /// What was seen.
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cause: Option<String>,
-    pub fix: String,
-    /// The probes that showed it.
-    pub probes: Vec<String>,
-}
-
-/// A key for gateways that want one (Aperture does not): the value is sent, never shown.
-#[derive(Clone)]
-pub struct ApiKey {
-    pub value: String,
-    /// How curl commands refer to it, e.g. `$LITELLM_KEY`.
-    pub shown_as: String,
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ApiKey")
-            .field("shown_as", &self.shown_as)
-            .finish_non_exhaustive()
-    }
-}
-
-/// What to probe besides the free probes.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub model: Option<String>,
-    /// `None`: every API the model list says the model supports.
-    pub api: Option<Api>,
-    pub send_completion: bool,
-    /// Budget for the whole run; every probe is bounded by what is left of it.
-    pub timeout: Duration,
-    pub key: Option<ApiKey>,
-    /// Name lookups of every probe (the system resolver by default).
-    pub resolver: Resolver,
-}
-
-/// Everything a probe run found.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Report {
-    pub verdict: Verdict,
-    /// One line: the verdict and its main reason.
-    pub summary: String,
-    pub probes: Vec<Probe>,
-    pub findings: Vec<Finding>,
-    /// The probes as curl commands, to rerun by hand.
-    pub curl: Vec<String>,
-    /// What was assumed or could not be checked.
-    pub notes: Vec<String>,
-}
 
 /// Probe `target` and classify what fails. Never errors: every failure is a finding.
 pub async fn run(target: &Target, options: &Options) -> Report {
