@@ -231,3 +231,85 @@ fn renderings_are_stable() {
         insta::assert_json_snapshot!(format!("{file}.json"), output);
     }
 }
+
+/// Every `aperture_message` a finding carries is its rule's documented template with the
+/// holes filled in, and only rules with a template carry one.
+#[test]
+fn aperture_messages_fill_their_rules_templates() {
+    let mut failures = Vec::new();
+    let mut seen = BTreeSet::new();
+    for path in fixtures("invalid")
+        .into_iter()
+        .chain(fixtures("valid"))
+        .chain(fixtures("pass"))
+    {
+        let bytes = std::fs::read(&path).unwrap();
+        for d in validate_bytes(&bytes, Mode::Load).diagnostics {
+            let Some(text) = &d.aperture_message else {
+                continue;
+            };
+            let rule = catalog::by_code(&d.code).unwrap();
+            seen.insert(d.code.clone());
+            if !rule.matches_aperture_text(text) {
+                failures.push(format!(
+                    "{} {}: {text:?} does not fill {:?}",
+                    name(&path),
+                    d.code,
+                    rule.aperture_message
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    let templated = catalog::ALL
+        .iter()
+        .filter(|r| r.aperture_message.is_some())
+        .count();
+    assert!(
+        seen.len() * 10 >= templated * 8,
+        "only {} of {templated} templated rules were seen in the fixtures",
+        seen.len()
+    );
+}
+
+/// The catalog's applicability column says which rules carry a patch: a display-only rule
+/// never does, every other rule does in some fixture, and only migrations are safe.
+#[test]
+fn applicability_matches_the_patches_rules_emit() {
+    use aperture_orchestrator::rules::catalog::{Applicability, Legacy};
+    let mut patched = BTreeSet::new();
+    let mut failures = Vec::new();
+    for path in fixtures("invalid") {
+        let bytes = std::fs::read(&path).unwrap();
+        for d in validate_bytes(&bytes, Mode::Load).diagnostics {
+            let rule = catalog::by_code(&d.code).unwrap();
+            if d.fix.patch.is_some() {
+                patched.insert(rule.code);
+                if rule.applicability == Applicability::DisplayOnly {
+                    failures.push(format!(
+                        "{} {}: display-only, yet patched",
+                        name(&path),
+                        d.code
+                    ));
+                }
+            }
+        }
+    }
+    for rule in catalog::ALL {
+        let has_patch = rule.applicability != Applicability::DisplayOnly;
+        if has_patch && !patched.contains(rule.code) {
+            failures.push(format!(
+                "{}: marked {:?}, but no fixture shows its patch",
+                rule.code, rule.applicability
+            ));
+        }
+        let migrated = rule.legacy == Legacy::Migrated;
+        if migrated != (rule.applicability == Applicability::Safe) {
+            failures.push(format!(
+                "{}: only migrations are safe, and every migration is",
+                rule.code
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}

@@ -219,18 +219,18 @@ rules! {
     NOT_TEXT = "AP006", "not-utf8-text", Error, CONFIG_DOCS, None,
         "The input is not UTF-8 text (binary data or another encoding).", load_error(LoadErrorKind::NotText);
     UNKNOWN_KEY = "AP010", "unknown-key", Warning, VALIDATION_DOCS, Some("unknown config key \"{key}\""),
-        "A key Aperture does not know: ignored on load, rejected on save.";
+        "A key Aperture does not know: ignored on load, rejected on save.", fix(Applicability::Unsafe);
     DUPLICATE_KEY = "AP011", "duplicate-key", Warning, VALIDATION_DOCS, Some("duplicate config key \"{key}\""),
         "The same key appears twice in one object; the last one wins.";
     WRONG_TYPE = "AP012", "wrong-type", Warning, VALIDATION_DOCS, None,
-        "A value has the wrong JSON type (Aperture reports a Go json.UnmarshalTypeError).", reported;
+        "A value has the wrong JSON type (Aperture reports a Go json.UnmarshalTypeError).", reported, fix(Applicability::Unsafe);
     UNSUBSTITUTED_MACRO = "AP013", "macro-reference", Info, VALIDATION_DOCS, Some("unsubstituted macros: [{name}]"),
         "A value looks like an environment-variable macro; an unresolved macro stops the config loading.";
     NO_PROVIDERS = "AP014", "no-providers", Warning, VALIDATION_DOCS,
         Some("no providers or mcp servers defined; users will not be able to access any models"),
         "Neither providers nor MCP servers are defined.", cross_reference;
     TAILNET_KEY = "AP015", "tailnet-key", Warning, CONFIG_DOCS, None,
-        "`\"tailnet\": true` comes from old guides; Aperture has no such key.", reported, legacy(Legacy::Migrated);
+        "`\"tailnet\": true` comes from old guides; Aperture has no such key.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
 
     // Providers.
     PROVIDER_NO_BASEURL = "AP101", "provider-no-baseurl", Warning, CONFIG_DOCS,
@@ -238,68 +238,68 @@ rules! {
         "A provider has no `baseurl`.";
     PROVIDER_BAD_AUTHORIZATION = "AP102", "provider-bad-authorization", Warning, CONFIG_DOCS,
         Some("provider {id} has invalid authorization type: {type}"),
-        "A provider's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.";
+        "A provider's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.", fix(Applicability::Unsafe);
     PROVIDER_AUTHORIZATION_OBJECT = "AP103", "authorization-object", Warning, CONFIG_DOCS, None,
-        "`authorization` is an object `{type, value}` (old guides); it is a string and the key goes in `apikey`.", reported, legacy(Legacy::Migrated);
+        "`authorization` is an object `{type, value}` (old guides); it is a string and the key goes in `apikey`.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
     PROVIDER_BAD_ADD_HEADERS = "AP104", "provider-bad-add-headers", Warning, CONFIG_DOCS,
         Some("provider {id}: add_headers entry \"{entry}\" must be in \"Header-Name: value\" format"),
         "A provider `add_headers` entry is not `Header-Name: value`.";
     BASEURL_V1 = "AP105", "baseurl-ends-in-v1", Warning, "https://tailscale.com/docs/aperture/how-to/use-vercel", None,
-        "`baseurl` ends in `/v1`: Aperture appends the client's `/v1/...` path, so requests go to `/v1/v1/...` (HTTP 405/404).";
+        "`baseurl` ends in `/v1`: Aperture appends the client's `/v1/...` path, so requests go to `/v1/v1/...` (HTTP 405/404).", fix(Applicability::Unsafe);
     MISSING_COMPAT_FLAG = "AP106", "missing-compatibility-flag", Warning, COMPAT_DOCS, None,
-        "The provider's upstream needs a compatibility flag that is not enabled, so its models are unreachable on that API.";
+        "The provider's upstream needs a compatibility flag that is not enabled, so its models are unreachable on that API.", fix(Applicability::Unsafe);
     OPENAI_CHAT_AMBIGUOUS = "AP107", "openai-chat-ambiguous", Info, COMPAT_DOCS, None,
-        "A `compatibility` block without `openai_chat`: whether chat completions stay on is UNCONFIRMED.";
+        "A `compatibility` block without `openai_chat`: whether chat completions stay on is UNCONFIRMED.", fix(Applicability::Unsafe);
     DUPLICATE_MODEL = "AP108", "duplicate-model", Warning, ROUTING_DOCS, None,
-        "Several enabled providers serve the same model ID with equal `preference`; the tie-break is undocumented.";
+        "Several enabled providers serve the same model ID with equal `preference`; the tie-break is undocumented.", fix(Applicability::Unsafe);
     PROVIDER_NO_MODELS = "AP109", "provider-no-models", Warning, CONFIG_DOCS, None,
         "A provider lists no `models`, so nothing is routed to it.";
     MODEL_WILDCARD = "AP110", "model-wildcard", Warning, CONFIG_DOCS, None,
         "A provider `models` entry contains a wildcard; model IDs are literal.";
     SEED_COMPAT_FLAG = "AP111", "not-a-compatibility-flag", Warning, COMPAT_DOCS, None,
-        "A `compatibility` key that is not a real flag (seed names like `gemini`, `bedrock`, `vertex`, or a typo).", legacy(Legacy::Migrated);
+        "A `compatibility` key that is not a real flag (seed names like `gemini`, `bedrock`, `vertex`, or a typo).", legacy(Legacy::Migrated), fix(Applicability::Safe);
     UNKNOWN_COMPAT_FLAG = "AP112", "unknown-compatibility-flag", Info, COMPAT_DOCS, None,
         "An undocumented `compatibility` key; Aperture accepts and ignores unknown flags.";
     UNKNOWN_COST_BASIS = "AP113", "unknown-cost-basis", Warning, COMPAT_DOCS, None,
-        "`cost_basis` is not a documented value; cost estimates and quota charges may be missing.";
+        "`cost_basis` is not a documented value; cost estimates and quota charges may be missing.", fix(Applicability::Unsafe);
     COST_BASIS_REQUIRED = "AP114", "cost-basis-required", Warning, COMPAT_DOCS, None,
-        "Bedrock and Vercel providers need an explicit `cost_basis`; without it there are no cost estimates and quotas never charge.";
+        "Bedrock and Vercel providers need an explicit `cost_basis`; without it there are no cost estimates and quotas never charge.", fix(Applicability::Unsafe);
     BAD_AUTH_MODE = "AP115", "bad-auth-mode", Warning, "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode", None,
-        "`auth_mode` is not `override`, `passthrough` or `none`.";
+        "`auth_mode` is not `override`, `passthrough` or `none`.", fix(Applicability::Unsafe);
     AUTH_MODE_NONE = "AP116", "auth-mode-none-unconfirmed", Info, "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode", None,
         "`auth_mode: \"none\"` comes from a secondary source only (UNCONFIRMED).";
     RAW_PREDICT_NEEDS_KEYFILE = "AP117", "raw-predict-needs-keyfile", Warning, "https://tailscale.com/docs/aperture/how-to/use-vertex-ai-express", None,
         "`google_raw_predict` needs a `keyfile::` service-account key; API keys (Vertex Express) are not supported.";
     HTTPS_TAILNET_BASEURL = "AP118", "https-to-tailnet-address", Warning, "https://tailscale.com/docs/aperture/how-to/use-self-hosted", None,
-        "`https://` to a tailnet IP or short MagicDNS name: no certificate matches it; tailnet traffic is already encrypted, use `http://`.";
+        "`https://` to a tailnet IP or short MagicDNS name: no certificate matches it; tailnet traffic is already encrypted, use `http://`.", fix(Applicability::Unsafe);
     AUTHORIZATION_MISMATCH = "AP119", "authorization-mismatch", Info, COMPAT_DOCS, None,
-        "The upstream expects a different auth header than the one this provider sends.";
+        "The upstream expects a different auth header than the one this provider sends.", fix(Applicability::Unsafe);
     KEYFILE_IGNORES_AUTHORIZATION = "AP120", "keyfile-ignores-authorization", Info, "https://tailscale.com/docs/aperture/how-to/use-vertex-ai", None,
-        "With a `keyfile::` key Aperture mints its own bearer tokens and ignores `authorization`.";
+        "With a `keyfile::` key Aperture mints its own bearer tokens and ignores `authorization`.", fix(Applicability::Unsafe);
     MODEL_COST_MAP_ENTRY = "AP121", "model-cost-map-entry", Warning, "https://tailscale.com/docs/aperture/configuration#pricing-and-cost-estimation", None,
         "A `model_cost_map` entry lacks `match`/`as` or has a bad `adjustment`.";
     DISABLED_PROVIDER_GRANTED = "AP122", "disabled-provider-granted", Warning, CONFIG_DOCS, None,
         "A grant's `models` pattern only reaches disabled providers.", cross_reference;
 
     AUTHORIZATION_WRONG_FOR_UPSTREAM = "AP123", "authorization-wrong-for-upstream", Warning, COMPAT_DOCS, None,
-        "`authorization` is set to a header the recognised upstream rejects (e.g. `bearer` for Anthropic API keys).";
+        "`authorization` is set to a header the recognised upstream rejects (e.g. `bearer` for Anthropic API keys).", fix(Applicability::Unsafe);
     BASEURL_IS_ENDPOINT = "AP124", "baseurl-is-endpoint", Warning, COMPAT_DOCS, None,
-        "`baseurl` is a full API endpoint (`.../chat/completions`, `.../messages`); Aperture appends the client's path to it, so every request goes to a doubled path.";
+        "`baseurl` is a full API endpoint (`.../chat/completions`, `.../messages`); Aperture appends the client's path to it, so every request goes to a doubled path.", fix(Applicability::Unsafe);
     BASEURL_NO_SCHEME = "AP125", "baseurl-no-scheme", Warning, CONFIG_DOCS, None,
-        "`baseurl` has no `http://` or `https://` scheme, so Aperture cannot build an upstream URL from it.";
+        "`baseurl` has no `http://` or `https://` scheme, so Aperture cannot build an upstream URL from it.", fix(Applicability::Unsafe);
 
     // Grants.
     POLICY_FILE_GRANT = "AP201", "policy-file-grant", Warning, VS_TAILNET_DOCS, None,
-        "A grant has `dst`/`ip`: it was copied from a tailnet policy file; in the Aperture config those are unknown fields, rejected on save.", reported;
+        "A grant has `dst`/`ip`: it was copied from a tailnet policy file; in the Aperture config those are unknown fields, rejected on save.", reported, fix(Applicability::Unsafe);
     MODELS_UNKNOWN_PROVIDER = "AP202", "models-unknown-provider", Warning, GRANTS_DOCS,
         Some("models pattern \"{pattern}\" references provider \"{name}\" which does not match any declared provider"),
-        "A `models` pattern names a provider that is not declared.", cross_reference;
+        "A `models` pattern names a provider that is not declared.", cross_reference, fix(Applicability::Unsafe);
     SEND_HOOKS_UNDEFINED = "AP203", "send-hooks-undefined", Warning, HOOK_DOCS,
         Some("send_hooks references undefined hook \"{name}\""),
-        "`send_hooks` names a hook that is not defined.", cross_reference;
+        "`send_hooks` names a hook that is not defined.", cross_reference, fix(Applicability::Unsafe);
     QUOTAS_UNDEFINED = "AP204", "quotas-undefined", Warning, QUOTA_DOCS,
         Some("quotas references undefined quota \"{name}\""),
-        "A grant's `quotas` names a bucket that is not defined.", cross_reference;
+        "A grant's `quotas` names a bucket that is not defined.", cross_reference, fix(Applicability::Unsafe);
     BUCKET_REF_TEMPLATE = "AP205", "bucket-ref-template", Warning, QUOTA_DOCS,
         Some("grants[{n}] grant {n} quotas[{n}]: bucket ref \"{ref}\" has unsupported template..."),
         "A bucket reference uses a template other than `<user>` or `<node>`.";
@@ -313,31 +313,31 @@ rules! {
         Some("providers are configured but no grants or temp_grants defined; all access will be denied"),
         "Providers exist but there are no grants.";
     MODELS_WITHOUT_ROLE = "AP209", "models-without-role", Warning, GRANTS_DOCS, None,
-        "A grant gives `models` to identities that no grant gives a `role`: they get 403 `access denied: no role granted`.";
+        "A grant gives `models` to identities that no grant gives a `role`: they get 403 `access denied: no role granted`.", fix(Applicability::Unsafe);
     ROLE_WITHOUT_MODELS = "AP210", "role-without-models", Warning, "https://tailscale.com/docs/aperture/how-to/grant-model-access", None,
         "Identities get `role: user` but no `models` grant can reach them: every model call fails.";
     GROUP_NEEDS_VISIBLE_GROUPS = "AP211", "group-needs-visible-groups", Info, VISIBLE_GROUPS_DOCS, None,
         "A `group:` source matches only when the tailnet policy makes groups visible to the Aperture node.";
     TAG_SRC_NOT_CANONICAL = "AP212", "tag-src-not-canonical", Warning, IDENTITY_DOCS, None,
-        "A multi-tag source is not the sorted, comma-joined form Aperture matches against (`tag:a,tag:b`).";
+        "A multi-tag source is not the sorted, comma-joined form Aperture matches against (`tag:a,tag:b`).", fix(Applicability::Unsafe);
     TAGGED_DEVICES_SRC = "AP213", "tagged-devices-src", Warning, IDENTITY_DOCS, None,
         "`tagged-devices` is a display label, not an identity: it matches nothing.";
     WILDCARD_ADMIN = "AP214", "wildcard-admin", Info, ADMIN_DOCS, None,
         "Security: `role: admin` is granted to `*` (the new-instance default): everyone can edit the config and read all logs.";
     MODELS_MATCH_NOTHING = "AP215", "models-match-nothing", Warning, GRANTS_DOCS, None,
-        "A `models` pattern names a declared provider but matches none of its models.", cross_reference;
+        "A `models` pattern names a declared provider but matches none of its models.", cross_reference, fix(Applicability::Unsafe);
     MODELS_ARRAY = "AP216", "models-array", Warning, GRANTS_DOCS, None,
-        "`models` is an array; the documented form is one glob string per capability object.", reported, legacy(Legacy::Migrated);
+        "`models` is an array; the documented form is one glob string per capability object.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
     BAD_ROLE = "AP217", "bad-role", Warning, GRANTS_DOCS, None,
-        "`role` is not `admin` or `user`.";
+        "`role` is not `admin` or `user`.", fix(Applicability::Unsafe);
     EMPTY_SRC = "AP218", "empty-src", Info, GRANTS_DOCS, None,
         "A grant with an empty or missing `src` applies to nobody.";
     NO_APERTURE_CAPABILITY = "AP219", "no-aperture-capability", Warning, GRANTS_DOCS, None,
-        "A grant has no `app` capabilities at all, so it grants nothing.";
+        "A grant has no `app` capabilities at all, so it grants nothing.", fix(Applicability::Unsafe);
     AUTOGROUP_SRC = "AP220", "autogroup-src", Warning, GRANTS_DOCS, None,
         "`autogroup:` selectors are not documented for Aperture-config grants (UNCONFIRMED); they work in tailnet-policy grants.";
     LEGACY_PROVIDERS_CAPABILITY = "AP221", "legacy-providers-capability", Warning, GRANTS_DOCS, None,
-        "A capability uses the legacy `{\"providers\":[{\"provider\",\"model\"}]}` form; the current form is `{\"models\": \"provider/model\"}`.", reported, legacy(Legacy::Migrated);
+        "A capability uses the legacy `{\"providers\":[{\"provider\",\"model\"}]}` form; the current form is `{\"models\": \"provider/model\"}`.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
     BAD_CONNECTOR_PATTERN = "AP222", "bad-connector-pattern", Warning, "https://tailscale.com/docs/aperture/how-to/grant-mcp-tool-access", None,
         "A `connectors` pattern is malformed (reportedly dropped silently).";
     CONNECTOR_PATTERN_UNKNOWN = "AP223", "connector-pattern-unknown", Warning, "https://tailscale.com/docs/aperture/how-to/grant-mcp-tool-access", None,
@@ -348,7 +348,7 @@ rules! {
         Some("{field} pattern \"{pattern}\" references server \"{name}\" which does not match any declared MCP server"),
         "An `mcp_*` pattern names an MCP server that is not declared.", cross_reference;
     BAD_SEND_HOOKS_ENTRY = "AP226", "bad-send-hooks-entry", Warning, HOOK_DOCS, None,
-        "A `send_hooks` entry has an unknown event or send value, or no `name`.";
+        "A `send_hooks` entry has an unknown event or send value, or no `name`.", fix(Applicability::Unsafe);
 
     // Quotas.
     QUOTA_DEFINITION = "AP301", "quota-definition", Error, QUOTA_DOCS, Some("quota {name}: {details}"),
@@ -367,9 +367,9 @@ rules! {
         "A hook `url` is not `http://` or `https://`.";
     HOOK_BAD_AUTHORIZATION = "AP403", "hook-bad-authorization", Warning, HOOK_DOCS,
         Some("hook {name} has invalid authorization type: {type}"),
-        "A hook's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.";
+        "A hook's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.", fix(Applicability::Unsafe);
     HOOK_BAD_FAIL_POLICY = "AP404", "hook-bad-fail-policy", Warning, HOOK_DOCS, None,
-        "A hook's `fail_policy` is not `fail_open` or `fail_closed`.";
+        "A hook's `fail_policy` is not `fail_open` or `fail_closed`.", fix(Applicability::Unsafe);
     HOOK_BAD_TIMEOUT = "AP405", "hook-bad-timeout", Warning, HOOK_DOCS, None,
         "A hook's `timeout` is not a Go duration such as `5s` or `1m`.";
     HOOK_UNUSED = "AP406", "hook-unused", Info, HOOK_DOCS, None,
@@ -377,29 +377,29 @@ rules! {
 
     // Connectors, legacy MCP, flags.
     CONNECTOR_ID_PATTERN = "AP501", "connector-id-pattern", Error, CONNECTOR_DOCS, None,
-        "A connector ID does not match `[a-zA-Z][a-zA-Z0-9]*` (no `-` or `_`).";
+        "A connector ID does not match `[a-zA-Z][a-zA-Z0-9]*` (no `-` or `_`).", fix(Applicability::Unsafe);
     CONNECTOR_ID_RESERVED = "AP502", "connector-id-reserved", Warning, CONNECTOR_DOCS, None,
         "A connector ID is reserved (`aperture`, `tailscale`, `internal`; from a secondary source, UNCONFIRMED).";
     CONNECTOR_PROTOCOL = "AP503", "connector-protocol", Warning, CONNECTOR_DOCS, None,
-        "A connector's `protocol` is missing or not `mcp`/`http`.";
+        "A connector's `protocol` is missing or not `mcp`/`http`.", fix(Applicability::Unsafe);
     CONNECTOR_URL = "AP504", "connector-url", Warning, CONNECTOR_DOCS, None,
         "A connector's `url` is missing, not http(s), or a blocked loopback/link-local target.";
     CONNECTOR_AUTH = "AP505", "connector-auth", Warning, "https://tailscale.com/docs/aperture/connectors/authentication", None,
-        "A connector's `auth` has an unknown `type` or lacks that type's required fields.";
+        "A connector's `auth` has an unknown `type` or lacks that type's required fields.", fix(Applicability::Unsafe);
     MCP_DEPRECATED = "AP506", "mcp-deprecated", Info, CONNECTOR_DOCS, None,
         "The `mcp` section is deprecated in favour of `connectors`.", legacy(Legacy::Manual);
     MCP_SERVER_NO_URL = "AP507", "mcp-server-no-url", Warning, MCP_DOCS, None,
         "An `mcp.servers` entry has no `url`.";
     FLAG_CONNECTORS_DEPRECATED = "AP508", "flag-connectors-deprecated", Info, CONNECTOR_DOCS, None,
-        "`flags.connectors` is deprecated and ignored: connectors are always on.", legacy(Legacy::Migrated);
+        "`flags.connectors` is deprecated and ignored: connectors are always on.", legacy(Legacy::Migrated), fix(Applicability::Safe);
     FLAG_SHAPE = "AP509", "flag-shape", Warning, CONFIG_DOCS, None,
-        "A flag is not written as `{\"value\": ...}`.", reported;
+        "A flag is not written as `{\"value\": ...}`.", reported, fix(Applicability::Unsafe);
 
     // Exporters and database.
     S3_PREFIX_SLASH = "AP601", "s3-prefix-slash", Warning, EXPORT_DOCS, Some("exporters.s3.prefix must not end with a slash"),
-        "`exporters.s3.prefix` ends with `/`.";
+        "`exporters.s3.prefix` ends with `/`.", fix(Applicability::Unsafe);
     S3_LIMIT_CAPPED = "AP602", "s3-limit-capped", Warning, EXPORT_DOCS, None,
-        "`exporters.s3.limit` above 10000 is silently lowered to 10000.";
+        "`exporters.s3.limit` above 10000 is silently lowered to 10000.", fix(Applicability::Unsafe);
     S3_CREDENTIALS = "AP603", "s3-credentials", Warning, EXPORT_DOCS, None,
         "`access_key_id` and `access_secret` must be set together.";
     RETENTION_DURATION = "AP604", "retention-duration", Warning, EXPORT_DOCS, None,
@@ -409,7 +409,7 @@ rules! {
 
     // Legacy grants.
     TEMP_GRANTS_DEPRECATED = "AP701", "temp-grants-deprecated", Warning, "https://tailscale.com/docs/aperture/configuration#grants", None,
-        "`temp_grants` is the deprecated alpha grant form; migrate to `grants`.", legacy(Legacy::Migrated);
+        "`temp_grants` is the deprecated alpha grant form; migrate to `grants`.", legacy(Legacy::Migrated), fix(Applicability::Safe);
     TEMP_GRANT_UNTRANSLATABLE = "AP702", "temp-grant-untranslatable", Warning, "https://tailscale.com/docs/aperture/configuration#grants", None,
         "A `temp_grants` entry has a shape the migration cannot translate mechanically.", legacy(Legacy::Manual);
 
@@ -462,5 +462,34 @@ mod tests {
             ALL.iter().map(|r| r.code).collect::<Vec<_>>(),
             "catalog is in code order"
         );
+    }
+
+    #[test]
+    fn templates_fill_and_match() {
+        let rule = &PROVIDER_NO_BASEURL;
+        let filled = rule.aperture_text(&["openai"]).unwrap();
+        assert_eq!(filled, "provider openai has no baseurl configured");
+        assert!(rule.matches_aperture_text(&filled));
+        assert!(!rule.matches_aperture_text("provider openai has no url configured"));
+        assert!(!rule.matches_aperture_text("x provider openai has no baseurl configured"));
+        assert!(
+            QUOTA_NAME_TEMPLATE.matches_aperture_text(
+                &QUOTA_NAME_TEMPLATE
+                    .aperture_text(&["q", "q", "<team>"])
+                    .unwrap()
+            )
+        );
+        assert_eq!(SYNTAX_ERROR.aperture_text(&[]), None);
+        assert!(!SYNTAX_ERROR.matches_aperture_text("anything"));
+    }
+
+    #[test]
+    fn every_load_failure_has_its_rule() {
+        use crate::config::LoadErrorKind::*;
+        for kind in [Syntax, Empty, RootNotObject, TooLarge, TooDeep, NotText] {
+            let rule = for_load_error(kind);
+            assert_eq!(rule.load_error, Some(kind), "{kind:?}");
+            assert_eq!(rule.severity, Severity::Error);
+        }
     }
 }
