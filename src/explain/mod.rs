@@ -4,8 +4,8 @@
 //!
 //! [`explain`] is the driver: it runs one function per stage, in Aperture's order, and stops at
 //! the first refusal. The stages live in the children (`caller`, `route`, `compatibility`,
-//! `capabilities`, `upstream`), the wire types in `types`, the trace in `trace`; children never
-//! use this file, only each other's leaves.
+//! `capabilities`, `upstream`), the wire types in `types`, the trace in `trace`. Children use
+//! their siblings, never this file, so the folder has no file cycle.
 
 mod caller;
 mod capabilities;
