@@ -2,7 +2,7 @@
 
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean};
-use crate::config::{Node, pointer};
+use crate::config::{Member, Node, pointer};
 use crate::diagnostic::PatchOp;
 use crate::net::host_of;
 
@@ -37,177 +37,199 @@ fn connectors(ctx: &mut Context) {
     for member in servers.unique_members() {
         let id = member.key.as_str();
         let path = pointer::join("/connectors/servers", id);
-        if !valid_connector_id(id) {
-            let mut fixed: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
-            if !fixed.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                fixed.insert(0, 'c');
-            }
-            let mut finding = Finding::new(
-                &catalog::CONNECTOR_ID_PATTERN,
-                &path,
-                member.key_span,
-                format!("connector ID `{id}` must match `[a-zA-Z][a-zA-Z0-9]*`: `-` and `_` separate names on the MCP wire (`<id>_<tool>`)"),
-            )
-            .fix(format!("rename it to `{fixed}` and update grants' `connectors` patterns"));
-            if servers.get(&fixed).is_none() {
-                finding = finding.patch(vec![PatchOp::move_to(
-                    &path,
-                    pointer::join("/connectors/servers", &fixed),
-                )]);
-            }
-            ctx.push(finding);
-        } else if RESERVED_IDS.iter().any(|r| r.eq_ignore_ascii_case(id)) {
-            ctx.push(
-                Finding::new(
-                    &catalog::CONNECTOR_ID_RESERVED,
-                    &path,
-                    member.key_span,
-                    format!("connector ID `{id}` is reserved (`aperture`, `tailscale`, `internal`; per a secondary source, UNCONFIRMED)"),
-                )
-                .fix("choose another ID"),
-            );
-        }
+        connector_id(ctx, servers, member, &path);
         let connector = &member.value;
         if !connector.is_object() {
             continue;
         }
-        match connector.member("protocol") {
-            None => ctx.push(
-                Finding::new(&catalog::CONNECTOR_PROTOCOL, pointer::join(&path, "protocol"), member.key_span, format!("connector `{id}` has no `protocol`"))
-                    .fix("set `\"protocol\": \"mcp\"` (an MCP server) or `\"http\"` (an authenticated HTTP proxy)"),
-            ),
-            Some(m) => {
-                if let Some(value) = m.value.as_str()
-                    && value != "mcp"
-                    && value != "http"
-                {
-                    let p = pointer::join(&path, "protocol");
-                    let lowered = value.to_ascii_lowercase();
-                    let finding = Finding::new(&catalog::CONNECTOR_PROTOCOL, &p, m.value.span, format!("connector `{id}`: protocol `{value}` is not `mcp` or `http`"));
-                    ctx.push(match did_you_mean(&lowered, ["mcp", "http"]).or(if lowered == "https" { Some("http") } else { None }) {
-                        Some(s) => finding.fix(format!("use `{s}`")).patch(vec![PatchOp::replace(&p, s.into())]),
-                        None => finding.fix("use `mcp` or `http`"),
-                    });
-                }
-            }
-        }
-        match connector.get("url").and_then(Node::as_str) {
-            None => ctx.push(
-                Finding::new(
-                    &catalog::CONNECTOR_URL,
-                    pointer::join(&path, "url"),
-                    member.key_span,
-                    format!("connector `{id}` has no `url` (logged on load, rejected on save)"),
-                )
-                .fix("set `url` to the MCP endpoint or API root"),
-            ),
-            Some(url) => {
-                let node = connector.get("url").map_or(connector.span, |n| n.span);
-                let problem = if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    Some((
-                        "is not an http:// or https:// URL".to_owned(),
-                        "Aperture reaches connectors over HTTP only (MCP over streamable HTTP or SSE): serve the server on an http(s) endpoint, e.g. on a tailnet node, and put that URL here",
-                    ))
-                } else {
-                    host_of(url).filter(|h| is_blocked_target(h)).map(|h| (
-                        format!("targets `{h}`: loopback and link-local targets are blocked (refused at request time, rejected on save)"),
-                        "point it at a reachable host: RFC 1918, ULA and tailnet (100.64.0.0/10) addresses are allowed",
-                    ))
-                };
-                if let Some((problem, fix)) = problem {
-                    ctx.push(
-                        Finding::new(
-                            &catalog::CONNECTOR_URL,
-                            pointer::join(&path, "url"),
-                            node,
-                            format!("connector `{id}` url {problem}"),
-                        )
-                        .fix(fix),
-                    );
-                }
-            }
-        }
+        connector_protocol(ctx, member, &path);
+        connector_url(ctx, member, &path);
         if let Some(auth) = connector.get("auth").filter(|a| a.is_object()) {
-            let auth_path = pointer::join(&path, "auth");
-            match auth.get_str("type") {
-                None => ctx.push(
+            connector_auth(ctx, id, auth, &path);
+        }
+    }
+}
+
+/// The ID must be usable on the MCP wire and not reserved.
+fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) {
+    let id = member.key.as_str();
+    if !valid_connector_id(id) {
+        let mut fixed: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+        if !fixed.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            fixed.insert(0, 'c');
+        }
+        let mut finding = Finding::new(
+            &catalog::CONNECTOR_ID_PATTERN,
+            path,
+            member.key_span,
+            format!("connector ID `{id}` must match `[a-zA-Z][a-zA-Z0-9]*`: `-` and `_` separate names on the MCP wire (`<id>_<tool>`)"),
+        )
+        .fix(format!("rename it to `{fixed}` and update grants' `connectors` patterns"));
+        if servers.get(&fixed).is_none() {
+            finding = finding.patch(vec![PatchOp::move_to(
+                path,
+                pointer::join("/connectors/servers", &fixed),
+            )]);
+        }
+        ctx.push(finding);
+    } else if RESERVED_IDS.iter().any(|r| r.eq_ignore_ascii_case(id)) {
+        ctx.push(
+            Finding::new(
+                &catalog::CONNECTOR_ID_RESERVED,
+                path,
+                member.key_span,
+                format!("connector ID `{id}` is reserved (`aperture`, `tailscale`, `internal`; per a secondary source, UNCONFIRMED)"),
+            )
+            .fix("choose another ID"),
+        );
+    }
+}
+
+fn connector_protocol(ctx: &mut Context, member: &Member, path: &str) {
+    let id = member.key.as_str();
+    let connector = &member.value;
+    match connector.member("protocol") {
+        None => ctx.push(
+            Finding::new(&catalog::CONNECTOR_PROTOCOL, pointer::join(path, "protocol"), member.key_span, format!("connector `{id}` has no `protocol`"))
+                .fix("set `\"protocol\": \"mcp\"` (an MCP server) or `\"http\"` (an authenticated HTTP proxy)"),
+        ),
+        Some(m) => {
+            if let Some(value) = m.value.as_str()
+                && value != "mcp"
+                && value != "http"
+            {
+                let p = pointer::join(path, "protocol");
+                let lowered = value.to_ascii_lowercase();
+                let finding = Finding::new(&catalog::CONNECTOR_PROTOCOL, &p, m.value.span, format!("connector `{id}`: protocol `{value}` is not `mcp` or `http`"));
+                ctx.push(match did_you_mean(&lowered, ["mcp", "http"]).or(if lowered == "https" { Some("http") } else { None }) {
+                    Some(s) => finding.fix(format!("use `{s}`")).patch(vec![PatchOp::replace(&p, s.into())]),
+                    None => finding.fix("use `mcp` or `http`"),
+                });
+            }
+        }
+    }
+}
+
+fn connector_url(ctx: &mut Context, member: &Member, path: &str) {
+    let id = member.key.as_str();
+    let connector = &member.value;
+    match connector.get("url").and_then(Node::as_str) {
+        None => ctx.push(
+            Finding::new(
+                &catalog::CONNECTOR_URL,
+                pointer::join(path, "url"),
+                member.key_span,
+                format!("connector `{id}` has no `url` (logged on load, rejected on save)"),
+            )
+            .fix("set `url` to the MCP endpoint or API root"),
+        ),
+        Some(url) => {
+            let node = connector.get("url").map_or(connector.span, |n| n.span);
+            let problem = if !(url.starts_with("http://") || url.starts_with("https://")) {
+                Some((
+                    "is not an http:// or https:// URL".to_owned(),
+                    "Aperture reaches connectors over HTTP only (MCP over streamable HTTP or SSE): serve the server on an http(s) endpoint, e.g. on a tailnet node, and put that URL here",
+                ))
+            } else {
+                host_of(url).filter(|h| is_blocked_target(h)).map(|h| (
+                    format!("targets `{h}`: loopback and link-local targets are blocked (refused at request time, rejected on save)"),
+                    "point it at a reachable host: RFC 1918, ULA and tailnet (100.64.0.0/10) addresses are allowed",
+                ))
+            };
+            if let Some((problem, fix)) = problem {
+                ctx.push(
+                    Finding::new(
+                        &catalog::CONNECTOR_URL,
+                        pointer::join(path, "url"),
+                        node,
+                        format!("connector `{id}` url {problem}"),
+                    )
+                    .fix(fix),
+                );
+            }
+        }
+    }
+}
+
+/// The `auth` object: a known `type`, and the fields that type needs.
+fn connector_auth(ctx: &mut Context, id: &str, auth: &Node, path: &str) {
+    let auth_path = pointer::join(path, "auth");
+    match auth.get_str("type") {
+        None => ctx.push(
+            Finding::new(
+                &catalog::CONNECTOR_AUTH,
+                pointer::join(&auth_path, "type"),
+                auth.span,
+                format!("connector `{id}`: `auth` has no `type`"),
+            )
+            .fix(format!("set `type` to one of {}", AUTH_TYPES.join(", "))),
+        ),
+        Some(ty) if !AUTH_TYPES.contains(&ty) => {
+            let p = pointer::join(&auth_path, "type");
+            let finding = Finding::new(
+                &catalog::CONNECTOR_AUTH,
+                &p,
+                auth.get("type").map_or(auth.span, |n| n.span),
+                format!("connector `{id}`: auth type `{ty}` is unknown"),
+            );
+            // A unique prefix also counts: `bearer` is the provider word for `bearer_token`.
+            let lowered = ty.to_ascii_lowercase();
+            let prefixed: Vec<&str> = AUTH_TYPES
+                .iter()
+                .copied()
+                .filter(|t| !lowered.is_empty() && t.starts_with(lowered.as_str()))
+                .collect();
+            let suggestion =
+                did_you_mean(ty, AUTH_TYPES.iter().copied()).or(match prefixed.as_slice() {
+                    [only] => Some(*only),
+                    _ => None,
+                });
+            ctx.push(match suggestion {
+                Some(s) => finding
+                    .fix(format!("use `{s}`"))
+                    .patch(vec![PatchOp::replace(&p, s.into())]),
+                None => finding.fix(format!("use one of {}", AUTH_TYPES.join(", "))),
+            });
+        }
+        Some(ty) => {
+            let required: &[&str] = match ty {
+                "bearer_token" => &["secret"],
+                "api_key" => &["secret", "name", "in"],
+                "basic" => &["username", "password"],
+                _ => &[],
+            };
+            let missing: Vec<&str> = required
+                .iter()
+                .copied()
+                .filter(|f| auth.get(f).is_none())
+                .collect();
+            if !missing.is_empty() {
+                ctx.push(
                     Finding::new(
                         &catalog::CONNECTOR_AUTH,
-                        pointer::join(&auth_path, "type"),
+                        &auth_path,
                         auth.span,
-                        format!("connector `{id}`: `auth` has no `type`"),
+                        format!(
+                            "connector `{id}`: auth type `{ty}` needs {}",
+                            missing
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     )
-                    .fix(format!("set `type` to one of {}", AUTH_TYPES.join(", "))),
-                ),
-                Some(ty) if !AUTH_TYPES.contains(&ty) => {
-                    let p = pointer::join(&auth_path, "type");
-                    let finding = Finding::new(
-                        &catalog::CONNECTOR_AUTH,
-                        &p,
-                        auth.get("type").map_or(auth.span, |n| n.span),
-                        format!("connector `{id}`: auth type `{ty}` is unknown"),
+                    .fix(format!("add {}", missing.join(", "))),
+                );
+            }
+            if ty == "api_key"
+                && let Some(place) = auth.get_str("in")
+                && place != "header"
+                && place != "query"
+            {
+                ctx.push(
+                        Finding::new(&catalog::CONNECTOR_AUTH, pointer::join(&auth_path, "in"), auth.get("in").map_or(auth.span, |n| n.span), format!("connector `{id}`: api_key `in` must be `header` or `query`, not `{place}`"))
+                            .fix("use `header` or `query`"),
                     );
-                    // A unique prefix also counts: `bearer` is the provider word for `bearer_token`.
-                    let lowered = ty.to_ascii_lowercase();
-                    let prefixed: Vec<&str> = AUTH_TYPES
-                        .iter()
-                        .copied()
-                        .filter(|t| !lowered.is_empty() && t.starts_with(lowered.as_str()))
-                        .collect();
-                    let suggestion = did_you_mean(ty, AUTH_TYPES.iter().copied()).or(
-                        match prefixed.as_slice() {
-                            [only] => Some(*only),
-                            _ => None,
-                        },
-                    );
-                    ctx.push(match suggestion {
-                        Some(s) => finding
-                            .fix(format!("use `{s}`"))
-                            .patch(vec![PatchOp::replace(&p, s.into())]),
-                        None => finding.fix(format!("use one of {}", AUTH_TYPES.join(", "))),
-                    });
-                }
-                Some(ty) => {
-                    let required: &[&str] = match ty {
-                        "bearer_token" => &["secret"],
-                        "api_key" => &["secret", "name", "in"],
-                        "basic" => &["username", "password"],
-                        _ => &[],
-                    };
-                    let missing: Vec<&str> = required
-                        .iter()
-                        .copied()
-                        .filter(|f| auth.get(f).is_none())
-                        .collect();
-                    if !missing.is_empty() {
-                        ctx.push(
-                            Finding::new(
-                                &catalog::CONNECTOR_AUTH,
-                                &auth_path,
-                                auth.span,
-                                format!(
-                                    "connector `{id}`: auth type `{ty}` needs {}",
-                                    missing
-                                        .iter()
-                                        .map(|m| format!("`{m}`"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            )
-                            .fix(format!("add {}", missing.join(", "))),
-                        );
-                    }
-                    if ty == "api_key"
-                        && let Some(place) = auth.get_str("in")
-                        && place != "header"
-                        && place != "query"
-                    {
-                        ctx.push(
-                            Finding::new(&catalog::CONNECTOR_AUTH, pointer::join(&auth_path, "in"), auth.get("in").map_or(auth.span, |n| n.span), format!("connector `{id}`: api_key `in` must be `header` or `query`, not `{place}`"))
-                                .fix("use `header` or `query`"),
-                        );
-                    }
-                }
             }
         }
     }

@@ -205,6 +205,19 @@ fn check_capability(
     j: usize,
     cap: &CapabilityRef,
 ) {
+    check_role(ctx, cap);
+    check_models_field(ctx, index, j, cap);
+    if let Some(member) = cap.node.member("providers") {
+        legacy_providers_capability(ctx, cap, &cap.list, j, member);
+    }
+    check_quotas(ctx, index, grant, j, cap);
+    check_send_hooks(ctx, index, cap);
+    check_add_headers(ctx, cap);
+    check_connector_patterns(ctx, index, cap);
+    check_deprecated_mcp_fields(ctx, index, cap);
+}
+
+fn check_role(ctx: &mut Context, cap: &CapabilityRef) {
     let node = cap.node;
     if let Some(member) = node.member("role")
         && let Some(role) = member.value.as_str()
@@ -224,7 +237,11 @@ fn check_capability(
             None => finding.fix("use `user` (call models) or `admin` (also manage the instance)"),
         });
     }
+}
 
+/// `models`: one glob string (checked), or an array (the undocumented form, split on fix).
+fn check_models_field(ctx: &mut Context, index: &Index, j: usize, cap: &CapabilityRef) {
+    let node = cap.node;
     if let Some(member) = node.member("models") {
         let models_path = pointer::join(&cap.path(), "models");
         match &member.value.value {
@@ -275,14 +292,10 @@ fn check_capability(
             _ => {}
         }
     }
+}
 
-    if let Some(member) = node.member("providers") {
-        legacy_providers_capability(ctx, cap, &cap.list, j, member);
-    }
-
-    check_quotas(ctx, index, grant, j, cap);
-    check_send_hooks(ctx, index, cap);
-
+fn check_add_headers(ctx: &mut Context, cap: &CapabilityRef) {
+    let node = cap.node;
     if let Some(entries) = node.get("add_headers").and_then(Node::as_array) {
         for (k, entry) in entries.iter().enumerate() {
             if let Some(text) = entry.as_str()
@@ -304,7 +317,10 @@ fn check_capability(
             }
         }
     }
+}
 
+fn check_connector_patterns(ctx: &mut Context, index: &Index, cap: &CapabilityRef) {
+    let node = cap.node;
     if let Some(patterns) = node.get("connectors").and_then(Node::as_array) {
         for (k, item) in patterns.iter().enumerate() {
             if let Some(pattern) = item.as_str() {
@@ -318,7 +334,11 @@ fn check_capability(
             }
         }
     }
+}
 
+/// `mcp_tools`, `mcp_resources`, `mcp_templates`: deprecated, and their server must exist.
+fn check_deprecated_mcp_fields(ctx: &mut Context, index: &Index, cap: &CapabilityRef) {
+    let node = cap.node;
     for field in ["mcp_tools", "mcp_resources", "mcp_templates"] {
         let Some(member) = node.member(field) else {
             continue;
