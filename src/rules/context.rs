@@ -37,9 +37,10 @@ impl Finding {
         }
     }
 
-    /// Aperture's own text for this occurrence (the rule's template, filled in).
-    pub fn aperture(mut self, message: impl Into<String>) -> Self {
-        self.aperture_message = Some(message.into());
+    /// Aperture's own text for this occurrence: the rule's template with its `{…}` holes
+    /// filled in order, so the text is never retyped at the emitting site.
+    pub fn aperture(mut self, values: &[&str]) -> Self {
+        self.aperture_message = self.rule.aperture_text(values);
         self
     }
 

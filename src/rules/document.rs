@@ -46,7 +46,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                 span,
                 "no providers (and no MCP servers or connectors) are defined: users cannot reach any model",
             )
-            .aperture("no providers or mcp servers defined; users will not be able to access any models")
+            .aperture(&[])
             .fix("add a provider, e.g. `aperture-orchestrator provider anthropic` generates one"),
         );
     }
@@ -69,7 +69,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
                 ),
             )
-            .aperture(format!("unsubstituted macros: [{}]", names.join(" ")))
+            .aperture(&[&names.join(" ")])
             .fix("make sure the variable is set in the gateway's environment, or write the literal value"),
         );
     }

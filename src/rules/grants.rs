@@ -309,9 +309,7 @@ fn check_add_headers(ctx: &mut Context, cap: &CapabilityRef) {
                         entry.span,
                         format!("add_headers entry \"{shown}\" is not `Header-Name: value`"),
                     )
-                    .aperture(format!(
-                        "add_headers entry \"{shown}\" must be in \"Header-Name: value\" format"
-                    ))
+                    .aperture(&[&shown])
                     .fix("write each entry as `Header-Name: value`"),
                 );
             }
@@ -366,9 +364,7 @@ fn check_deprecated_mcp_fields(ctx: &mut Context, index: &Index, cap: &Capabilit
                         member.value.span,
                         format!("{field} pattern `{pattern}` names MCP server `{server}`, which `mcp.servers` does not declare: it grants nothing"),
                     )
-                    .aperture(format!(
-                        "{field} pattern \"{pattern}\" references server \"{server}\" which does not match any declared MCP server"
-                    ))
+                    .aperture(&[field, pattern, server])
                     .fix("declare the server under `mcp.servers` (deprecated) or, better, under `connectors.servers` with a `connectors` grant"),
                 );
             }
@@ -403,9 +399,7 @@ fn check_models_pattern(ctx: &mut Context, index: &Index, pattern: &str, path: &
             span,
             format!("models pattern `{pattern}` names provider `{provider_part}`, which is not declared: it grants nothing"),
         )
-        .aperture(format!(
-            "models pattern \"{pattern}\" references provider \"{provider_part}\" which does not match any declared provider"
-        ));
+        .aperture(&[pattern, provider_part]);
         finding = match did_you_mean(provider_part, index.providers.iter().map(|(id, _)| *id)) {
             Some(s) if !is_glob(provider_part) => {
                 let fixed = format!("{s}{}", &pattern[provider_part.len()..]);
@@ -602,10 +596,12 @@ fn check_quotas(ctx: &mut Context, index: &Index, grant: &GrantRef, j: usize, ca
                     bucket_node.span,
                     format!("bucket reference `{bucket}` uses the template `{template}`; only `<user>` and `<node>` are supported"),
                 )
-                .aperture(format!(
-                    "grants[{}] grant {} quotas[{k}]: bucket ref \"{bucket}\" has unsupported template...",
-                    grant.index, j
-                ))
+                .aperture(&[
+                    &grant.index.to_string(),
+                    &j.to_string(),
+                    &k.to_string(),
+                    bucket,
+                ])
                 .fix("use `<user>` (per login or tag set) or `<node>` (per device) after the colon, e.g. `daily:<user>`"),
             );
         }
@@ -616,7 +612,7 @@ fn check_quotas(ctx: &mut Context, index: &Index, grant: &GrantRef, j: usize, ca
                 bucket_node.span,
                 format!("grant references quota bucket `{bucket}`, which `quotas` does not define: no spending limit applies"),
             )
-            .aperture(format!("quotas references undefined quota \"{bucket}\""));
+            .aperture(&[bucket]);
             // Never propose a definition that repeats an unsupported template (AP205).
             let corrected = match unsupported_template(bucket) {
                 Some(template) => bucket.replacen(template, "<user>", 1),
@@ -684,7 +680,7 @@ fn check_send_hooks(ctx: &mut Context, index: &Index, cap: &CapabilityRef) {
                         member.value.span,
                         format!("send_hooks names hook `{name}`, which `hooks` does not define: nothing fires"),
                     )
-                    .aperture(format!("send_hooks references undefined hook \"{name}\""));
+                    .aperture(&[name]);
                     ctx.push(match did_you_mean(name, index.hooks.iter().copied()) {
                         Some(s) => finding
                             .fix(format!("use `{s}`"))
@@ -816,14 +812,14 @@ fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
     if !index.providers.is_empty() && !any_grants {
         ctx.push(
             Finding::new(&catalog::NO_GRANTS, anchor.0.clone(), anchor.1, "providers are configured but there are no grants: every request gets 403")
-                .aperture("providers are configured but no grants or temp_grants defined; all access will be denied")
+                .aperture(&[])
                 .fix("add grants: an admin grant for yourself, a `role: user` grant and a `models` grant (`aperture-orchestrator grants --admin you@example.com --user '*'`)"),
         );
     }
     if !has_admin {
         ctx.push(
             Finding::new(&catalog::NO_ADMIN, anchor.0, anchor.1, "no grant gives `role: admin`: nobody can manage this instance (lockout)")
-                .aperture("no grant in grants or temp_grants assigns role:admin; nobody will be able to manage this instance")
+                .aperture(&[])
                 .fix("add `{\"src\": [\"you@example.com\"], \"app\": {\"tailscale.com/cap/aperture\": [{\"role\": \"admin\"}]}}` to `grants`"),
         );
     }

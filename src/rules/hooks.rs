@@ -41,7 +41,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                     member.key_span,
                     format!("hook `{name}` has no `url`: it can never be called"),
                 )
-                .aperture(format!("hook {name} has no url configured"))
+                .aperture(&[name])
                 .fix("add `url`: the http:// or https:// endpoint that receives the hook"),
             ),
             Some(url) if !(url.starts_with("http://") || url.starts_with("https://")) => {
@@ -49,7 +49,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                 let shown = excerpt(url, 80);
                 ctx.push(
                     Finding::new(&catalog::HOOK_URL_SCHEME, pointer::join(&path, "url"), node, format!("hook `{name}` URL `{shown}` is not http:// or https://"))
-                        .aperture(format!("hook {name} has invalid URL scheme (must be http:// or https://): {shown}"))
+                        .aperture(&[name, &shown])
                         .fix("use an http:// or https:// URL (a tailnet hook can use http://<tailnet-name>)"),
                 );
             }
@@ -69,9 +69,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                 m.value.span,
                 format!("hook `{name}` has invalid authorization type `{shown}`"),
             )
-            .aperture(format!(
-                "hook {name} has invalid authorization type: {shown}"
-            ));
+            .aperture(&[name, &shown]);
             ctx.push(
                 match did_you_mean(
                     &value.to_ascii_lowercase(),

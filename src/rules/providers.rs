@@ -91,7 +91,7 @@ fn check_provider(
                 key_span,
                 format!("provider `{id}` has no `baseurl`, so Aperture has nowhere to send its requests"),
             )
-            .aperture(format!("provider {id} has no baseurl configured"))
+            .aperture(&[id])
             .fix("add `baseurl`: the upstream's root URL without `/v1`, e.g. `https://api.openai.com`"),
         ),
         Some(url) => check_baseurl(ctx, id, provider, path, url),
@@ -140,7 +140,7 @@ fn check_provider(
                         entry.span,
                         format!("provider `{id}`: add_headers entry \"{shown}\" is not `Header-Name: value`"),
                     )
-                    .aperture(format!("provider {id}: add_headers entry \"{shown}\" must be in \"Header-Name: value\" format"))
+                    .aperture(&[id, &shown])
                     .fix("write each entry as `Header-Name: value`, e.g. `X-Team: platform`"),
                 );
             }
@@ -312,9 +312,7 @@ fn check_authorization(
                     member.value.span,
                     format!("provider `{id}` has invalid authorization type `{shown}`"),
                 )
-                .aperture(format!(
-                    "provider {id} has invalid authorization type: {shown}"
-                ));
+                .aperture(&[id, &shown]);
                 finding = match suggestion {
                     Some(s) => finding
                         .fix(format!(

@@ -23,7 +23,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                     member.key_span,
                     format!("bucket name `{name}` uses the template `{template}`; only `<user>` and `<node>` are supported"),
                 )
-                .aperture(format!("quota \"{name}\": quota name \"{name}\" has unsupported template \"{template}\" after colon"))
+                .aperture(&[name, name, template])
                 .fix("use `<user>` (per login or tag set) or `<node>` (per device) after the colon"),
             );
         }
@@ -39,7 +39,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                     at,
                     format!("quota `{name}`: {details}; requests that match it are rejected (429, fail closed)"),
                 )
-                .aperture(format!("quota {name}: {details}"))
+                .aperture(&[name, &details])
                 .fix(fix.to_owned()),
             );
         };

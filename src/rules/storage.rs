@@ -23,7 +23,7 @@ pub fn check(ctx: &mut Context) {
                     prefix.span,
                     format!("exporters.s3.prefix `{text}` ends with a slash"),
                 )
-                .aperture("exporters.s3.prefix must not end with a slash")
+                .aperture(&[])
                 .fix("drop the trailing `/`")
                 .patch(vec![PatchOp::replace(
                     "/exporters/s3/prefix",

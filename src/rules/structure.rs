@@ -284,7 +284,7 @@ fn report_duplicates(ctx: &mut Context, members: &[crate::config::Member], path:
                     member.key_span,
                     format!("`{}` appears more than once in this object; the last value wins", member.key),
                 )
-                .aperture(format!("duplicate config key \"{}\"", member.key))
+                .aperture(&[&member.key])
                 .fix("keep one of the entries and delete the others (merge their contents first if both matter)"),
             );
         }
@@ -335,7 +335,7 @@ fn unknown_key(
     let finding = if parent_path.starts_with("/grants") {
         finding
     } else {
-        finding.aperture(format!("unknown config key \"{}\"", member.key))
+        finding.aperture(&[&member.key])
     };
     ctx.push(finding);
 }
