@@ -93,6 +93,24 @@ pub enum OutputFormat {
     Json,
 }
 
+/// `--format`, shared by every command that prints a tool's result.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// `--config` and `--write`, shared by the generators that merge into a config.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Config file to merge into.
+    #[arg(long)]
+    pub config: Option<String>,
+    /// Write the merged config back to --config (a backup is kept as FILE.bak).
+    #[arg(long, requires = "config")]
+    pub write: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ProviderArgs {
     /// Provider kind (openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter, vercel, foundry, openai_compatible, self_hosted, claude_subscription, chatgpt_subscription).
@@ -108,17 +126,13 @@ pub struct ProviderArgs {
     /// AWS region (Bedrock).
     #[arg(long)]
     pub region: Option<String>,
-    /// Config file to merge into.
-    #[arg(long)]
-    pub config: Option<String>,
+    #[command(flatten)]
+    pub merge: MergeArgs,
     /// Overwrite an existing provider with the same ID.
     #[arg(long)]
     pub replace: bool,
-    /// Write the merged config back to --config (a backup is kept as FILE.bak).
-    #[arg(long, requires = "config")]
-    pub write: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -140,17 +154,13 @@ pub struct GrantsArgs {
     /// Policy `dst` selector (with --target policy).
     #[arg(long)]
     pub aperture_selector: Option<String>,
-    /// Config file to merge into.
-    #[arg(long)]
-    pub config: Option<String>,
-    /// Write the merged config back to --config (a backup is kept as FILE.bak).
-    #[arg(long, requires = "config")]
-    pub write: bool,
+    #[command(flatten)]
+    pub merge: MergeArgs,
     /// Accept a result where nobody is admin.
     #[arg(long)]
     pub allow_no_admin: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -162,8 +172,8 @@ pub struct ClientArgs {
     pub host: Option<String>,
     #[arg(long)]
     pub model: Option<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -189,8 +199,8 @@ pub struct ExplainArgs {
     /// Print who can reach which model, for every source in the grants.
     #[arg(long)]
     pub matrix: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,8 +212,8 @@ pub enum ConfigCommand {
         /// Write the document here (a backup of an existing file is kept).
         #[arg(long, value_name = "FILE")]
         out: Option<String>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Show what applying FILE would do: validation, diff (secrets fingerprinted), access changes.
     Plan {
@@ -212,8 +222,8 @@ pub enum ConfigCommand {
         /// Your identity (login or tag:a,tag:b): checks that you stay admin.
         #[arg(long = "as", value_name = "IDENTITY")]
         as_identity: Option<String>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Apply FILE to the gateway: a dry run unless --apply.
     Push {
@@ -231,8 +241,8 @@ pub enum ConfigCommand {
         /// Where the previous live document is saved before the write.
         #[arg(long, value_name = "DIR", default_value = "aperture-backups")]
         backup_dir: std::path::PathBuf,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
 }
 
@@ -252,8 +262,8 @@ pub struct DiagnoseArgs {
     /// The gateway, e.g. http://ai: runs test_endpoint's free probes as evidence.
     #[arg(long)]
     pub url: Option<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -275,8 +285,8 @@ pub struct TestArgs {
     /// Environment variable holding a key, for gateways that want one (Aperture does not).
     #[arg(long, value_name = "VAR")]
     pub api_key_env: Option<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -286,8 +296,8 @@ pub struct MigrateArgs {
     /// Write the migrated config back to FILE (a backup is kept as FILE.bak).
     #[arg(long)]
     pub write: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -451,16 +461,8 @@ fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {
         Format::Json | Format::Sarif => write_json(&crate::rules::catalog::ALL)?,
         Format::Human | Format::Github => {
             let mut stdout = std::io::stdout().lock();
-            for rule in crate::rules::catalog::ALL {
-                writeln!(
-                    stdout,
-                    "{}  {:<8} {:<34} {}",
-                    rule.code,
-                    rule.severity.as_str(),
-                    rule.name,
-                    rule.summary
-                )?;
-            }
+            stdout.write_all(crate::render::rules_table().as_bytes())?;
+            stdout.flush()?;
         }
     }
     Ok(ExitStatus::Success)
@@ -493,10 +495,10 @@ fn read_text(path: &str) -> anyhow::Result<String> {
 /// Print a generator's result: JSON, or the readable parts.
 fn print_result(
     value: &impl serde::Serialize,
-    format: OutputFormat,
+    output: &OutputArgs,
     human: impl FnOnce() -> String,
 ) -> anyhow::Result<()> {
-    match format {
+    match output.format {
         OutputFormat::Json => write_json(value),
         OutputFormat::Human => {
             let mut stdout = std::io::stdout().lock();
@@ -507,28 +509,8 @@ fn print_result(
     }
 }
 
-fn notes_block(notes: &[String]) -> String {
-    notes.iter().map(|n| format!("note: {n}\n")).collect()
-}
-
-fn diagnostics_block(diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{}[{}] {}: {}\n  fix: {}\n",
-                d.severity.as_str(),
-                d.code,
-                d.path,
-                d.message,
-                d.fix.description
-            )
-        })
-        .collect()
-}
-
 fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.as_deref().map(read_text).transpose()?;
+    let config = args.merge.config.as_deref().map(read_text).transpose()?;
     let input = crate::tools::provider::ProviderInput {
         kind: args.kind,
         id: args.id,
@@ -542,31 +524,15 @@ fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
         replace: args.replace,
     };
     let out = crate::tools::provider::generate_provider(&input, crate::tools::PathPolicy::Allowed)?;
-    if args.write
-        && let Some(path) = &args.config
-    {
-        crate::tools::write::write_with_backup(path, &out.config)?;
-    }
-    print_result(&out, args.format, || {
-        let written = if args.write {
-            format!(
-                "wrote {} (backup: {}.bak)\n",
-                args.config.as_deref().unwrap_or(""),
-                args.config.as_deref().unwrap_or("")
-            )
-        } else {
-            String::new()
-        };
-        let body = if args.write {
-            String::new()
-        } else {
-            format!("{}\n", out.config.trim_end())
-        };
-        format!(
-            "{body}{written}{}{}",
-            diagnostics_block(&out.diagnostics),
-            notes_block(&out.notes)
-        )
+    let written_to = match &args.merge.config {
+        Some(path) if args.merge.write => {
+            crate::tools::write::write_with_backup(path, &out.config)?;
+            Some(path.as_str())
+        }
+        _ => None,
+    };
+    print_result(&out, &args.output, || {
+        crate::render::provider_report(&out, written_to)
     })?;
     Ok(ExitStatus::Success)
 }
@@ -597,7 +563,7 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
             ..Default::default()
         });
     }
-    let config = args.config.as_deref().map(read_text).transpose()?;
+    let config = args.merge.config.as_deref().map(read_text).transpose()?;
     let input = GrantsInput {
         rules,
         target: args.target,
@@ -609,33 +575,12 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
         allow_no_admin: args.allow_no_admin,
     };
     let out = generate_grants(&input, crate::tools::PathPolicy::Allowed)?;
-    if args.write
-        && let (Some(path), Some(text)) = (&args.config, &out.config)
+    if args.merge.write
+        && let (Some(path), Some(text)) = (&args.merge.config, &out.config)
     {
         crate::tools::write::write_with_backup(path, text)?;
     }
-    print_result(&out, args.format, || {
-        let mut text = serde_json::to_string_pretty(&out.grants).unwrap_or_default();
-        text.push_str("\n\neffective access:\n");
-        for row in &out.access {
-            let role = row.role.map_or("none", Role::as_str);
-            text.push_str(&format!(
-                "  {:<32} role={:<6} models={}\n",
-                row.src,
-                role,
-                if row.models.is_empty() {
-                    "none".to_owned()
-                } else {
-                    row.models.join(", ")
-                }
-            ));
-        }
-        format!(
-            "{text}{}{}",
-            diagnostics_block(&out.diagnostics),
-            notes_block(&out.notes)
-        )
-    })?;
+    print_result(&out, &args.output, || crate::render::grants_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
@@ -646,31 +591,7 @@ fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
         model: args.model,
     };
     let out = crate::tools::client::generate_client_config(&input)?;
-    print_result(&out, args.format, || {
-        let mut text = String::new();
-        for f in &out.files {
-            text.push_str(&format!(
-                "# {} ({}; {})\n{}\n",
-                f.path,
-                f.format,
-                f.source,
-                f.content.trim_end()
-            ));
-        }
-        if !out.env.is_empty() {
-            text.push_str("\n# environment\n");
-            for (k, v) in &out.env {
-                text.push_str(&format!("export {k}={v:?}\n"));
-            }
-        }
-        for c in &out.commands {
-            text.push_str(&format!("\n$ {c}"));
-        }
-        if !out.commands.is_empty() {
-            text.push('\n');
-        }
-        format!("{text}\n{}", notes_block(&out.notes))
-    })?;
+    print_result(&out, &args.output, || crate::render::client_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
@@ -680,92 +601,42 @@ fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
     if args.write && out.changed && args.file != "-" {
         crate::tools::write::write_with_backup(&args.file, &out.config)?;
     }
-    print_result(&out, args.format, || {
-        let body = if out.changed {
-            out.diff.clone()
-        } else {
-            String::new()
-        };
-        let changes: String = out
-            .changes
-            .iter()
-            .map(|c| format!("migrated {} {}: {}\n", c.code, c.path, c.description))
-            .collect();
-        format!(
-            "{body}{changes}{}{}",
-            diagnostics_block(&out.diagnostics),
-            notes_block(&out.notes)
-        )
-    })?;
+    print_result(&out, &args.output, || crate::render::migrate_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     use crate::explain::Outcome;
-    let text = read_text(&args.config)?;
-    let identity = crate::access::Identity {
-        login: args.login,
-        tags: args.tags,
-        groups: args.groups,
-    };
-    let who = identity.login.is_some() || !identity.tags.is_empty() || !identity.groups.is_empty();
-    if args.matrix && !who && args.model.is_none() {
-        // Matrix only: no request to simulate.
-        let doc = crate::config::Document::parse(&text)?;
-        let grants = crate::tools::explain::Grants::new(doc);
-        let matrix = crate::explain::matrix(grants.root(), &grants.refs());
-        print_result(&matrix, args.format, || render_matrix(&matrix))?;
-        return Ok(ExitStatus::Success);
-    }
-    let Some(model) = args.model else {
-        anyhow::bail!("--model is required (or use --matrix alone for the access matrix)");
-    };
-    let input = crate::tools::explain::ExplainInput {
-        source: crate::tools::ConfigInput::text(text),
-        identity,
-        model,
+    use crate::tools::explain::{ExplainInput, MISSING_MODEL, explain_access};
+    use crate::tools::{ConfigInput, PathPolicy, ToolError};
+    let input = ExplainInput {
+        source: ConfigInput::text(read_text(&args.config)?),
+        identity: crate::access::Identity {
+            login: args.login,
+            tags: args.tags,
+            groups: args.groups,
+        },
+        model: args.model,
         endpoint: args.endpoint,
         matrix: args.matrix,
     };
-    let out = crate::tools::explain::explain_access(&input, crate::tools::PathPolicy::Allowed)?;
-    let e = &out.explanation;
-    print_result(&out, args.format, || {
-        let outcome = serde_json::to_value(e.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let mut text = format!(
-            "{} → {outcome} (HTTP {})\n",
-            e.identity.as_deref().unwrap_or("?"),
-            e.expected_status
-        );
-        for step in &e.steps {
-            let at = step
-                .path
-                .as_deref()
-                .map(|p| format!("  [{p}]"))
-                .unwrap_or_default();
-            text.push_str(&format!(
-                "  {:<13} {:<11} {}{at}\n",
-                step.stage, step.result, step.detail
-            ));
+    let out = explain_access(&input, PathPolicy::Allowed).map_err(|e| match e {
+        // The same refusal, in the words of this command's flags.
+        ToolError::BadArguments(message) if message == MISSING_MODEL => {
+            anyhow::anyhow!("--model is required (or use --matrix alone for the access matrix)")
         }
-        if let Some(url) = &e.upstream_url {
-            text.push_str(&format!("upstream: {url}\n"));
-        }
-        if let Some(auth) = &e.upstream_auth {
-            text.push_str(&format!("credential: {auth}\n"));
-        }
-        if let Some(matrix) = &out.matrix {
-            text.push('\n');
-            text.push_str(&render_matrix(matrix));
-        }
-        format!("{text}{}", notes_block(&out.notes))
+        e => e.into(),
     })?;
-    Ok(if e.outcome == Outcome::Allowed {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Findings
+    match (&out.explanation, &out.matrix) {
+        // Matrix only: the JSON is the matrix itself, as it always was.
+        (None, Some(matrix)) => print_result(matrix, &args.output, || {
+            crate::render::explain_report(&out)
+        })?,
+        _ => print_result(&out, &args.output, || crate::render::explain_report(&out))?,
+    }
+    Ok(match &out.explanation {
+        Some(e) if e.outcome != Outcome::Allowed => ExitStatus::Findings,
+        _ => ExitStatus::Success,
     })
 }
 
@@ -784,17 +655,13 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
         })
     };
     match command {
-        ConfigCommand::Pull { url, out, format } => {
+        ConfigCommand::Pull { url, out, output } => {
             let live = block_on(live_config::get_config(&GetInput { url }))?;
             if let Some(path) = &out {
                 crate::tools::write::write_with_backup(path, &live.config)?;
             }
-            print_result(&live, format, || match &out {
-                Some(path) => format!(
-                    "wrote {path} ({:?} API, version {})\n",
-                    live.api, live.version
-                ),
-                None => live.config.clone(),
+            print_result(&live, &output, || {
+                crate::render::pulled_config(&live, out.as_deref())
             })?;
             Ok(ExitStatus::Success)
         }
@@ -802,14 +669,14 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             url,
             file,
             as_identity,
-            format,
+            output,
         } => {
             let input = change(url, &file, as_identity, false)?;
             let plan = block_on(live_config::plan_config(
                 &input,
                 crate::tools::PathPolicy::Allowed,
             ))?;
-            print_result(&plan, format, || render_plan(&plan))?;
+            print_result(&plan, &output, || crate::render::plan_report(&plan))?;
             Ok(if plan.valid && plan.lockout.is_none() {
                 ExitStatus::Success
             } else {
@@ -823,7 +690,7 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             confirm,
             as_identity,
             backup_dir,
-            format,
+            output,
         } => {
             let input = change(url, &file, as_identity, confirm)?;
             let out = block_on(live_config::apply_config(
@@ -832,25 +699,7 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
                 !apply,
                 &backup_dir,
             ))?;
-            print_result(&out, format, || {
-                let mut text = render_plan(&out.plan);
-                if let Some(why) = &out.refused {
-                    text.push_str(&format!("not applied: {why}\n"));
-                }
-                if let Some(backup) = &out.backup {
-                    text.push_str(&format!("backup of the previous live config: {backup}\n"));
-                }
-                if out.applied {
-                    text.push_str(&format!(
-                        "applied; new version {}\n",
-                        out.new_version.as_deref().unwrap_or("?")
-                    ));
-                }
-                if let Some(reread) = &out.reread {
-                    text.push_str(&format!("re-read: {reread}\n"));
-                }
-                text
-            })?;
+            print_result(&out, &output, || crate::render::apply_report(&out))?;
             let dry_run_only = out.refusal == Some(live_config::Refusal::DryRun);
             Ok(if out.applied || dry_run_only {
                 ExitStatus::Success
@@ -859,41 +708,6 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             })
         }
     }
-}
-
-fn render_plan(plan: &crate::tools::live_config::Plan) -> String {
-    let mut text = format!(
-        "{} ({:?} API, live version {})\n",
-        plan.url, plan.api, plan.live_version
-    );
-    if !plan.valid {
-        for e in &plan.errors {
-            text.push_str(&format!("error[{}] {} ({})\n", e.code, e.message, e.path));
-        }
-    }
-    text.push_str(if plan.changed {
-        &plan.diff
-    } else {
-        "no change\n"
-    });
-    for change in &plan.access {
-        let role = |r: Option<crate::access::Role>| match r {
-            Some(role) => role.as_str(),
-            None => "none",
-        };
-        text.push_str(&format!(
-            "access {}: role {} → {}; gains {:?}; loses {:?}\n",
-            change.src,
-            role(change.role_before),
-            role(change.role_after),
-            change.models_gained,
-            change.models_lost
-        ));
-    }
-    if let Some(lockout) = &plan.lockout {
-        text.push_str(&format!("LOCKOUT: {lockout}\n"));
-    }
-    format!("{text}{}", notes_block(&plan.notes))
 }
 
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
@@ -910,7 +724,7 @@ fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
         url: args.url,
     };
     let out = block_on(diagnose_symptom(&input, crate::tools::PathPolicy::Allowed))?;
-    print_result(&out, args.format, || crate::render::diagnosis_report(&out))?;
+    print_result(&out, &args.output, || crate::render::diagnosis_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
@@ -925,30 +739,11 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
         api_key_env: args.api_key_env,
     };
     let out = block_on(test_endpoint(&input, crate::tools::PathPolicy::Allowed))?;
-    print_result(&out, args.format, || crate::render::probe_report(&out))?;
+    print_result(&out, &args.output, || crate::render::probe_report(&out))?;
     Ok(match out.report.verdict {
         crate::probe::Verdict::Ok => ExitStatus::Success,
         _ => ExitStatus::Findings,
     })
-}
-
-fn render_matrix(matrix: &crate::explain::Matrix) -> String {
-    let mut text = format!("access matrix ({} models):\n", matrix.models.len());
-    for row in &matrix.rows {
-        let role = match row.role {
-            Some(role) => role.as_str(),
-            None => "none",
-        };
-        let models = if row.allowed.is_empty() {
-            "nothing".to_owned()
-        } else if row.allowed.len() == matrix.models.len() {
-            "every model".to_owned()
-        } else {
-            row.allowed.join(", ")
-        };
-        text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
-    }
-    text
 }
 
 fn run_skill_references(dir: &std::path::Path, check: bool) -> anyhow::Result<ExitStatus> {

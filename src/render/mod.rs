@@ -1,17 +1,35 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
-//! and a probe report or a diagnosis into human text.
+//! and every other tool's typed output (probe report, diagnosis, explanation, access matrix,
+//! live-config plan, grants, client, migration, provider, rule catalog) into human text.
 //! Renderers are separate from checks and never change what was found.
 
+mod blocks;
+mod client;
 mod diagnosis;
+mod explain;
 mod github;
+mod grants;
 mod human;
+mod matrix;
+mod migrate;
+mod plan;
 mod probe;
+mod provider;
+mod rules;
 mod sarif;
 
+pub use client::client_report;
 pub use diagnosis::diagnosis_report;
+pub use explain::explain_report;
 pub use github::github;
+pub use grants::grants_report;
 pub use human::human;
+pub use matrix::access_matrix;
+pub use migrate::migrate_report;
+pub use plan::{apply_report, plan_report, pulled_config};
 pub use probe::probe_report;
+pub use provider::provider_report;
+pub use rules::rules_table;
 pub use sarif::sarif;
 
 /// Output formats of `validate`.
