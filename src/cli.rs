@@ -2,15 +2,22 @@
 //!
 //! Exit codes: 0 success (valid config), 1 findings (invalid config), 2 usage or I/O error.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::render::Format;
-use crate::tools::input;
-use crate::tools::validate::{self, Mode, ValidateOutput};
+use crate::config::model::config_schema;
+use crate::render::{self, Format};
+use crate::tools::validate::{self, Mode};
+use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
+use streams::{
+    is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
+};
+
+mod streams;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
@@ -67,7 +74,7 @@ pub enum SkillCommand {
         project: bool,
         /// Install into this skill directory instead.
         #[arg(long)]
-        dir: Option<std::path::PathBuf>,
+        dir: Option<PathBuf>,
         /// Overwrite a directory this tool did not create.
         #[arg(long)]
         force: bool,
@@ -76,7 +83,7 @@ pub enum SkillCommand {
     References {
         /// Where the references live.
         #[arg(long, default_value = "skill/reference")]
-        dir: std::path::PathBuf,
+        dir: PathBuf,
         /// Only check: exit 1 when a file is stale, write nothing.
         #[arg(long)]
         check: bool,
@@ -240,7 +247,7 @@ pub enum ConfigCommand {
         as_identity: Option<String>,
         /// Where the previous live document is saved before the write.
         #[arg(long, value_name = "DIR", default_value = "aperture-backups")]
-        backup_dir: std::path::PathBuf,
+        backup_dir: PathBuf,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -352,6 +359,13 @@ pub enum ExitStatus {
     Error = 2,
 }
 
+impl ExitStatus {
+    /// Success when the result is clean, findings otherwise.
+    fn clean_if(clean: bool) -> Self {
+        if clean { Self::Success } else { Self::Findings }
+    }
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> Self {
         ExitCode::from(status as u8)
@@ -362,9 +376,7 @@ impl From<ExitStatus> for ExitCode {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Validate(args) => run_validate(args),
-        Command::Schema => {
-            write_json(crate::config::model::config_schema()).map(|_| ExitStatus::Success)
-        }
+        Command::Schema => write_json(config_schema()).map(|()| ExitStatus::Success),
         Command::Rules { format } => run_rules(format),
         Command::Provider(args) => run_provider(args),
         Command::Grants(args) => run_grants(args),
@@ -395,220 +407,112 @@ pub fn run(cli: Cli) -> ExitStatus {
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 fn run_validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     let Some(source) = args.file.or(args.config) else {
         anyhow::bail!("no config given: pass a FILE, `-` for stdin, or --config FILE");
     };
-    let bytes = if source == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(crate::config::MAX_DOCUMENT_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)?;
-        bytes
-    } else {
-        input::read_file(&source)?
-    };
+    let bytes = read_bytes(&source)?;
     let output = validate::validate_bytes_with(&bytes, args.mode, args.strict);
-    let name = if source == "-" {
-        "<stdin>"
-    } else {
-        source.as_str()
-    };
-    render_validation(&output, &bytes, name, args.format)?;
-    Ok(if output.valid {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Findings
-    })
-}
-
-fn render_validation(
-    output: &ValidateOutput,
-    bytes: &[u8],
-    name: &str,
-    format: Format,
-) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match format {
-        Format::Human => {
-            let text = std::str::from_utf8(bytes).ok();
-            stdout.write_all(crate::render::human(output, text, name).as_bytes())?;
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut stdout, output)?;
-            stdout.write_all(b"\n")?;
-        }
-        Format::Sarif => {
-            serde_json::to_writer_pretty(&mut stdout, &crate::render::sarif(output, name))?;
-            stdout.write_all(b"\n")?;
-        }
-        Format::Github => stdout.write_all(crate::render::github(output, name).as_bytes())?,
-    }
-    stdout.flush()?;
-    Ok(())
+    let name = if source == "-" { "<stdin>" } else { &source };
+    let report = render::validation_report(&output, &bytes, name, args.format)?;
+    write_text(&report)?;
+    Ok(ExitStatus::clean_if(output.valid))
 }
 
 fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {
     match format {
         Format::Json | Format::Sarif => write_json(&crate::rules::catalog::ALL)?,
-        Format::Human | Format::Github => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(crate::render::rules_table().as_bytes())?;
-            stdout.flush()?;
-        }
+        Format::Human | Format::Github => write_text(&render::rules_table())?,
     }
     Ok(ExitStatus::Success)
 }
 
-fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value)?;
-    stdout.write_all(b"\n")?;
-    stdout.flush()?;
-    Ok(())
-}
-
-fn read_text(path: &str) -> anyhow::Result<String> {
-    let bytes = if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(crate::config::MAX_DOCUMENT_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)?;
-        bytes
-    } else {
-        input::read_file(path)?
-    };
-    String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!("`{path}` is not UTF-8 text; run `validate {path}` for details")
-    })
-}
-
-/// Print a generator's result: JSON, or the readable parts.
-fn print_result(
-    value: &impl serde::Serialize,
-    output: &OutputArgs,
-    human: impl FnOnce() -> String,
-) -> anyhow::Result<()> {
-    match output.format {
-        OutputFormat::Json => write_json(value),
-        OutputFormat::Human => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(human().as_bytes())?;
-            stdout.flush()?;
-            Ok(())
-        }
-    }
-}
-
 fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.merge.config.as_deref().map(read_text).transpose()?;
-    let input = crate::tools::provider::ProviderInput {
+    let input = tools::provider::ProviderInput {
         kind: args.kind,
         id: args.id,
         models: (!args.models.is_empty()).then_some(args.models),
         baseurl: args.baseurl,
         region: args.region,
         apikey: None,
-        source: config
-            .map(crate::tools::ConfigInput::text)
-            .unwrap_or_default(),
+        source: merge_source(args.merge.config.as_deref())?,
         replace: args.replace,
     };
-    let out = crate::tools::provider::generate_provider(&input, crate::tools::PathPolicy::Allowed)?;
+    let out = tools::provider::generate_provider(&input, PathPolicy::Allowed)?;
     let written_to = match &args.merge.config {
         Some(path) if args.merge.write => {
-            crate::tools::write::write_with_backup(path, &out.config)?;
+            tools::write::write_with_backup(path, &out.config)?;
             Some(path.as_str())
         }
         _ => None,
     };
     print_result(&out, &args.output, || {
-        crate::render::provider_report(&out, written_to)
+        render::provider_report(&out, written_to)
     })?;
     Ok(ExitStatus::Success)
 }
 
 fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
     use crate::access::Role;
-    use crate::tools::grants::{GrantRule, GrantsInput, generate_grants};
-    let mut rules: Vec<GrantRule> = args
-        .admins
-        .iter()
-        .map(|a| GrantRule {
-            src: vec![a.clone()],
-            role: Some(Role::Admin),
-            ..Default::default()
-        })
-        .collect();
+    use tools::grants::{GrantRule, GrantsInput, generate_grants};
+    let admin = |src: &String| GrantRule {
+        src: vec![src.clone()],
+        role: Some(Role::Admin),
+        ..Default::default()
+    };
+    let mut rules: Vec<GrantRule> = args.admins.iter().map(admin).collect();
     if !args.users.is_empty() {
         let models = if args.models.is_empty() {
             vec!["**".to_owned()]
         } else {
-            args.models.clone()
+            args.models
         };
         rules.push(GrantRule {
-            src: args.users.clone(),
+            src: args.users,
             role: Some(Role::User),
             models: Some(models),
-            quotas: (!args.quotas.is_empty()).then(|| args.quotas.clone()),
+            quotas: (!args.quotas.is_empty()).then_some(args.quotas),
             ..Default::default()
         });
     }
-    let config = args.merge.config.as_deref().map(read_text).transpose()?;
     let input = GrantsInput {
         rules,
         target: args.target,
         aperture_selector: args.aperture_selector,
         ip: None,
-        source: config
-            .map(crate::tools::ConfigInput::text)
-            .unwrap_or_default(),
+        source: merge_source(args.merge.config.as_deref())?,
         allow_no_admin: args.allow_no_admin,
     };
-    let out = generate_grants(&input, crate::tools::PathPolicy::Allowed)?;
-    if args.merge.write
-        && let (Some(path), Some(text)) = (&args.merge.config, &out.config)
-    {
-        crate::tools::write::write_with_backup(path, text)?;
+    let out = generate_grants(&input, PathPolicy::Allowed)?;
+    if let (true, Some(path), Some(text)) = (args.merge.write, &args.merge.config, &out.config) {
+        tools::write::write_with_backup(path, text)?;
     }
-    print_result(&out, &args.output, || crate::render::grants_report(&out))?;
+    print_result(&out, &args.output, || render::grants_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
-    let input = crate::tools::client::ClientInput {
-        client: args.client,
-        host: args.host,
-        model: args.model,
-    };
-    let out = crate::tools::client::generate_client_config(&input)?;
-    print_result(&out, &args.output, || crate::render::client_report(&out))?;
+    let (client, host, model) = (args.client, args.host, args.model);
+    let out = tools::client::generate_client_config(&tools::client::ClientInput {
+        client,
+        host,
+        model,
+    })?;
+    print_result(&out, &args.output, || render::client_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
-    let text = read_text(&args.file)?;
-    let out = crate::tools::migrate::migrate_text(&text)?;
+    let out = tools::migrate::migrate_text(&read_text(&args.file)?)?;
     if args.write && out.changed && args.file != "-" {
-        crate::tools::write::write_with_backup(&args.file, &out.config)?;
+        tools::write::write_with_backup(&args.file, &out.config)?;
     }
-    print_result(&out, &args.output, || crate::render::migrate_report(&out))?;
+    print_result(&out, &args.output, || render::migrate_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
-    use crate::explain::Outcome;
-    use crate::tools::explain::{ExplainInput, MISSING_MODEL, explain_access};
-    use crate::tools::{ConfigInput, PathPolicy, ToolError};
+    use tools::explain::{ExplainInput, MISSING_MODEL, explain_access};
     let input = ExplainInput {
         source: ConfigInput::text(read_text(&args.config)?),
         identity: crate::access::Identity {
@@ -627,29 +531,25 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         }
         e => e.into(),
     })?;
+    let human = || render::explain_report(&out);
     match (&out.explanation, &out.matrix) {
         // Matrix only: the JSON is the matrix itself, as it always was.
-        (None, Some(matrix)) => print_result(matrix, &args.output, || {
-            crate::render::explain_report(&out)
-        })?,
-        _ => print_result(&out, &args.output, || crate::render::explain_report(&out))?,
+        (None, Some(matrix)) => print_result(matrix, &args.output, human)?,
+        _ => print_result(&out, &args.output, human)?,
     }
-    Ok(match &out.explanation {
-        Some(e) if e.outcome != Outcome::Allowed => ExitStatus::Findings,
-        _ => ExitStatus::Success,
-    })
+    let allowed = |e: &crate::explain::Explanation| e.outcome == crate::explain::Outcome::Allowed;
+    Ok(ExitStatus::clean_if(
+        out.explanation.as_ref().is_none_or(allowed),
+    ))
 }
 
 fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
-    use crate::tools::live_config::{self, ChangeInput, GetInput};
-    let change = |url: String,
-                  file: &str,
-                  as_identity: Option<String>,
-                  confirm: bool|
-     -> anyhow::Result<ChangeInput> {
+    use tools::live_config::{self, ChangeInput, GetInput};
+    let change = |url, file: &str, as_identity, confirm| -> anyhow::Result<ChangeInput> {
+        let source = ConfigInput::text(read_text(file)?);
         Ok(ChangeInput {
             url,
-            source: crate::tools::ConfigInput::text(read_text(file)?),
+            source,
             as_identity,
             confirm,
         })
@@ -658,10 +558,10 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
         ConfigCommand::Pull { url, out, output } => {
             let live = block_on(live_config::get_config(&GetInput { url }))?;
             if let Some(path) = &out {
-                crate::tools::write::write_with_backup(path, &live.config)?;
+                tools::write::write_with_backup(path, &live.config)?;
             }
             print_result(&live, &output, || {
-                crate::render::pulled_config(&live, out.as_deref())
+                render::pulled_config(&live, out.as_deref())
             })?;
             Ok(ExitStatus::Success)
         }
@@ -672,16 +572,9 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             output,
         } => {
             let input = change(url, &file, as_identity, false)?;
-            let plan = block_on(live_config::plan_config(
-                &input,
-                crate::tools::PathPolicy::Allowed,
-            ))?;
-            print_result(&plan, &output, || crate::render::plan_report(&plan))?;
-            Ok(if plan.valid && plan.lockout.is_none() {
-                ExitStatus::Success
-            } else {
-                ExitStatus::Findings
-            })
+            let plan = block_on(live_config::plan_config(&input, PathPolicy::Allowed))?;
+            print_result(&plan, &output, || render::plan_report(&plan))?;
+            Ok(ExitStatus::clean_if(plan.valid && plan.lockout.is_none()))
         }
         ConfigCommand::Push {
             url,
@@ -693,43 +586,37 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             output,
         } => {
             let input = change(url, &file, as_identity, confirm)?;
-            let out = block_on(live_config::apply_config(
-                &input,
-                crate::tools::PathPolicy::Allowed,
-                !apply,
-                &backup_dir,
-            ))?;
-            print_result(&out, &output, || crate::render::apply_report(&out))?;
+            let dry_run = !apply;
+            let apply =
+                live_config::apply_config(&input, PathPolicy::Allowed, dry_run, &backup_dir);
+            let out = block_on(apply)?;
+            print_result(&out, &output, || render::apply_report(&out))?;
             let dry_run_only = out.refusal == Some(live_config::Refusal::DryRun);
-            Ok(if out.applied || dry_run_only {
-                ExitStatus::Success
-            } else {
-                ExitStatus::Findings
-            })
+            Ok(ExitStatus::clean_if(out.applied || dry_run_only))
         }
     }
 }
 
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
-    use crate::tools::diagnose::{DiagnoseInput, diagnose_symptom};
+    use tools::diagnose::{DiagnoseInput, diagnose_symptom};
     let config = args.config.as_deref().map(read_text).transpose()?;
     let input = DiagnoseInput {
         symptom: args.text,
         http_status: args.status,
         error_text: args.error_text,
-        source: crate::tools::ConfigInput {
+        source: ConfigInput {
             config,
             config_path: None,
         },
         url: args.url,
     };
-    let out = block_on(diagnose_symptom(&input, crate::tools::PathPolicy::Allowed))?;
-    print_result(&out, &args.output, || crate::render::diagnosis_report(&out))?;
+    let out = block_on(diagnose_symptom(&input, PathPolicy::Allowed))?;
+    print_result(&out, &args.output, || render::diagnosis_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
-    use crate::tools::test_endpoint::{TestInput, test_endpoint};
+    use tools::test_endpoint::{TestInput, test_endpoint};
     let input = TestInput {
         url: args.url,
         model: args.model,
@@ -738,36 +625,23 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
         timeout_ms: args.timeout_ms,
         api_key_env: args.api_key_env,
     };
-    let out = block_on(test_endpoint(&input, crate::tools::PathPolicy::Allowed))?;
-    print_result(&out, &args.output, || crate::render::probe_report(&out))?;
-    Ok(match out.report.verdict {
-        crate::probe::Verdict::Ok => ExitStatus::Success,
-        _ => ExitStatus::Findings,
-    })
+    let out = block_on(test_endpoint(&input, PathPolicy::Allowed))?;
+    print_result(&out, &args.output, || render::probe_report(&out))?;
+    Ok(ExitStatus::clean_if(
+        out.report.verdict == crate::probe::Verdict::Ok,
+    ))
 }
 
-fn run_skill_references(dir: &std::path::Path, check: bool) -> anyhow::Result<ExitStatus> {
-    let mut stale = Vec::new();
-    for (name, rendered) in crate::reference::all() {
-        let path = dir.join(name);
-        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        if on_disk == rendered {
-            continue;
-        }
-        stale.push(path.display().to_string());
-        if !check {
-            std::fs::create_dir_all(dir)?;
-            std::fs::write(&path, rendered)?;
-        }
-    }
+fn run_skill_references(dir: &Path, check: bool) -> anyhow::Result<ExitStatus> {
+    let stale = crate::skill::sync_references(dir, check)?;
     let mut stderr = std::io::stderr().lock();
     match (check, stale.is_empty()) {
         (_, true) => writeln!(stderr, "the references in {} are current", dir.display())?,
         (true, false) => {
+            let stale = stale.join(", ");
             writeln!(
                 stderr,
-                "stale (run `aperture-orchestrator skill references`): {}",
-                stale.join(", ")
+                "stale (run `aperture-orchestrator skill references`): {stale}"
             )?;
             return Ok(ExitStatus::Findings);
         }
@@ -778,44 +652,11 @@ fn run_skill_references(dir: &std::path::Path, check: bool) -> anyhow::Result<Ex
 
 fn run_skill_install(
     project: bool,
-    dir: Option<std::path::PathBuf>,
+    dir: Option<PathBuf>,
     force: bool,
 ) -> anyhow::Result<ExitStatus> {
-    let base = if project {
-        std::env::current_dir()?
-    } else {
-        std::env::var_os("HOME")
-            .map(std::path::PathBuf::from)
-            .ok_or_else(|| anyhow::anyhow!("HOME is not set; pass --dir or --project"))?
-    };
-    let dir = dir.unwrap_or_else(|| base.join(".claude/skills/aperture-orchestrator"));
-    let command = std::env::current_exe()
-        .ok()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "aperture-orchestrator".into());
-    let options = crate::skill::InstallOptions {
-        dir,
-        project_mcp_json: project.then(|| base.join(".mcp.json")),
-        command,
-        force,
-    };
-    let report = crate::skill::install(&options)?;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "installed the skill in {} ({} files)",
-        report.dir,
-        report.files.len()
-    )?;
-    if let Some(path) = &report.mcp_json {
-        writeln!(
-            stdout,
-            "registered the MCP server in {path} (a backup is kept as {path}.bak when it existed)"
-        )?;
-    }
-    if let Some(command) = &report.register_command {
-        writeln!(stdout, "register the MCP server with:\n  {command}")?;
-    }
+    let options = crate::skill::InstallOptions::for_scope(project, dir, force)?;
+    write_text(&render::install_report(&crate::skill::install(&options)?))?;
     Ok(ExitStatus::Success)
 }
 
@@ -831,72 +672,26 @@ where
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
-    match args.http {
-        None => {
-            // One thread is plenty for one stdio client and keeps start-up small.
-            block_on(crate::mcp::serve_stdio(args.allow_write))?;
-        }
-        Some(addr) => {
-            let options = crate::mcp::HttpOptions {
-                addr,
-                token: args.token,
-                allow_paths: args.allow_paths,
-                allowed_hosts: args.allow_hosts,
-                allowed_origins: args.allow_origins,
-                stateless: args.stateless,
-                allow_write: args.allow_write,
-            };
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(crate::mcp::serve_http(options))?;
-        }
-    }
+    let Some(addr) = args.http else {
+        // One thread is plenty for one stdio client and keeps start-up small.
+        block_on(crate::mcp::serve_stdio(args.allow_write))?;
+        return Ok(ExitStatus::Success);
+    };
+    let options = crate::mcp::HttpOptions {
+        addr,
+        token: args.token,
+        allow_paths: args.allow_paths,
+        allowed_hosts: args.allow_hosts,
+        allowed_origins: args.allow_origins,
+        stateless: args.stateless,
+        allow_write: args.allow_write,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(crate::mcp::serve_http(options))?;
     Ok(ExitStatus::Success)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_contract_flags() {
-        let cli = Cli::try_parse_from([
-            "aperture-orchestrator",
-            "validate",
-            "-",
-            "--mode",
-            "load",
-            "--format",
-            "sarif",
-        ])
-        .unwrap();
-        let Command::Validate(args) = cli.command else {
-            panic!("expected validate")
-        };
-        assert_eq!(
-            (args.file.as_deref(), args.mode, args.format),
-            (Some("-"), Mode::Load, Format::Sarif)
-        );
-        assert!(
-            Cli::try_parse_from(["aperture-orchestrator", "validate", "a", "--config", "b"])
-                .is_err()
-        );
-        let cli = Cli::try_parse_from([
-            "aperture-orchestrator",
-            "serve",
-            "--http",
-            "127.0.0.1:0",
-            "--allow-paths",
-        ])
-        .unwrap();
-        assert!(matches!(
-            cli.command,
-            Command::Serve(ServeArgs {
-                http: Some(_),
-                allow_paths: true,
-                ..
-            })
-        ));
-    }
-}
+mod tests;

@@ -1,6 +1,7 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
 //! and every other tool's typed output (probe report, diagnosis, explanation, access matrix,
-//! live-config plan, grants, client, migration, provider, rule catalog) into human text.
+//! live-config plan, grants, client, migration, provider, rule catalog, skill install) into
+//! human text.
 //! Renderers are separate from checks and never change what was found.
 
 mod blocks;
@@ -17,6 +18,7 @@ mod probe;
 mod provider;
 mod rules;
 mod sarif;
+mod skill;
 
 pub use client::client_report;
 pub use diagnosis::diagnosis_report;
@@ -31,6 +33,24 @@ pub use probe::probe_report;
 pub use provider::provider_report;
 pub use rules::rules_table;
 pub use sarif::sarif;
+pub use skill::install_report;
+
+use crate::diagnostic::ValidateOutput;
+
+/// A validation result in `format`; `source` is the document (quoted by the human format).
+pub fn validation_report(
+    output: &ValidateOutput,
+    source: &[u8],
+    file_name: &str,
+    format: Format,
+) -> Result<String, serde_json::Error> {
+    Ok(match format {
+        Format::Human => human(output, std::str::from_utf8(source).ok(), file_name),
+        Format::Json => serde_json::to_string_pretty(output)? + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif(output, file_name))? + "\n",
+        Format::Github => github(output, file_name),
+    })
+}
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

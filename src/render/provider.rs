@@ -7,7 +7,10 @@ use crate::tools::provider::ProviderOutput;
 /// `written_to`: the config file the result was written back to, if it was.
 pub fn provider_report(out: &ProviderOutput, written_to: Option<&str>) -> String {
     let (body, written) = match written_to {
-        Some(path) => (String::new(), format!("wrote {path} (backup: {path}.bak)\n")),
+        Some(path) => (
+            String::new(),
+            format!("wrote {path} (backup: {path}.bak)\n"),
+        ),
         None => (format!("{}\n", out.config.trim_end()), String::new()),
     };
     format!(
