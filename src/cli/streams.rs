@@ -6,10 +6,9 @@ use super::{OutputArgs, OutputFormat};
 use crate::tools::{ConfigInput, input};
 
 pub(super) fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value)?;
-    stdout.write_all(b"\n")?;
-    Ok(stdout.flush()?)
+    // Serialize first: serde_json hides a write's io::Error from the error chain, so a closed
+    // pipe would not be recognised as one.
+    write_text(&(serde_json::to_string_pretty(value)? + "\n"))
 }
 
 pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
