@@ -2,15 +2,22 @@
 //!
 //! Exit codes: 0 success (valid config), 1 findings (invalid config), 2 usage or I/O error.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::render::Format;
-use crate::tools::input;
-use crate::tools::validate::{self, Mode, ValidateOutput};
+use crate::config::model::config_schema;
+use crate::render::{self, Format};
+use crate::tools::validate::{self, Mode};
+use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
+use streams::{
+    is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
+};
+
+mod streams;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
@@ -67,7 +74,7 @@ pub enum SkillCommand {
         project: bool,
         /// Install into this skill directory instead.
         #[arg(long)]
-        dir: Option<std::path::PathBuf>,
+        dir: Option<PathBuf>,
         /// Overwrite a directory this tool did not create.
         #[arg(long)]
         force: bool,
@@ -76,7 +83,7 @@ pub enum SkillCommand {
     References {
         /// Where the references live.
         #[arg(long, default_value = "skill/reference")]
-        dir: std::path::PathBuf,
+        dir: PathBuf,
         /// Only check: exit 1 when a file is stale, write nothing.
         #[arg(long)]
         check: bool,
@@ -91,6 +98,24 @@ pub enum OutputFormat {
     Human,
     /// The MCP tool's structuredContent.
     Json,
+}
+
+/// `--format`, shared by every command that prints a tool's result.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
+/// `--config` and `--write`, shared by the generators that merge into a config.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Config file to merge into.
+    #[arg(long)]
+    pub config: Option<String>,
+    /// Write the merged config back to --config (a backup is kept as FILE.bak).
+    #[arg(long, requires = "config")]
+    pub write: bool,
 }
 
 #[derive(Debug, Args)]
@@ -108,17 +133,13 @@ pub struct ProviderArgs {
     /// AWS region (Bedrock).
     #[arg(long)]
     pub region: Option<String>,
-    /// Config file to merge into.
-    #[arg(long)]
-    pub config: Option<String>,
+    #[command(flatten)]
+    pub merge: MergeArgs,
     /// Overwrite an existing provider with the same ID.
     #[arg(long)]
     pub replace: bool,
-    /// Write the merged config back to --config (a backup is kept as FILE.bak).
-    #[arg(long, requires = "config")]
-    pub write: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -140,17 +161,13 @@ pub struct GrantsArgs {
     /// Policy `dst` selector (with --target policy).
     #[arg(long)]
     pub aperture_selector: Option<String>,
-    /// Config file to merge into.
-    #[arg(long)]
-    pub config: Option<String>,
-    /// Write the merged config back to --config (a backup is kept as FILE.bak).
-    #[arg(long, requires = "config")]
-    pub write: bool,
+    #[command(flatten)]
+    pub merge: MergeArgs,
     /// Accept a result where nobody is admin.
     #[arg(long)]
     pub allow_no_admin: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -162,8 +179,8 @@ pub struct ClientArgs {
     pub host: Option<String>,
     #[arg(long)]
     pub model: Option<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -189,8 +206,8 @@ pub struct ExplainArgs {
     /// Print who can reach which model, for every source in the grants.
     #[arg(long)]
     pub matrix: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,8 +219,8 @@ pub enum ConfigCommand {
         /// Write the document here (a backup of an existing file is kept).
         #[arg(long, value_name = "FILE")]
         out: Option<String>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Show what applying FILE would do: validation, diff (secrets fingerprinted), access changes.
     Plan {
@@ -212,8 +229,8 @@ pub enum ConfigCommand {
         /// Your identity (login or tag:a,tag:b): checks that you stay admin.
         #[arg(long = "as", value_name = "IDENTITY")]
         as_identity: Option<String>,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Apply FILE to the gateway: a dry run unless --apply.
     Push {
@@ -230,9 +247,9 @@ pub enum ConfigCommand {
         as_identity: Option<String>,
         /// Where the previous live document is saved before the write.
         #[arg(long, value_name = "DIR", default_value = "aperture-backups")]
-        backup_dir: std::path::PathBuf,
-        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-        format: OutputFormat,
+        backup_dir: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
     },
 }
 
@@ -252,8 +269,8 @@ pub struct DiagnoseArgs {
     /// The gateway, e.g. http://ai: runs test_endpoint's free probes as evidence.
     #[arg(long)]
     pub url: Option<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -275,8 +292,8 @@ pub struct TestArgs {
     /// Environment variable holding a key, for gateways that want one (Aperture does not).
     #[arg(long, value_name = "VAR")]
     pub api_key_env: Option<String>,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -286,8 +303,8 @@ pub struct MigrateArgs {
     /// Write the migrated config back to FILE (a backup is kept as FILE.bak).
     #[arg(long)]
     pub write: bool,
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -342,6 +359,13 @@ pub enum ExitStatus {
     Error = 2,
 }
 
+impl ExitStatus {
+    /// Success when the result is clean, findings otherwise.
+    fn clean_if(clean: bool) -> Self {
+        if clean { Self::Success } else { Self::Findings }
+    }
+}
+
 impl From<ExitStatus> for ExitCode {
     fn from(status: ExitStatus) -> Self {
         ExitCode::from(status as u8)
@@ -352,9 +376,7 @@ impl From<ExitStatus> for ExitCode {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Validate(args) => run_validate(args),
-        Command::Schema => {
-            write_json(crate::config::model::config_schema()).map(|_| ExitStatus::Success)
-        }
+        Command::Schema => write_json(config_schema()).map(|()| ExitStatus::Success),
         Command::Rules { format } => run_rules(format),
         Command::Provider(args) => run_provider(args),
         Command::Grants(args) => run_grants(args),
@@ -385,416 +407,161 @@ pub fn run(cli: Cli) -> ExitStatus {
     }
 }
 
-fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-    })
-}
-
 fn run_validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     let Some(source) = args.file.or(args.config) else {
         anyhow::bail!("no config given: pass a FILE, `-` for stdin, or --config FILE");
     };
-    let bytes = if source == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(crate::config::MAX_DOCUMENT_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)?;
-        bytes
-    } else {
-        input::read_file(&source)?
-    };
+    let bytes = read_bytes(&source)?;
     let output = validate::validate_bytes_with(&bytes, args.mode, args.strict);
-    let name = if source == "-" {
-        "<stdin>"
-    } else {
-        source.as_str()
-    };
-    render_validation(&output, &bytes, name, args.format)?;
-    Ok(if output.valid {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Findings
-    })
-}
-
-fn render_validation(
-    output: &ValidateOutput,
-    bytes: &[u8],
-    name: &str,
-    format: Format,
-) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    match format {
-        Format::Human => {
-            let text = std::str::from_utf8(bytes).ok();
-            stdout.write_all(crate::render::human(output, text, name).as_bytes())?;
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut stdout, output)?;
-            stdout.write_all(b"\n")?;
-        }
-        Format::Sarif => {
-            serde_json::to_writer_pretty(&mut stdout, &crate::render::sarif(output, name))?;
-            stdout.write_all(b"\n")?;
-        }
-        Format::Github => stdout.write_all(crate::render::github(output, name).as_bytes())?,
-    }
-    stdout.flush()?;
-    Ok(())
+    let name = if source == "-" { "<stdin>" } else { &source };
+    let report = render::validation_report(&output, &bytes, name, args.format)?;
+    write_text(&report)?;
+    Ok(ExitStatus::clean_if(output.valid))
 }
 
 fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {
     match format {
         Format::Json | Format::Sarif => write_json(&crate::rules::catalog::ALL)?,
-        Format::Human | Format::Github => {
-            let mut stdout = std::io::stdout().lock();
-            for rule in crate::rules::catalog::ALL {
-                writeln!(
-                    stdout,
-                    "{}  {:<8} {:<34} {}",
-                    rule.code,
-                    rule.severity.as_str(),
-                    rule.name,
-                    rule.summary
-                )?;
-            }
-        }
+        Format::Human | Format::Github => write_text(&render::rules_table())?,
     }
     Ok(ExitStatus::Success)
 }
 
-fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value)?;
-    stdout.write_all(b"\n")?;
-    stdout.flush()?;
-    Ok(())
-}
-
-fn read_text(path: &str) -> anyhow::Result<String> {
-    let bytes = if path == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .take(crate::config::MAX_DOCUMENT_BYTES as u64 + 1)
-            .read_to_end(&mut bytes)?;
-        bytes
-    } else {
-        input::read_file(path)?
-    };
-    String::from_utf8(bytes).map_err(|_| {
-        anyhow::anyhow!("`{path}` is not UTF-8 text; run `validate {path}` for details")
-    })
-}
-
-/// Print a generator's result: JSON, or the readable parts.
-fn print_result(
-    value: &impl serde::Serialize,
-    format: OutputFormat,
-    human: impl FnOnce() -> String,
-) -> anyhow::Result<()> {
-    match format {
-        OutputFormat::Json => write_json(value),
-        OutputFormat::Human => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(human().as_bytes())?;
-            stdout.flush()?;
-            Ok(())
-        }
-    }
-}
-
-fn notes_block(notes: &[String]) -> String {
-    notes.iter().map(|n| format!("note: {n}\n")).collect()
-}
-
-fn diagnostics_block(diagnostics: &[crate::diagnostic::Diagnostic]) -> String {
-    diagnostics
-        .iter()
-        .map(|d| {
-            format!(
-                "{}[{}] {}: {}\n  fix: {}\n",
-                d.severity.as_str(),
-                d.code,
-                d.path,
-                d.message,
-                d.fix.description
-            )
-        })
-        .collect()
-}
-
 fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
-    let config = args.config.as_deref().map(read_text).transpose()?;
-    let input = crate::tools::provider::ProviderInput {
+    let input = tools::provider::ProviderInput {
         kind: args.kind,
         id: args.id,
         models: (!args.models.is_empty()).then_some(args.models),
         baseurl: args.baseurl,
         region: args.region,
         apikey: None,
-        source: config
-            .map(crate::tools::ConfigInput::text)
-            .unwrap_or_default(),
+        source: merge_source(args.merge.config.as_deref())?,
         replace: args.replace,
     };
-    let out = crate::tools::provider::generate_provider(&input, crate::tools::PathPolicy::Allowed)?;
-    if args.write
-        && let Some(path) = &args.config
-    {
-        crate::tools::write::write_with_backup(path, &out.config)?;
-    }
-    print_result(&out, args.format, || {
-        let written = if args.write {
-            format!(
-                "wrote {} (backup: {}.bak)\n",
-                args.config.as_deref().unwrap_or(""),
-                args.config.as_deref().unwrap_or("")
-            )
-        } else {
-            String::new()
-        };
-        let body = if args.write {
-            String::new()
-        } else {
-            format!("{}\n", out.config.trim_end())
-        };
-        format!(
-            "{body}{written}{}{}",
-            diagnostics_block(&out.diagnostics),
-            notes_block(&out.notes)
-        )
+    let out = tools::provider::generate_provider(&input, PathPolicy::Allowed)?;
+    let written_to = match &args.merge.config {
+        Some(path) if args.merge.write => {
+            tools::write::write_with_backup(path, &out.config)?;
+            Some(path.as_str())
+        }
+        _ => None,
+    };
+    print_result(&out, &args.output, || {
+        render::provider_report(&out, written_to)
     })?;
     Ok(ExitStatus::Success)
 }
 
 fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
     use crate::access::Role;
-    use crate::tools::grants::{GrantRule, GrantsInput, generate_grants};
-    let mut rules: Vec<GrantRule> = args
-        .admins
-        .iter()
-        .map(|a| GrantRule {
-            src: vec![a.clone()],
-            role: Some(Role::Admin),
-            ..Default::default()
-        })
-        .collect();
+    use tools::grants::{GrantRule, GrantsInput, generate_grants};
+    let admin = |src: &String| GrantRule {
+        src: vec![src.clone()],
+        role: Some(Role::Admin),
+        ..Default::default()
+    };
+    let mut rules: Vec<GrantRule> = args.admins.iter().map(admin).collect();
     if !args.users.is_empty() {
         let models = if args.models.is_empty() {
             vec!["**".to_owned()]
         } else {
-            args.models.clone()
+            args.models
         };
         rules.push(GrantRule {
-            src: args.users.clone(),
+            src: args.users,
             role: Some(Role::User),
             models: Some(models),
-            quotas: (!args.quotas.is_empty()).then(|| args.quotas.clone()),
+            quotas: (!args.quotas.is_empty()).then_some(args.quotas),
             ..Default::default()
         });
     }
-    let config = args.config.as_deref().map(read_text).transpose()?;
     let input = GrantsInput {
         rules,
         target: args.target,
         aperture_selector: args.aperture_selector,
         ip: None,
-        source: config
-            .map(crate::tools::ConfigInput::text)
-            .unwrap_or_default(),
+        source: merge_source(args.merge.config.as_deref())?,
         allow_no_admin: args.allow_no_admin,
     };
-    let out = generate_grants(&input, crate::tools::PathPolicy::Allowed)?;
-    if args.write
-        && let (Some(path), Some(text)) = (&args.config, &out.config)
-    {
-        crate::tools::write::write_with_backup(path, text)?;
+    let out = generate_grants(&input, PathPolicy::Allowed)?;
+    if let (true, Some(path), Some(text)) = (args.merge.write, &args.merge.config, &out.config) {
+        tools::write::write_with_backup(path, text)?;
     }
-    print_result(&out, args.format, || {
-        let mut text = serde_json::to_string_pretty(&out.grants).unwrap_or_default();
-        text.push_str("\n\neffective access:\n");
-        for row in &out.access {
-            let role = row.role.map_or("none", Role::as_str);
-            text.push_str(&format!(
-                "  {:<32} role={:<6} models={}\n",
-                row.src,
-                role,
-                if row.models.is_empty() {
-                    "none".to_owned()
-                } else {
-                    row.models.join(", ")
-                }
-            ));
-        }
-        format!(
-            "{text}{}{}",
-            diagnostics_block(&out.diagnostics),
-            notes_block(&out.notes)
-        )
-    })?;
+    print_result(&out, &args.output, || render::grants_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
-    let input = crate::tools::client::ClientInput {
-        client: args.client,
-        host: args.host,
-        model: args.model,
-    };
-    let out = crate::tools::client::generate_client_config(&input)?;
-    print_result(&out, args.format, || {
-        let mut text = String::new();
-        for f in &out.files {
-            text.push_str(&format!(
-                "# {} ({}; {})\n{}\n",
-                f.path,
-                f.format,
-                f.source,
-                f.content.trim_end()
-            ));
-        }
-        if !out.env.is_empty() {
-            text.push_str("\n# environment\n");
-            for (k, v) in &out.env {
-                text.push_str(&format!("export {k}={v:?}\n"));
-            }
-        }
-        for c in &out.commands {
-            text.push_str(&format!("\n$ {c}"));
-        }
-        if !out.commands.is_empty() {
-            text.push('\n');
-        }
-        format!("{text}\n{}", notes_block(&out.notes))
+    let (client, host, model) = (args.client, args.host, args.model);
+    let out = tools::client::generate_client_config(&tools::client::ClientInput {
+        client,
+        host,
+        model,
     })?;
+    print_result(&out, &args.output, || render::client_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
-    let text = read_text(&args.file)?;
-    let out = crate::tools::migrate::migrate_text(&text)?;
+    let out = tools::migrate::migrate_text(&read_text(&args.file)?)?;
     if args.write && out.changed && args.file != "-" {
-        crate::tools::write::write_with_backup(&args.file, &out.config)?;
+        tools::write::write_with_backup(&args.file, &out.config)?;
     }
-    print_result(&out, args.format, || {
-        let body = if out.changed {
-            out.diff.clone()
-        } else {
-            String::new()
-        };
-        let changes: String = out
-            .changes
-            .iter()
-            .map(|c| format!("migrated {} {}: {}\n", c.code, c.path, c.description))
-            .collect();
-        format!(
-            "{body}{changes}{}{}",
-            diagnostics_block(&out.diagnostics),
-            notes_block(&out.notes)
-        )
-    })?;
+    print_result(&out, &args.output, || render::migrate_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
-    use crate::explain::Outcome;
-    let text = read_text(&args.config)?;
-    let identity = crate::access::Identity {
-        login: args.login,
-        tags: args.tags,
-        groups: args.groups,
-    };
-    let who = identity.login.is_some() || !identity.tags.is_empty() || !identity.groups.is_empty();
-    if args.matrix && !who && args.model.is_none() {
-        // Matrix only: no request to simulate.
-        let doc = crate::config::Document::parse(&text)?;
-        let grants = crate::tools::explain::Grants::new(doc);
-        let matrix = crate::explain::matrix(grants.root(), &grants.refs());
-        print_result(&matrix, args.format, || render_matrix(&matrix))?;
-        return Ok(ExitStatus::Success);
-    }
-    let Some(model) = args.model else {
-        anyhow::bail!("--model is required (or use --matrix alone for the access matrix)");
-    };
-    let input = crate::tools::explain::ExplainInput {
-        source: crate::tools::ConfigInput::text(text),
-        identity,
-        model,
+    use tools::explain::{ExplainInput, MISSING_MODEL, explain_access};
+    let input = ExplainInput {
+        source: ConfigInput::text(read_text(&args.config)?),
+        identity: crate::access::Identity {
+            login: args.login,
+            tags: args.tags,
+            groups: args.groups,
+        },
+        model: args.model,
         endpoint: args.endpoint,
         matrix: args.matrix,
     };
-    let out = crate::tools::explain::explain_access(&input, crate::tools::PathPolicy::Allowed)?;
-    let e = &out.explanation;
-    print_result(&out, args.format, || {
-        let outcome = serde_json::to_value(e.outcome)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let mut text = format!(
-            "{} → {outcome} (HTTP {})\n",
-            e.identity.as_deref().unwrap_or("?"),
-            e.expected_status
-        );
-        for step in &e.steps {
-            let at = step
-                .path
-                .as_deref()
-                .map(|p| format!("  [{p}]"))
-                .unwrap_or_default();
-            text.push_str(&format!(
-                "  {:<13} {:<11} {}{at}\n",
-                step.stage, step.result, step.detail
-            ));
+    let out = explain_access(&input, PathPolicy::Allowed).map_err(|e| match e {
+        // The same refusal, in the words of this command's flags.
+        ToolError::BadArguments(message) if message == MISSING_MODEL => {
+            anyhow::anyhow!("--model is required (or use --matrix alone for the access matrix)")
         }
-        if let Some(url) = &e.upstream_url {
-            text.push_str(&format!("upstream: {url}\n"));
-        }
-        if let Some(auth) = &e.upstream_auth {
-            text.push_str(&format!("credential: {auth}\n"));
-        }
-        if let Some(matrix) = &out.matrix {
-            text.push('\n');
-            text.push_str(&render_matrix(matrix));
-        }
-        format!("{text}{}", notes_block(&out.notes))
+        e => e.into(),
     })?;
-    Ok(if e.outcome == Outcome::Allowed {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Findings
-    })
+    let human = || render::explain_report(&out);
+    match (&out.explanation, &out.matrix) {
+        // Matrix only: the JSON is the matrix itself, as it always was.
+        (None, Some(matrix)) => print_result(matrix, &args.output, human)?,
+        _ => print_result(&out, &args.output, human)?,
+    }
+    let allowed = |e: &crate::explain::Explanation| e.outcome == crate::explain::Outcome::Allowed;
+    Ok(ExitStatus::clean_if(
+        out.explanation.as_ref().is_none_or(allowed),
+    ))
 }
 
 fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
-    use crate::tools::live_config::{self, ChangeInput, GetInput};
-    let change = |url: String,
-                  file: &str,
-                  as_identity: Option<String>,
-                  confirm: bool|
-     -> anyhow::Result<ChangeInput> {
+    use tools::live_config::{self, ChangeInput, GetInput};
+    let change = |url, file: &str, as_identity, confirm| -> anyhow::Result<ChangeInput> {
+        let source = ConfigInput::text(read_text(file)?);
         Ok(ChangeInput {
             url,
-            source: crate::tools::ConfigInput::text(read_text(file)?),
+            source,
             as_identity,
             confirm,
         })
     };
     match command {
-        ConfigCommand::Pull { url, out, format } => {
+        ConfigCommand::Pull { url, out, output } => {
             let live = block_on(live_config::get_config(&GetInput { url }))?;
             if let Some(path) = &out {
-                crate::tools::write::write_with_backup(path, &live.config)?;
+                tools::write::write_with_backup(path, &live.config)?;
             }
-            print_result(&live, format, || match &out {
-                Some(path) => format!(
-                    "wrote {path} ({:?} API, version {})\n",
-                    live.api, live.version
-                ),
-                None => live.config.clone(),
+            print_result(&live, &output, || {
+                render::pulled_config(&live, out.as_deref())
             })?;
             Ok(ExitStatus::Success)
         }
@@ -802,19 +569,12 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             url,
             file,
             as_identity,
-            format,
+            output,
         } => {
             let input = change(url, &file, as_identity, false)?;
-            let plan = block_on(live_config::plan_config(
-                &input,
-                crate::tools::PathPolicy::Allowed,
-            ))?;
-            print_result(&plan, format, || render_plan(&plan))?;
-            Ok(if plan.valid && plan.lockout.is_none() {
-                ExitStatus::Success
-            } else {
-                ExitStatus::Findings
-            })
+            let plan = block_on(live_config::plan_config(&input, PathPolicy::Allowed))?;
+            print_result(&plan, &output, || render::plan_report(&plan))?;
+            Ok(ExitStatus::clean_if(plan.valid && plan.lockout.is_none()))
         }
         ConfigCommand::Push {
             url,
@@ -823,99 +583,40 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             confirm,
             as_identity,
             backup_dir,
-            format,
+            output,
         } => {
             let input = change(url, &file, as_identity, confirm)?;
-            let out = block_on(live_config::apply_config(
-                &input,
-                crate::tools::PathPolicy::Allowed,
-                !apply,
-                &backup_dir,
-            ))?;
-            print_result(&out, format, || {
-                let mut text = render_plan(&out.plan);
-                if let Some(why) = &out.refused {
-                    text.push_str(&format!("not applied: {why}\n"));
-                }
-                if let Some(backup) = &out.backup {
-                    text.push_str(&format!("backup of the previous live config: {backup}\n"));
-                }
-                if out.applied {
-                    text.push_str(&format!(
-                        "applied; new version {}\n",
-                        out.new_version.as_deref().unwrap_or("?")
-                    ));
-                }
-                if let Some(reread) = &out.reread {
-                    text.push_str(&format!("re-read: {reread}\n"));
-                }
-                text
-            })?;
+            let dry_run = !apply;
+            let apply =
+                live_config::apply_config(&input, PathPolicy::Allowed, dry_run, &backup_dir);
+            let out = block_on(apply)?;
+            print_result(&out, &output, || render::apply_report(&out))?;
             let dry_run_only = out.refusal == Some(live_config::Refusal::DryRun);
-            Ok(if out.applied || dry_run_only {
-                ExitStatus::Success
-            } else {
-                ExitStatus::Findings
-            })
+            Ok(ExitStatus::clean_if(out.applied || dry_run_only))
         }
     }
-}
-
-fn render_plan(plan: &crate::tools::live_config::Plan) -> String {
-    let mut text = format!(
-        "{} ({:?} API, live version {})\n",
-        plan.url, plan.api, plan.live_version
-    );
-    if !plan.valid {
-        for e in &plan.errors {
-            text.push_str(&format!("error[{}] {} ({})\n", e.code, e.message, e.path));
-        }
-    }
-    text.push_str(if plan.changed {
-        &plan.diff
-    } else {
-        "no change\n"
-    });
-    for change in &plan.access {
-        let role = |r: Option<crate::access::Role>| match r {
-            Some(role) => role.as_str(),
-            None => "none",
-        };
-        text.push_str(&format!(
-            "access {}: role {} → {}; gains {:?}; loses {:?}\n",
-            change.src,
-            role(change.role_before),
-            role(change.role_after),
-            change.models_gained,
-            change.models_lost
-        ));
-    }
-    if let Some(lockout) = &plan.lockout {
-        text.push_str(&format!("LOCKOUT: {lockout}\n"));
-    }
-    format!("{text}{}", notes_block(&plan.notes))
 }
 
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
-    use crate::tools::diagnose::{DiagnoseInput, diagnose_symptom};
+    use tools::diagnose::{DiagnoseInput, diagnose_symptom};
     let config = args.config.as_deref().map(read_text).transpose()?;
     let input = DiagnoseInput {
         symptom: args.text,
         http_status: args.status,
         error_text: args.error_text,
-        source: crate::tools::ConfigInput {
+        source: ConfigInput {
             config,
             config_path: None,
         },
         url: args.url,
     };
-    let out = block_on(diagnose_symptom(&input, crate::tools::PathPolicy::Allowed))?;
-    print_result(&out, args.format, || crate::render::diagnosis_report(&out))?;
+    let out = block_on(diagnose_symptom(&input, PathPolicy::Allowed))?;
+    print_result(&out, &args.output, || render::diagnosis_report(&out))?;
     Ok(ExitStatus::Success)
 }
 
 fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
-    use crate::tools::test_endpoint::{TestInput, test_endpoint};
+    use tools::test_endpoint::{TestInput, test_endpoint};
     let input = TestInput {
         url: args.url,
         model: args.model,
@@ -924,55 +625,23 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
         timeout_ms: args.timeout_ms,
         api_key_env: args.api_key_env,
     };
-    let out = block_on(test_endpoint(&input, crate::tools::PathPolicy::Allowed))?;
-    print_result(&out, args.format, || crate::render::probe_report(&out))?;
-    Ok(match out.report.verdict {
-        crate::probe::Verdict::Ok => ExitStatus::Success,
-        _ => ExitStatus::Findings,
-    })
+    let out = block_on(test_endpoint(&input, PathPolicy::Allowed))?;
+    print_result(&out, &args.output, || render::probe_report(&out))?;
+    Ok(ExitStatus::clean_if(
+        out.report.verdict == crate::probe::Verdict::Ok,
+    ))
 }
 
-fn render_matrix(matrix: &crate::explain::Matrix) -> String {
-    let mut text = format!("access matrix ({} models):\n", matrix.models.len());
-    for row in &matrix.rows {
-        let role = match row.role {
-            Some(role) => role.as_str(),
-            None => "none",
-        };
-        let models = if row.allowed.is_empty() {
-            "nothing".to_owned()
-        } else if row.allowed.len() == matrix.models.len() {
-            "every model".to_owned()
-        } else {
-            row.allowed.join(", ")
-        };
-        text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
-    }
-    text
-}
-
-fn run_skill_references(dir: &std::path::Path, check: bool) -> anyhow::Result<ExitStatus> {
-    let mut stale = Vec::new();
-    for (name, rendered) in crate::reference::all() {
-        let path = dir.join(name);
-        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        if on_disk == rendered {
-            continue;
-        }
-        stale.push(path.display().to_string());
-        if !check {
-            std::fs::create_dir_all(dir)?;
-            std::fs::write(&path, rendered)?;
-        }
-    }
+fn run_skill_references(dir: &Path, check: bool) -> anyhow::Result<ExitStatus> {
+    let stale = crate::skill::sync_references(dir, check)?;
     let mut stderr = std::io::stderr().lock();
     match (check, stale.is_empty()) {
         (_, true) => writeln!(stderr, "the references in {} are current", dir.display())?,
         (true, false) => {
+            let stale = stale.join(", ");
             writeln!(
                 stderr,
-                "stale (run `aperture-orchestrator skill references`): {}",
-                stale.join(", ")
+                "stale (run `aperture-orchestrator skill references`): {stale}"
             )?;
             return Ok(ExitStatus::Findings);
         }
@@ -983,44 +652,11 @@ fn run_skill_references(dir: &std::path::Path, check: bool) -> anyhow::Result<Ex
 
 fn run_skill_install(
     project: bool,
-    dir: Option<std::path::PathBuf>,
+    dir: Option<PathBuf>,
     force: bool,
 ) -> anyhow::Result<ExitStatus> {
-    let base = if project {
-        std::env::current_dir()?
-    } else {
-        std::env::var_os("HOME")
-            .map(std::path::PathBuf::from)
-            .ok_or_else(|| anyhow::anyhow!("HOME is not set; pass --dir or --project"))?
-    };
-    let dir = dir.unwrap_or_else(|| base.join(".claude/skills/aperture-orchestrator"));
-    let command = std::env::current_exe()
-        .ok()
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|| "aperture-orchestrator".into());
-    let options = crate::skill::InstallOptions {
-        dir,
-        project_mcp_json: project.then(|| base.join(".mcp.json")),
-        command,
-        force,
-    };
-    let report = crate::skill::install(&options)?;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(
-        stdout,
-        "installed the skill in {} ({} files)",
-        report.dir,
-        report.files.len()
-    )?;
-    if let Some(path) = &report.mcp_json {
-        writeln!(
-            stdout,
-            "registered the MCP server in {path} (a backup is kept as {path}.bak when it existed)"
-        )?;
-    }
-    if let Some(command) = &report.register_command {
-        writeln!(stdout, "register the MCP server with:\n  {command}")?;
-    }
+    let options = crate::skill::InstallOptions::for_scope(project, dir, force)?;
+    write_text(&render::install_report(&crate::skill::install(&options)?))?;
     Ok(ExitStatus::Success)
 }
 
@@ -1036,72 +672,26 @@ where
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
-    match args.http {
-        None => {
-            // One thread is plenty for one stdio client and keeps start-up small.
-            block_on(crate::mcp::serve_stdio(args.allow_write))?;
-        }
-        Some(addr) => {
-            let options = crate::mcp::HttpOptions {
-                addr,
-                token: args.token,
-                allow_paths: args.allow_paths,
-                allowed_hosts: args.allow_hosts,
-                allowed_origins: args.allow_origins,
-                stateless: args.stateless,
-                allow_write: args.allow_write,
-            };
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()?;
-            runtime.block_on(crate::mcp::serve_http(options))?;
-        }
-    }
+    let Some(addr) = args.http else {
+        // One thread is plenty for one stdio client and keeps start-up small.
+        block_on(crate::mcp::serve_stdio(args.allow_write))?;
+        return Ok(ExitStatus::Success);
+    };
+    let options = crate::mcp::HttpOptions {
+        addr,
+        token: args.token,
+        allow_paths: args.allow_paths,
+        allowed_hosts: args.allow_hosts,
+        allowed_origins: args.allow_origins,
+        stateless: args.stateless,
+        allow_write: args.allow_write,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(crate::mcp::serve_http(options))?;
     Ok(ExitStatus::Success)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_the_contract_flags() {
-        let cli = Cli::try_parse_from([
-            "aperture-orchestrator",
-            "validate",
-            "-",
-            "--mode",
-            "load",
-            "--format",
-            "sarif",
-        ])
-        .unwrap();
-        let Command::Validate(args) = cli.command else {
-            panic!("expected validate")
-        };
-        assert_eq!(
-            (args.file.as_deref(), args.mode, args.format),
-            (Some("-"), Mode::Load, Format::Sarif)
-        );
-        assert!(
-            Cli::try_parse_from(["aperture-orchestrator", "validate", "a", "--config", "b"])
-                .is_err()
-        );
-        let cli = Cli::try_parse_from([
-            "aperture-orchestrator",
-            "serve",
-            "--http",
-            "127.0.0.1:0",
-            "--allow-paths",
-        ])
-        .unwrap();
-        assert!(matches!(
-            cli.command,
-            Command::Serve(ServeArgs {
-                http: Some(_),
-                allow_paths: true,
-                ..
-            })
-        ));
-    }
-}
+mod tests;

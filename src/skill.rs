@@ -46,6 +46,34 @@ pub struct InstallOptions {
     pub force: bool,
 }
 
+impl InstallOptions {
+    /// Install under the project (the current directory) or the user's home; `dir` overrides
+    /// the skill directory. The server command is this executable.
+    pub fn for_scope(
+        project: bool,
+        dir: Option<PathBuf>,
+        force: bool,
+    ) -> Result<InstallOptions, InstallError> {
+        let base = if project {
+            std::env::current_dir().map_err(|e| InstallError::NoBase(e.to_string()))?
+        } else {
+            std::env::var_os("HOME").map(PathBuf::from).ok_or_else(|| {
+                InstallError::NoBase("HOME is not set; pass --dir or --project".into())
+            })?
+        };
+        let command = std::env::current_exe().map_or_else(
+            |_| "aperture-orchestrator".into(),
+            |p| p.display().to_string(),
+        );
+        Ok(InstallOptions {
+            dir: dir.unwrap_or_else(|| base.join(".claude/skills/aperture-orchestrator")),
+            project_mcp_json: project.then(|| base.join(".mcp.json")),
+            command,
+            force,
+        })
+    }
+}
+
 /// What was done.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InstallReport {
@@ -61,6 +89,9 @@ pub struct InstallReport {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum InstallError {
+    /// No directory to install under (no current directory, or HOME unset).
+    #[error("{0}")]
+    NoBase(String),
     /// The target directory is someone else's.
     #[error(
         "refused: `{0}` exists and was not created by aperture-orchestrator; pass --force to overwrite it"
@@ -152,6 +183,25 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, InstallError> 
         mcp_json,
         register_command,
     })
+}
+
+/// Compare the reference docs in `dir` with their renderings from the catalogs and, unless
+/// `check_only`, rewrite the stale ones; returns the stale files.
+pub fn sync_references(dir: &Path, check_only: bool) -> std::io::Result<Vec<String>> {
+    let mut stale = Vec::new();
+    for (name, rendered) in crate::reference::all() {
+        let path = dir.join(name);
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        if on_disk == rendered {
+            continue;
+        }
+        stale.push(path.display().to_string());
+        if !check_only {
+            std::fs::create_dir_all(dir)?;
+            std::fs::write(&path, rendered)?;
+        }
+    }
+    Ok(stale)
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ fn run(case: &Case) -> ExplainOutput {
     let input = ExplainInput {
         source: ConfigInput::text(config(case.config)),
         identity: case.who.clone(),
-        model: case.model.into(),
+        model: Some(case.model.into()),
         endpoint: case.endpoint.map(Into::into),
         matrix: false,
     };
@@ -636,7 +636,7 @@ fn explain_table() {
     let mut failures = Vec::new();
     for case in &cases {
         let out = run(case);
-        let e = &out.explanation;
+        let e = out.explanation.as_ref().expect("a request was simulated");
         let mut text: Vec<String> = e
             .steps
             .iter()

@@ -1,18 +1,56 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
-//! and a probe report or a diagnosis into human text.
+//! and every other tool's typed output (probe report, diagnosis, explanation, access matrix,
+//! live-config plan, grants, client, migration, provider, rule catalog, skill install) into
+//! human text.
 //! Renderers are separate from checks and never change what was found.
 
+mod blocks;
+mod client;
 mod diagnosis;
+mod explain;
 mod github;
+mod grants;
 mod human;
+mod matrix;
+mod migrate;
+mod plan;
 mod probe;
+mod provider;
+mod rules;
 mod sarif;
+mod skill;
 
+pub use client::client_report;
 pub use diagnosis::diagnosis_report;
+pub use explain::explain_report;
 pub use github::github;
+pub use grants::grants_report;
 pub use human::human;
+pub use matrix::access_matrix;
+pub use migrate::migrate_report;
+pub use plan::{apply_report, plan_report, pulled_config};
 pub use probe::probe_report;
+pub use provider::provider_report;
+pub use rules::rules_table;
 pub use sarif::sarif;
+pub use skill::install_report;
+
+use crate::diagnostic::ValidateOutput;
+
+/// A validation result in `format`; `source` is the document (quoted by the human format).
+pub fn validation_report(
+    output: &ValidateOutput,
+    source: &[u8],
+    file_name: &str,
+    format: Format,
+) -> Result<String, serde_json::Error> {
+    Ok(match format {
+        Format::Human => human(output, std::str::from_utf8(source).ok(), file_name),
+        Format::Json => serde_json::to_string_pretty(output)? + "\n",
+        Format::Sarif => serde_json::to_string_pretty(&sarif(output, file_name))? + "\n",
+        Format::Github => github(output, file_name),
+    })
+}
 
 /// Output formats of `validate`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

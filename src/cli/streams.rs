@@ -1,0 +1,67 @@
+//! The command line's I/O: config files or stdin in, a tool's result (JSON or human text) out.
+
+use std::io::{Read, Write};
+
+use super::{OutputArgs, OutputFormat};
+use crate::tools::{ConfigInput, input};
+
+pub(super) fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    // Serialize first: serde_json hides a write's io::Error from the error chain, so a closed
+    // pipe would not be recognised as one.
+    write_text(&(serde_json::to_string_pretty(value)? + "\n"))
+}
+
+pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    Ok(stdout.flush()?)
+}
+
+/// A file's bytes, or stdin's for `-` (both capped just past the largest config).
+pub(super) fn read_bytes(path: &str) -> anyhow::Result<Vec<u8>> {
+    if path != "-" {
+        return Ok(input::read_file(path)?);
+    }
+    let mut bytes = Vec::new();
+    let limit = crate::config::MAX_DOCUMENT_BYTES as u64 + 1;
+    std::io::stdin()
+        .lock()
+        .take(limit)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+pub(super) fn read_text(path: &str) -> anyhow::Result<String> {
+    String::from_utf8(read_bytes(path)?).map_err(|_| {
+        anyhow::anyhow!("`{path}` is not UTF-8 text; run `validate {path}` for details")
+    })
+}
+
+/// The config to merge into, if one was named.
+pub(super) fn merge_source(config: Option<&str>) -> anyhow::Result<ConfigInput> {
+    Ok(config
+        .map(read_text)
+        .transpose()?
+        .map(ConfigInput::text)
+        .unwrap_or_default())
+}
+
+/// Print a tool's result: JSON, or the readable parts.
+pub(super) fn print_result(
+    value: &impl serde::Serialize,
+    output: &OutputArgs,
+    human: impl FnOnce() -> String,
+) -> anyhow::Result<()> {
+    match output.format {
+        OutputFormat::Json => write_json(value),
+        OutputFormat::Human => write_text(&human()),
+    }
+}
+
+/// A closed stdout (`| head`) ends the output early; it is not a failure.
+pub(super) fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,31 @@
+//! A `generate_client_config` result as text for a terminal: each file with its path, the
+//! environment as `export` lines, the commands, then the notes.
+
+use super::blocks::notes_block;
+use crate::tools::client::ClientOutput;
+
+pub fn client_report(out: &ClientOutput) -> String {
+    let mut text = String::new();
+    for f in &out.files {
+        text.push_str(&format!(
+            "# {} ({}; {})\n{}\n",
+            f.path,
+            f.format,
+            f.source,
+            f.content.trim_end()
+        ));
+    }
+    if !out.env.is_empty() {
+        text.push_str("\n# environment\n");
+        for (k, v) in &out.env {
+            text.push_str(&format!("export {k}={v:?}\n"));
+        }
+    }
+    for c in &out.commands {
+        text.push_str(&format!("\n$ {c}"));
+    }
+    if !out.commands.is_empty() {
+        text.push('\n');
+    }
+    format!("{text}\n{}", notes_block(&out.notes))
+}

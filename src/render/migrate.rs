@@ -1,0 +1,23 @@
+//! A `migrate_config` result as text for a terminal: the diff, one line per migration, then
+//! diagnostics and notes.
+
+use super::blocks::{diagnostics_block, notes_block};
+use crate::tools::migrate::MigrateOutput;
+
+pub fn migrate_report(out: &MigrateOutput) -> String {
+    let body = if out.changed {
+        out.diff.clone()
+    } else {
+        String::new()
+    };
+    let changes: String = out
+        .changes
+        .iter()
+        .map(|c| format!("migrated {} {}: {}\n", c.code, c.path, c.description))
+        .collect();
+    format!(
+        "{body}{changes}{}{}",
+        diagnostics_block(&out.diagnostics),
+        notes_block(&out.notes)
+    )
+}

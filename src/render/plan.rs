@@ -1,0 +1,73 @@
+//! The live-config commands as text for a terminal: a pulled document, a plan (validation,
+//! diff, access changes, lockout) and an apply result.
+
+use super::blocks::notes_block;
+use crate::access::Role;
+use crate::tools::live_config::{ApplyOutput, LiveConfig, Plan};
+
+/// A pulled config: the document itself, or where it was written.
+pub fn pulled_config(live: &LiveConfig, written_to: Option<&str>) -> String {
+    match written_to {
+        Some(path) => format!(
+            "wrote {path} ({:?} API, version {})\n",
+            live.api, live.version
+        ),
+        None => live.config.clone(),
+    }
+}
+
+pub fn plan_report(plan: &Plan) -> String {
+    let mut text = format!(
+        "{} ({:?} API, live version {})\n",
+        plan.url, plan.api, plan.live_version
+    );
+    if !plan.valid {
+        for e in &plan.errors {
+            text.push_str(&format!("error[{}] {} ({})\n", e.code, e.message, e.path));
+        }
+    }
+    text.push_str(if plan.changed {
+        &plan.diff
+    } else {
+        "no change\n"
+    });
+    for change in &plan.access {
+        let role = |r: Option<Role>| match r {
+            Some(role) => role.as_str(),
+            None => "none",
+        };
+        text.push_str(&format!(
+            "access {}: role {} → {}; gains {:?}; loses {:?}\n",
+            change.src,
+            role(change.role_before),
+            role(change.role_after),
+            change.models_gained,
+            change.models_lost
+        ));
+    }
+    if let Some(lockout) = &plan.lockout {
+        text.push_str(&format!("LOCKOUT: {lockout}\n"));
+    }
+    format!("{text}{}", notes_block(&plan.notes))
+}
+
+/// The plan, then what the push did (refusal, backup, new version, re-read).
+pub fn apply_report(out: &ApplyOutput) -> String {
+    let mut text = plan_report(&out.plan);
+    if let Some(why) = &out.refused {
+        text.push_str(&format!("not applied: {why}\n"));
+    }
+    if let Some(backup) = &out.backup {
+        text.push_str(&format!("backup of the previous live config: {backup}\n"));
+    }
+    if out.applied {
+        text.push_str(&format!(
+            "applied; new version {}\n",
+            out.new_version.as_deref().unwrap_or("?")
+        ));
+    }
+    if let Some(reread) = &out.reread {
+        text.push_str(&format!("re-read: {reread}\n"));
+    }
+    text
+}
