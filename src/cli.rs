@@ -13,6 +13,7 @@ use crate::config::model::config_schema;
 use crate::render::{self, Format};
 use crate::tools::validate::{self, Mode};
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
+pub use streams::{OutputArgs, OutputFormat};
 use streams::{
     is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
 };
@@ -88,23 +89,6 @@ pub enum SkillCommand {
         #[arg(long)]
         check: bool,
     },
-}
-
-/// Output of the generator commands.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// Readable summary.
-    #[default]
-    Human,
-    /// The MCP tool's structuredContent.
-    Json,
-}
-
-/// `--format`, shared by every command that prints a tool's result.
-#[derive(Debug, Args)]
-pub struct OutputArgs {
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
 }
 
 /// `--config` and `--write`, shared by the generators that merge into a config.

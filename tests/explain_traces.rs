@@ -284,7 +284,7 @@ fn whole_traces_are_stable() {
         let input = ExplainInput {
             source: ConfigInput::text(config(fixture)),
             identity,
-            model: model.into(),
+            model: Some(model.into()),
             endpoint: endpoint.map(Into::into),
             matrix: false,
         };

@@ -134,7 +134,9 @@ const LAYERS: &[&[&str]] = &[
     &["rules", "explain", "probe"],
     &["diagnose"],
     &["tools"],
-    &["render", "reference", "skill", "logging"],
+    &["reference"],
+    &["skill"],
+    &["render", "logging"],
     &["mcp"],
     &["cli"],
 ];

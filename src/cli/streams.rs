@@ -2,7 +2,25 @@
 
 use std::io::{Read, Write};
 
-use super::{OutputArgs, OutputFormat};
+use clap::Args;
+
+/// Output of the generator commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Readable summary.
+    #[default]
+    Human,
+    /// The MCP tool's structuredContent.
+    Json,
+}
+
+/// `--format`, shared by every command that prints a tool's result.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+}
+
 use crate::tools::{ConfigInput, input};
 
 pub(super) fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
