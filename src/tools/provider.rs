@@ -100,33 +100,7 @@ pub fn generate_provider(
 
     let mut provider = Map::new();
     provider.insert("baseurl".into(), baseurl.into());
-    match (&input.apikey, kind.auth_mode, kind.key) {
-        (_, Some("passthrough"), _) => {
-            notes.push(
-                "passthrough: clients send their own credential, so no apikey is stored".into(),
-            );
-        }
-        (Some(key), _, _) => {
-            provider.insert("apikey".into(), key.clone().into());
-        }
-        (None, _, KeyForm::Optional) => {
-            notes.push("no apikey: add one only if the server requires a key".into())
-        }
-        (None, _, KeyForm::Keyfile { .. }) => {
-            provider.insert(
-                "apikey".into(),
-                "keyfile::REPLACE_WITH_BASE64_SERVICE_ACCOUNT_JSON".into(),
-            );
-            notes.push("replace the apikey placeholder with `keyfile::` + base64 of the service-account JSON (`base64 -w0 key.json`)".into());
-        }
-        (None, _, KeyForm::ApiKey) => {
-            let placeholder = format!("REPLACE_WITH_{}_API_KEY", kind.kind.to_ascii_uppercase());
-            provider.insert("apikey".into(), placeholder.clone().into());
-            notes.push(format!(
-                "replace `{placeholder}` with the real key before saving"
-            ));
-        }
-    }
+    add_apikey(&mut provider, &mut notes, kind, input.apikey.as_deref());
     if let Some(auth) = kind.authorization {
         provider.insert("authorization".into(), auth.into());
     }
@@ -157,32 +131,8 @@ pub fn generate_provider(
             (merged, diagnostics)
         }
         None => {
-            let standalone =
-                serde_json::to_string_pretty(&json!({ "providers": { &id: &provider } }))
-                    .unwrap_or_default();
-            // Check the provider inside a document that has the grants every config needs,
-            // and report only what concerns this provider.
-            let probe = json!({
-                "providers": { &id: &provider },
-                "grants": [
-                    { "src": ["admin@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
-                    { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
-                ]
-            });
-            let prefix = crate::config::pointer::join("/providers", &id);
-            let diagnostics = validate_bytes(probe.to_string().as_bytes(), Mode::Load)
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}/")))
-                .map(|mut d| {
-                    // Positions refer to the probe document, not to anything the user has.
-                    d.line = None;
-                    d.column = None;
-                    d
-                })
-                .collect();
             notes.push("no config given: merge this into `providers` of your config (pass `config` to merge it for you, comments kept)".into());
-            (standalone, diagnostics)
+            standalone(&id, &provider)
         }
     };
     if diagnostics.iter().any(|d| d.severity != Severity::Info) {
@@ -195,6 +145,70 @@ pub fn generate_provider(
         diagnostics,
         notes,
     })
+}
+
+/// The provider on its own, and what validation says about it.
+fn standalone(id: &str, provider: &Value) -> (String, Vec<Diagnostic>) {
+    let text =
+        serde_json::to_string_pretty(&json!({ "providers": { id: provider } })).unwrap_or_default();
+    // Check the provider inside a document that has the grants every config needs,
+    // and report only what concerns this provider.
+    let probe = json!({
+        "providers": { id: provider },
+        "grants": [
+            { "src": ["admin@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
+            { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
+        ]
+    });
+    let prefix = crate::config::pointer::join("/providers", id);
+    let diagnostics = validate_bytes(probe.to_string().as_bytes(), Mode::Load)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}/")))
+        .map(|mut d| {
+            // Positions refer to the probe document, not to anything the user has.
+            d.line = None;
+            d.column = None;
+            d
+        })
+        .collect();
+    (text, diagnostics)
+}
+
+/// Put the key in `apikey` (or a placeholder for it), with the notes the key form calls for.
+fn add_apikey(
+    provider: &mut Map<String, Value>,
+    notes: &mut Vec<String>,
+    kind: &ProviderKind,
+    apikey: Option<&str>,
+) {
+    match (apikey, kind.auth_mode, kind.key) {
+        (_, Some("passthrough"), _) => {
+            notes.push(
+                "passthrough: clients send their own credential, so no apikey is stored".into(),
+            );
+        }
+        (Some(key), _, _) => {
+            provider.insert("apikey".into(), key.into());
+        }
+        (None, _, KeyForm::Optional) => {
+            notes.push("no apikey: add one only if the server requires a key".into())
+        }
+        (None, _, KeyForm::Keyfile { .. }) => {
+            provider.insert(
+                "apikey".into(),
+                "keyfile::REPLACE_WITH_BASE64_SERVICE_ACCOUNT_JSON".into(),
+            );
+            notes.push("replace the apikey placeholder with `keyfile::` + base64 of the service-account JSON (`base64 -w0 key.json`)".into());
+        }
+        (None, _, KeyForm::ApiKey) => {
+            let placeholder = format!("REPLACE_WITH_{}_API_KEY", kind.kind.to_ascii_uppercase());
+            provider.insert("apikey".into(), placeholder.clone().into());
+            notes.push(format!(
+                "replace `{placeholder}` with the real key before saving"
+            ));
+        }
+    }
 }
 
 fn resolve_baseurl(
