@@ -2,6 +2,10 @@
 //! cost basis, example models and the notes a user needs. One source of truth for the
 //! validator (recognising a provider's upstream from its `baseurl`), the generators and
 //! the generated reference docs. Facts from `config-schema.md` section 4.3.
+//!
+//! Kind names are spelled here only: code that must name a kind uses its `Kind` handle, and
+//! what used to be a branch on a name is a field of the row (key form, region, ...).
+//! Adding a kind is one `kinds!` row (`tests/single_source.rs` checks the rest).
 
 use schemars::JsonSchema;
 

@@ -1,5 +1,8 @@
 //! `generate_client_config`: how to point a client (Claude Code, Codex, Gemini CLI, OpenCode,
 //! SDKs, Aperture's own MCP endpoint) at Aperture, per `clients.md`, with its pitfalls.
+//!
+//! Client names are spelled here only. Adding a client is one `clients!` row, one setup
+//! function and its arm in `Client::setup`.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
