@@ -156,8 +156,9 @@ pub struct GrantsArgs {
 
 #[derive(Debug, Args)]
 pub struct ClientArgs {
-    /// claude-code, claude-code-legacy, claude-code-bedrock, claude-code-vertex, claude-code-subscription, codex, gemini-cli, opencode, openai-sdk, anthropic-sdk, mcp-aperture.
-    pub client: String,
+    /// The client to configure.
+    #[arg(value_enum, ignore_case = true)]
+    pub client: crate::tools::client::Client,
     /// Aperture's host (default `ai`).
     #[arg(long)]
     pub host: Option<String>,

@@ -107,14 +107,14 @@ pub fn providers_markdown() -> String {
 
 /// `skill/reference/clients.md`: every client setup, rendered by the client generator itself.
 pub fn clients_markdown() -> String {
-    use crate::tools::client::{CLIENTS, ClientInput, generate_client_config};
+    use crate::tools::client::{Client, ClientInput, generate_client_config};
     let mut out = String::from(
         "# Client setups\n\n<!-- Generated from src/tools/client.rs by `aperture-orchestrator skill references`; do not edit. -->\n\nEvery example uses the default host `ai`; `generate_client_config` (CLI: `client CLIENT --host HOST`) writes them for another host.\n\n",
     );
-    for (client, title) in CLIENTS {
-        let _ = writeln!(out, "## `{client}`: {title}\n");
+    for client in Client::ALL {
+        let _ = writeln!(out, "## `{client}`: {}\n", client.title());
         let Ok(setup) = generate_client_config(&ClientInput {
-            client: (*client).to_owned(),
+            client: *client,
             host: None,
             model: None,
         }) else {

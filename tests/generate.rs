@@ -9,7 +9,7 @@ mod support;
 use aperture_orchestrator::access::Role;
 use aperture_orchestrator::catalog::providers::KINDS;
 use aperture_orchestrator::diagnostic::Severity;
-use aperture_orchestrator::tools::client::{CLIENTS, ClientInput, generate_client_config};
+use aperture_orchestrator::tools::client::{Client, ClientInput, generate_client_config};
 use aperture_orchestrator::tools::grants::{GrantRule, GrantsInput, Target, generate_grants};
 use aperture_orchestrator::tools::migrate::migrate_text;
 use aperture_orchestrator::tools::provider::{ProviderInput, generate_provider};
@@ -257,10 +257,10 @@ fn the_old_guide_example_migrates_to_a_save_clean_config() {
 
 #[test]
 fn client_configs_are_stable_and_cite_their_source() {
-    for (client, _) in CLIENTS {
+    for client in Client::ALL {
         for host in ["ai", "ai.example.ts.net"] {
             let out = generate_client_config(&ClientInput {
-                client: (*client).into(),
+                client: *client,
                 host: Some(host.into()),
                 model: None,
             })

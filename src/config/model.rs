@@ -97,7 +97,7 @@ pub struct Provider {
     pub compatibility: Option<Compatibility>,
     /// Pricing table for cost estimates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("examples" = ["anthropic", "openai", "google", "bedrock", "bedrock-us", "bedrock-eu", "vertex", "azure", "azure-eu", "openrouter", "vercel"]))]
+    #[schemars(extend("examples" = crate::catalog::providers::documented_cost_bases()))]
     pub cost_basis: Option<String>,
     /// Price unknown model names as known ones; first match wins.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean, is_header_line};
 use crate::catalog::apis::Flag;
-use crate::catalog::providers::{self as kinds, ProviderKind};
+use crate::catalog::providers::{self as kinds, COST_BASES, KEYFILE_PREFIX, Kind, ProviderKind};
 use crate::config::meaning::flag_state;
 use crate::config::{Member, Node, pointer};
 use crate::diagnostic::PatchOp;
@@ -13,22 +13,6 @@ use crate::net::{host_of, is_tailnet_ip};
 use crate::redact::excerpt;
 
 pub const AUTHORIZATION_TYPES: &[&str] = &["bearer", "x-api-key", "x-goog-api-key"];
-pub const COST_BASES: &[&str] = &[
-    "anthropic",
-    "openai",
-    "google",
-    "bedrock",
-    "bedrock-us",
-    "bedrock-eu",
-    // Listed among hook cost_basis prefixes (quotas-hooks-connectors.md §2.2); accepted cautiously.
-    "bedrock-ap",
-    "vertex",
-    "azure",
-    "azure-eu",
-    "openrouter",
-    "vercel",
-];
-
 /// Client endpoint paths that never belong in a base URL (longest first).
 const ENDPOINT_SUFFIXES: &[&str] = &[
     "/v1/chat/completions",
@@ -40,17 +24,27 @@ const ENDPOINT_SUFFIXES: &[&str] = &[
     "/v1/models",
 ];
 
-/// Seed-guide flag names and what they should have been.
+/// Seed-guide flag names other than kind names (`"bedrock": true`, see the catalog's
+/// `seed_flag`) and what they should have been.
 const SEED_FLAGS: &[(&str, Flag)] = &[
-    ("gemini", Flag::GeminiGenerateContent),
-    ("bedrock", Flag::BedrockModelInvoke),
-    ("vertex", Flag::GoogleGenerateContent),
-    ("openai", Flag::OpenaiChat),
-    ("anthropic", Flag::AnthropicMessages),
     ("responses", Flag::OpenaiResponses),
     ("messages", Flag::AnthropicMessages),
     ("converse", Flag::BedrockConverse),
 ];
+
+/// The flag a seed-guide flag name stood for.
+fn seed_flag(name: &str) -> Option<Flag> {
+    kinds::KINDS
+        .iter()
+        .find(|k| k.kind.eq_ignore_ascii_case(name))
+        .and_then(|k| k.seed_flag)
+        .or_else(|| {
+            SEED_FLAGS
+                .iter()
+                .find(|(seed, _)| name.eq_ignore_ascii_case(seed))
+                .map(|(_, real)| *real)
+        })
+}
 
 pub fn check(ctx: &mut Context, index: &Index) {
     for member in &index.provider_members {
@@ -72,16 +66,9 @@ fn check_provider(
 ) {
     let auth_mode = provider.get_str("auth_mode");
     let apikey = provider.get_str("apikey");
-    let keyfile = apikey.is_some_and(|k| k.starts_with("keyfile::"));
+    let keyfile = apikey.is_some_and(|k| k.starts_with(KEYFILE_PREFIX));
     let baseurl = provider.get_str("baseurl").filter(|u| !u.trim().is_empty());
-    let kind = baseurl.and_then(|u| kinds::recognise(u, auth_mode));
-    // Vertex with an API key is Vertex Express.
-    let kind = match kind {
-        Some(k) if k.kind == "vertex" && !keyfile && apikey.is_some() => {
-            kinds::kind("vertex_express")
-        }
-        other => other,
-    };
+    let kind = baseurl.and_then(|u| kinds::recognise(u, auth_mode, apikey));
 
     match baseurl {
         None => ctx.push(
@@ -431,10 +418,7 @@ fn check_compatibility(
             }
             let flag_path = pointer::join(&compat_path, &member.key);
             ctx.claim(&flag_path);
-            let seed = SEED_FLAGS
-                .iter()
-                .find(|(seed, _)| member.key.eq_ignore_ascii_case(seed))
-                .map(|(_, real)| *real);
+            let seed = seed_flag(&member.key);
             let typo = did_you_mean(&member.key, Flag::names()).and_then(Flag::from_name);
             match seed.or(typo) {
                 Some(real) => {
@@ -455,7 +439,7 @@ fn check_compatibility(
                             .fix(format!("rename `{}` to `{real}`", member.key))
                             .patch(vec![PatchOp::move_to(&flag_path, pointer::join(&compat_path, real.name()))])
                     };
-                    if member.key.eq_ignore_ascii_case("vertex") {
+                    if member.key.eq_ignore_ascii_case(Kind::Vertex.name()) {
                         finding = finding.fix(format!(
                             "rename `{}` to `{}` (Gemini models on Vertex); add `{}` for Claude models on Vertex",
                             member.key,
@@ -598,9 +582,10 @@ fn check_cost_basis(
             }
         }
         None => {
-            if let Some(kind) = kind.filter(|k| k.cost_basis_required) {
-                let suggested =
-                    suggested_cost_basis(kind, provider.get_str("baseurl").unwrap_or_default());
+            if let Some(kind) = kind.filter(|k| k.cost_basis_required)
+                && let Some(suggested) =
+                    suggested_cost_basis(kind, provider.get_str("baseurl").unwrap_or_default())
+            {
                 ctx.push(
                     Finding::new(
                         &catalog::COST_BASIS_REQUIRED,
@@ -619,17 +604,17 @@ fn check_cost_basis(
     }
 }
 
-fn suggested_cost_basis(kind: &ProviderKind, baseurl: &str) -> &'static str {
-    if kind.kind == "bedrock" {
-        if baseurl.contains(".eu-") {
-            return "bedrock-eu";
-        }
-        if baseurl.contains(".us-") {
-            return "bedrock-us";
-        }
-        return "bedrock";
-    }
-    kind.cost_basis.unwrap_or("openai")
+/// The cost basis to suggest: a regional upstream's documented table for the base URL's
+/// region, else the kind's own.
+fn suggested_cost_basis(kind: &ProviderKind, baseurl: &str) -> Option<&'static str> {
+    let Some(regional) = kind.regional else {
+        return kind.cost_basis;
+    };
+    let by_region = regional.cost_bases.iter().find(|(geography, basis)| {
+        !kinds::UNDOCUMENTED_COST_BASES.contains(basis)
+            && baseurl.contains(&format!(".{geography}-"))
+    });
+    Some(by_region.map_or(regional.other_cost_basis, |(_, basis)| basis))
 }
 
 fn check_auth_mode(ctx: &mut Context, id: &str, provider: &Node, path: &str) {

@@ -1,53 +1,119 @@
 //! `generate_client_config`: how to point a client (Claude Code, Codex, Gemini CLI, OpenCode,
 //! SDKs, Aperture's own MCP endpoint) at Aperture, per `clients.md`, with its pitfalls.
+//!
+//! Client names are spelled here only. Adding a client is one `clients!` row, one setup
+//! function and its arm in `Client::setup`.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
 use super::input::ToolError;
 
-/// Clients we can configure, with what each needs.
-pub const CLIENTS: &[(&str, &str)] = &[
-    (
-        "claude-code",
-        "Claude Code (settings.json apiKeyHelper + ANTHROPIC_BASE_URL)",
-    ),
-    (
-        "claude-code-legacy",
-        "Claude Code v1.x (ANTHROPIC_AUTH_TOKEN placeholder + pinned model)",
-    ),
-    (
-        "claude-code-bedrock",
-        "Claude Code through Aperture's Bedrock endpoint",
-    ),
-    (
-        "claude-code-vertex",
-        "Claude Code through Aperture's Vertex endpoint",
-    ),
-    (
-        "claude-code-subscription",
-        "Claude Code with a Claude Pro/Max subscription (passthrough provider)",
-    ),
-    ("codex", "OpenAI Codex CLI (config.toml, Responses API)"),
-    ("gemini-cli", "Gemini CLI (Gemini API flavour)"),
-    ("opencode", "OpenCode (opencode.json)"),
-    ("openai-sdk", "OpenAI SDKs and OpenAI-compatible tools"),
-    ("anthropic-sdk", "Anthropic SDKs"),
-    (
-        "mcp-aperture",
-        "Aperture's own MCP endpoint (/v1/mcp) in an MCP client",
-    ),
-];
+// One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
+// its title (CLI help, reference). `Client::setup` has one arm per client.
+macro_rules! clients {
+    ($($variant:ident = $name:literal : $title:literal),* $(,)?) => {
+        /// A client we can configure, with what it needs.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+        pub enum Client {
+            $(#[doc = $title] #[value(name = $name)] $variant),*
+        }
+
+        impl Client {
+            /// Every client, in documentation order.
+            pub const ALL: &'static [Client] = &[$(Client::$variant),*];
+
+            /// The client's name (`claude-code`).
+            pub fn name(self) -> &'static str {
+                match self { $(Client::$variant => $name),* }
+            }
+
+            /// What the client is and how it is configured.
+            pub fn title(self) -> &'static str {
+                match self { $(Client::$variant => $title),* }
+            }
+        }
+    };
+}
+
+clients! {
+    ClaudeCode = "claude-code": "Claude Code (settings.json apiKeyHelper + ANTHROPIC_BASE_URL)",
+    ClaudeCodeLegacy = "claude-code-legacy": "Claude Code v1.x (ANTHROPIC_AUTH_TOKEN placeholder + pinned model)",
+    ClaudeCodeBedrock = "claude-code-bedrock": "Claude Code through Aperture's Bedrock endpoint",
+    ClaudeCodeVertex = "claude-code-vertex": "Claude Code through Aperture's Vertex endpoint",
+    ClaudeCodeSubscription = "claude-code-subscription": "Claude Code with a Claude Pro/Max subscription (passthrough provider)",
+    Codex = "codex": "OpenAI Codex CLI (config.toml, Responses API)",
+    GeminiCli = "gemini-cli": "Gemini CLI (Gemini API flavour)",
+    Opencode = "opencode": "OpenCode (opencode.json)",
+    OpenaiSdk = "openai-sdk": "OpenAI SDKs and OpenAI-compatible tools",
+    AnthropicSdk = "anthropic-sdk": "Anthropic SDKs",
+    McpAperture = "mcp-aperture": "Aperture's own MCP endpoint (/v1/mcp) in an MCP client",
+}
+
+impl fmt::Display for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Client {
+    type Err = ToolError;
+
+    /// Names are matched case-insensitively, ignoring surrounding blanks.
+    fn from_str(text: &str) -> Result<Self, ToolError> {
+        let wanted = text.trim().to_ascii_lowercase();
+        Client::ALL
+            .iter()
+            .copied()
+            .find(|c| c.name() == wanted)
+            .ok_or_else(|| {
+                ToolError::BadArguments(format!(
+                    "unknown client `{wanted}`; clients: {}",
+                    Client::ALL
+                        .iter()
+                        .map(|c| c.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+    }
+}
+
+impl<'de> Deserialize<'de> for Client {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Client {
+    fn schema_name() -> Cow<'static, str> {
+        "Client".into()
+    }
+
+    // A plain string enum inside the tool's input schema, not a `$ref`.
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = Client::ALL.iter().map(|c| c.name()).collect();
+        json_schema!({ "type": "string", "enum": names })
+    }
+}
 
 /// Arguments of `generate_client_config`.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ClientInput {
-    /// claude-code, claude-code-legacy, claude-code-bedrock, claude-code-vertex,
-    /// claude-code-subscription, codex, gemini-cli, opencode, openai-sdk, anthropic-sdk, mcp-aperture.
-    pub client: String,
+    /// The client to configure.
+    pub client: Client,
     /// MagicDNS name (default `ai`), FQDN, or `localhost:PORT`.
     #[serde(default)]
     pub host: Option<String>,
@@ -83,207 +149,262 @@ pub struct ClientOutput {
 
 const CLIENTS_DOC: &str = "clients.md";
 
+/// Where Aperture is, as each client setup needs it.
+struct Gateway<'a> {
+    /// `host[:port]`.
+    host: &'a str,
+    /// `http://host[:port]`.
+    base: &'a str,
+    /// The model to pin, if the user gave one.
+    model: Option<&'a str>,
+}
+
+impl Gateway<'_> {
+    fn model_or(&self, default: &str) -> String {
+        self.model.unwrap_or(default).to_owned()
+    }
+}
+
 pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolError> {
-    let client = input.client.trim().to_ascii_lowercase();
     let mut notes = Vec::new();
     let host = normalise_host(input.host.as_deref().unwrap_or("ai"), &mut notes)?;
     let base = format!("http://{host}");
-    let mut files = Vec::new();
-    let mut env = BTreeMap::new();
-    let mut commands = Vec::new();
-    let json_file = |path: &str, value: serde_json::Value, section: &str| ClientFile {
+    let mut out = ClientOutput {
+        client: input.client.name().to_owned(),
+        files: Vec::new(),
+        env: BTreeMap::new(),
+        commands: Vec::new(),
+        notes,
+    };
+    let gateway = Gateway {
+        host: &host,
+        base: &base,
+        model: input.model.as_deref(),
+    };
+    input.client.setup(&gateway, &mut out);
+    out.notes.push(format!(
+        "verify: send one request, then find it on the dashboard's Logs page ({base}/)"
+    ));
+    Ok(out)
+}
+
+fn json_file(path: &str, value: serde_json::Value, section: &str) -> ClientFile {
+    ClientFile {
         path: path.to_owned(),
         format: "json".into(),
         content: serde_json::to_string_pretty(&value).unwrap_or_default() + "\n",
         source: format!("{CLIENTS_DOC} {section}"),
-    };
-    match client.as_str() {
-        "claude-code" => {
-            files.push(json_file(
-                "~/.claude/settings.json",
-                json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
-                "§1 Claude Code, current documented form",
-            ));
-            env.insert("ANTHROPIC_BASE_URL".into(), base.clone());
-            notes.push("the gateway's Claude provider needs `anthropic_messages`; Anthropic-style clients use the bare host (no /v1)".into());
-            notes.push("an `env` block in ~/.claude/settings.json overrides the shell environment: edit it there, not only in your shell".into());
-            notes.push(
-                "merge these keys into an existing settings.json instead of replacing it".into(),
-            );
-        }
-        "claude-code-legacy" => {
-            let model = input
-                .model
-                .clone()
-                .unwrap_or_else(|| "claude-sonnet-4-5".into());
-            files.push(json_file(
-                "~/.claude/settings.json",
-                json!({ "model": model, "env": { "ANTHROPIC_AUTH_TOKEN": "bearer-managed", "ANTHROPIC_BASE_URL": base } }),
-                "§1 Claude Code, legacy form (v1.x)",
-            ));
-            notes.push("for Claude Code versions before apiKeyHelper; newer versions should use `claude-code`".into());
-            notes.push(format!("`{model}` must be a model the gateway routes (listed in a provider's `models` and granted to you)"));
-        }
-        "claude-code-bedrock" => {
-            let model = input
-                .model
-                .clone()
-                .unwrap_or_else(|| "claude-sonnet-4-5".into());
-            let vars = [
-                ("ANTHROPIC_MODEL", model.clone()),
-                ("ANTHROPIC_BEDROCK_BASE_URL", format!("{base}/bedrock")),
-                ("CLAUDE_CODE_USE_BEDROCK", "1".into()),
-                ("CLAUDE_CODE_SKIP_BEDROCK_AUTH", "1".into()),
-            ];
-            files.push(json_file(
-                "~/.claude/settings.json",
-                json!({ "env": vars.iter().cloned().collect::<BTreeMap<_, _>>() }),
-                "§1 Claude Code, through Amazon Bedrock",
-            ));
-            env.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-            notes.push("the gateway needs a Bedrock provider with `bedrock_model_invoke`, and the model ID must be one it lists (Bedrock IDs look like `us.anthropic.claude-…-v1:0`; the docs' example uses a short name, UNCONFIRMED how it maps)".into());
-            notes.push("VS Code extension: also set `\"claudeCode.disableLoginPrompt\": true` in VS Code user settings".into());
-        }
-        "claude-code-vertex" => {
-            let vars = [
-                ("CLOUD_ML_REGION", "global".to_owned()),
-                (
-                    "ANTHROPIC_VERTEX_PROJECT_ID",
-                    "_aperture_auto_vertex_project_id_".to_owned(),
-                ),
-                ("CLAUDE_CODE_USE_VERTEX", "1".into()),
-                ("CLAUDE_CODE_SKIP_VERTEX_AUTH", "1".into()),
-                ("ANTHROPIC_VERTEX_BASE_URL", base.clone()),
-            ];
-            files.push(json_file(
-                "~/.claude/settings.json",
-                json!({ "env": vars.iter().cloned().collect::<BTreeMap<_, _>>() }),
-                "§1 Claude Code, through Vertex AI",
-            ));
-            env.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
-            notes.push("the gateway needs a Vertex provider with `google_raw_predict` and a `keyfile::` service-account key; Aperture fills `_aperture_auto_vertex_project_id_` from the key file (or set your real project ID)".into());
-            notes.push("the Apr-2026 doc uses the bare host as ANTHROPIC_VERTEX_BASE_URL; the later aperture-cli launcher uses `<host>/v1`: check which your gateway version expects (UNCONFIRMED)".into());
-        }
-        "claude-code-subscription" => {
-            files.push(json_file(
-                "~/.claude/settings.json",
-                json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
-                "§1 Claude Code, Claude Pro/Max subscription",
-            ));
-            env.insert("ANTHROPIC_BASE_URL".into(), base.clone());
-            commands.push("claude /login   # sign Claude Code in to the subscription; Aperture forwards the OAuth token".into());
-            notes.push("the gateway's Anthropic provider must use `\"auth_mode\": \"passthrough\"` with `\"authorization\": \"x-api-key\"` (generate it with `provider claude_subscription`)".into());
-            notes.push("no apiKeyHelper here: it would replace the subscription token. Exact client settings beyond this are UNCONFIRMED (see the \"Route a Claude subscription\" page)".into());
-        }
-        "codex" => {
-            let model = input
-                .model
-                .clone()
-                .unwrap_or_else(|| "gpt-5.2-codex".into());
-            let content = format!(
-                "# Source: Aperture docs, Use Codex ({CLIENTS_DOC} §2)\nmodel = \"{model}\"\nmodel_provider = \"aperture\"\nmodel_reasoning_effort = \"high\"\n\n[model_providers.aperture]\nname = \"Tailscale AI Gateway\"\nbase_url = \"{base}/v1\"\nwire_api = \"responses\"\n"
-            );
-            files.push(ClientFile {
-                path: "~/.codex/config.toml".into(),
-                format: "toml".into(),
-                content,
-                source: format!("{CLIENTS_DOC} §2 OpenAI Codex CLI"),
-            });
-            notes.push("the gateway's OpenAI provider needs `openai_responses` (list it next to `openai_chat` in its compatibility block)".into());
-            notes.push(
-                "without `base_url` Codex talks to api.openai.com directly; no API key is needed"
-                    .into(),
-            );
-        }
-        "gemini-cli" => {
-            let https_host = if host.contains('.') && !host.starts_with("localhost") {
-                format!("https://{host}")
-            } else {
-                format!("https://{host}.<tailnet>.ts.net")
-            };
-            env.insert("GEMINI_API_KEY".into(), "not-needed".into());
-            env.insert("GOOGLE_GEMINI_BASE_URL".into(), https_host.clone());
-            env.insert("GEMINI_BASE_URL".into(), https_host.clone());
-            files.push(json_file(
-                "~/.gemini/settings.json",
-                json!({ "security": { "auth": { "selectedType": "gemini-api-key" } } }),
-                "§3 Gemini CLI, Gemini API flavour",
-            ));
-            notes.push("Gemini CLI ≥ 0.40 refuses custom base URLs that are not https:// with a fully-qualified host, so this uses the node's *.ts.net name; whether Aperture serves API traffic over HTTPS is UNCONFIRMED".into());
-            notes.push("the gateway needs a Gemini provider with `gemini_generate_content`; newer CLIs read GOOGLE_GEMINI_BASE_URL, older ones GEMINI_BASE_URL".into());
-        }
-        "opencode" => {
-            files.push(json_file(
-                "opencode.json",
-                json!({
-                    "$schema": "https://opencode.ai/config.json",
-                    "provider": {
-                        "anthropic": { "options": { "baseURL": base } },
-                        "openai": { "options": { "baseURL": format!("{base}/v1") } }
-                    }
-                }),
-                "§4 OpenCode",
-            ));
-            commands.push("opencode auth login   # for each provider choose \"Manually enter an API Key\" and enter `-`".into());
-            notes.push("include only providers your gateway configures; Anthropic uses the bare host, OpenAI uses /v1".into());
-        }
-        "openai-sdk" => {
-            env.insert("OPENAI_BASE_URL".into(), format!("{base}/v1"));
-            env.insert("OPENAI_API_KEY".into(), "not-needed".into());
-            let model = input.model.clone().unwrap_or_else(|| "gpt-5".into());
-            commands.push(format!(
-                "curl -s {base}/v1/chat/completions -H 'content-type: application/json' -d '{{\"model\": \"{model}\", \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
-            ));
-            notes.push("OpenAI-style clients use `/v1` in the base URL; any non-empty key works (Aperture injects the real one)".into());
-            notes.push(
-                "don't add another /v1: the SDK appends /chat/completions to the base URL".into(),
-            );
-        }
-        "anthropic-sdk" => {
-            env.insert("ANTHROPIC_BASE_URL".into(), base.clone());
-            env.insert("ANTHROPIC_API_KEY".into(), "not-needed".into());
-            let model = input
-                .model
-                .clone()
-                .unwrap_or_else(|| "claude-sonnet-4-5".into());
-            commands.push(format!(
-                "curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '{{\"model\": \"{model}\", \"max_tokens\": 16, \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
-            ));
-            notes.push("Anthropic SDKs take the bare host (they append /v1/messages) and require some key; the provider needs `anthropic_messages`".into());
-        }
-        "mcp-aperture" => {
-            files.push(json_file(
-                ".mcp.json",
-                json!({ "mcpServers": { "aperture": { "type": "http", "url": format!("{base}/v1/mcp") } } }),
-                "§7 Registering Aperture's own MCP endpoint",
-            ));
-            commands.push(format!(
-                "claude mcp add --transport http aperture {base}/v1/mcp"
-            ));
-            notes.push("no token needed: identity is the tailnet; tools appear prefixed by connector ID and only those your grants allow (`connectors` patterns)".into());
-            notes.push("per-user OAuth connectors show their tools only after you authorize them in the dashboard".into());
-        }
-        other => {
-            return Err(ToolError::BadArguments(format!(
-                "unknown client `{other}`; clients: {}",
-                CLIENTS
-                    .iter()
-                    .map(|(c, _)| *c)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+    }
+}
+
+/// Environment variables as the `env` object of a settings file.
+fn env_object(vars: &[(&str, String)]) -> serde_json::Value {
+    json!({ "env": vars.iter().cloned().collect::<BTreeMap<_, _>>() })
+}
+
+fn set_env(out: &mut ClientOutput, vars: &[(&str, String)]) {
+    out.env
+        .extend(vars.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+}
+
+impl Client {
+    /// Add this client's files, environment, commands and notes.
+    fn setup(self, gateway: &Gateway<'_>, out: &mut ClientOutput) {
+        match self {
+            Client::ClaudeCode => claude_code(gateway, out),
+            Client::ClaudeCodeLegacy => claude_code_legacy(gateway, out),
+            Client::ClaudeCodeBedrock => claude_code_bedrock(gateway, out),
+            Client::ClaudeCodeVertex => claude_code_vertex(gateway, out),
+            Client::ClaudeCodeSubscription => claude_code_subscription(gateway, out),
+            Client::Codex => codex(gateway, out),
+            Client::GeminiCli => gemini_cli(gateway, out),
+            Client::Opencode => opencode(gateway, out),
+            Client::OpenaiSdk => openai_sdk(gateway, out),
+            Client::AnthropicSdk => anthropic_sdk(gateway, out),
+            Client::McpAperture => mcp_aperture(gateway, out),
         }
     }
-    notes.push(format!(
-        "verify: send one request, then find it on the dashboard's Logs page ({base}/)"
+}
+
+fn claude_code(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    out.files.push(json_file(
+        "~/.claude/settings.json",
+        json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
+        "§1 Claude Code, current documented form",
     ));
-    Ok(ClientOutput {
-        client,
-        files,
-        env,
-        commands,
-        notes,
-    })
+    out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
+    out.notes.push("the gateway's Claude provider needs `anthropic_messages`; Anthropic-style clients use the bare host (no /v1)".into());
+    out.notes.push("an `env` block in ~/.claude/settings.json overrides the shell environment: edit it there, not only in your shell".into());
+    out.notes
+        .push("merge these keys into an existing settings.json instead of replacing it".into());
+}
+
+fn claude_code_legacy(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    let model = gateway.model_or("claude-sonnet-4-5");
+    out.files.push(json_file(
+        "~/.claude/settings.json",
+        json!({ "model": model, "env": { "ANTHROPIC_AUTH_TOKEN": "bearer-managed", "ANTHROPIC_BASE_URL": base } }),
+        "§1 Claude Code, legacy form (v1.x)",
+    ));
+    out.notes.push(
+        "for Claude Code versions before apiKeyHelper; newer versions should use `claude-code`"
+            .into(),
+    );
+    out.notes.push(format!("`{model}` must be a model the gateway routes (listed in a provider's `models` and granted to you)"));
+}
+
+fn claude_code_bedrock(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    let model = gateway.model_or("claude-sonnet-4-5");
+    let vars = [
+        ("ANTHROPIC_MODEL", model.clone()),
+        ("ANTHROPIC_BEDROCK_BASE_URL", format!("{base}/bedrock")),
+        ("CLAUDE_CODE_USE_BEDROCK", "1".into()),
+        ("CLAUDE_CODE_SKIP_BEDROCK_AUTH", "1".into()),
+    ];
+    out.files.push(json_file(
+        "~/.claude/settings.json",
+        env_object(&vars),
+        "§1 Claude Code, through Amazon Bedrock",
+    ));
+    set_env(out, &vars);
+    out.notes.push("the gateway needs a Bedrock provider with `bedrock_model_invoke`, and the model ID must be one it lists (Bedrock IDs look like `us.anthropic.claude-…-v1:0`; the docs' example uses a short name, UNCONFIRMED how it maps)".into());
+    out.notes.push("VS Code extension: also set `\"claudeCode.disableLoginPrompt\": true` in VS Code user settings".into());
+}
+
+fn claude_code_vertex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    let vars = [
+        ("CLOUD_ML_REGION", "global".to_owned()),
+        (
+            "ANTHROPIC_VERTEX_PROJECT_ID",
+            "_aperture_auto_vertex_project_id_".to_owned(),
+        ),
+        ("CLAUDE_CODE_USE_VERTEX", "1".into()),
+        ("CLAUDE_CODE_SKIP_VERTEX_AUTH", "1".into()),
+        ("ANTHROPIC_VERTEX_BASE_URL", base.to_owned()),
+    ];
+    out.files.push(json_file(
+        "~/.claude/settings.json",
+        env_object(&vars),
+        "§1 Claude Code, through Vertex AI",
+    ));
+    set_env(out, &vars);
+    out.notes.push("the gateway needs a Vertex provider with `google_raw_predict` and a `keyfile::` service-account key; Aperture fills `_aperture_auto_vertex_project_id_` from the key file (or set your real project ID)".into());
+    out.notes.push("the Apr-2026 doc uses the bare host as ANTHROPIC_VERTEX_BASE_URL; the later aperture-cli launcher uses `<host>/v1`: check which your gateway version expects (UNCONFIRMED)".into());
+}
+
+fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    out.files.push(json_file(
+        "~/.claude/settings.json",
+        json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
+        "§1 Claude Code, Claude Pro/Max subscription",
+    ));
+    out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
+    out.commands.push("claude /login   # sign Claude Code in to the subscription; Aperture forwards the OAuth token".into());
+    out.notes.push("the gateway's Anthropic provider must use `\"auth_mode\": \"passthrough\"` with `\"authorization\": \"x-api-key\"` (generate it with `provider claude_subscription`)".into());
+    out.notes.push("no apiKeyHelper here: it would replace the subscription token. Exact client settings beyond this are UNCONFIRMED (see the \"Route a Claude subscription\" page)".into());
+}
+
+fn codex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    let model = gateway.model_or("gpt-5.2-codex");
+    let content = format!(
+        "# Source: Aperture docs, Use Codex ({CLIENTS_DOC} §2)\nmodel = \"{model}\"\nmodel_provider = \"aperture\"\nmodel_reasoning_effort = \"high\"\n\n[model_providers.aperture]\nname = \"Tailscale AI Gateway\"\nbase_url = \"{base}/v1\"\nwire_api = \"responses\"\n"
+    );
+    out.files.push(ClientFile {
+        path: "~/.codex/config.toml".into(),
+        format: "toml".into(),
+        content,
+        source: format!("{CLIENTS_DOC} §2 OpenAI Codex CLI"),
+    });
+    out.notes.push("the gateway's OpenAI provider needs `openai_responses` (list it next to `openai_chat` in its compatibility block)".into());
+    out.notes.push(
+        "without `base_url` Codex talks to api.openai.com directly; no API key is needed".into(),
+    );
+}
+
+fn gemini_cli(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let host = gateway.host;
+    let https_host = if host.contains('.') && !host.starts_with("localhost") {
+        format!("https://{host}")
+    } else {
+        format!("https://{host}.<tailnet>.ts.net")
+    };
+    out.env.insert("GEMINI_API_KEY".into(), "not-needed".into());
+    out.env
+        .insert("GOOGLE_GEMINI_BASE_URL".into(), https_host.clone());
+    out.env.insert("GEMINI_BASE_URL".into(), https_host.clone());
+    out.files.push(json_file(
+        "~/.gemini/settings.json",
+        json!({ "security": { "auth": { "selectedType": "gemini-api-key" } } }),
+        "§3 Gemini CLI, Gemini API flavour",
+    ));
+    out.notes.push("Gemini CLI ≥ 0.40 refuses custom base URLs that are not https:// with a fully-qualified host, so this uses the node's *.ts.net name; whether Aperture serves API traffic over HTTPS is UNCONFIRMED".into());
+    out.notes.push("the gateway needs a Gemini provider with `gemini_generate_content`; newer CLIs read GOOGLE_GEMINI_BASE_URL, older ones GEMINI_BASE_URL".into());
+}
+
+fn opencode(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    out.files.push(json_file(
+        "opencode.json",
+        json!({
+            "$schema": "https://opencode.ai/config.json",
+            "provider": {
+                "anthropic": { "options": { "baseURL": base } },
+                "openai": { "options": { "baseURL": format!("{base}/v1") } }
+            }
+        }),
+        "§4 OpenCode",
+    ));
+    out.commands.push("opencode auth login   # for each provider choose \"Manually enter an API Key\" and enter `-`".into());
+    out.notes.push("include only providers your gateway configures; Anthropic uses the bare host, OpenAI uses /v1".into());
+}
+
+fn openai_sdk(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    out.env
+        .insert("OPENAI_BASE_URL".into(), format!("{base}/v1"));
+    out.env.insert("OPENAI_API_KEY".into(), "not-needed".into());
+    let model = gateway.model_or("gpt-5");
+    out.commands.push(format!(
+        "curl -s {base}/v1/chat/completions -H 'content-type: application/json' -d '{{\"model\": \"{model}\", \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
+    ));
+    out.notes.push("OpenAI-style clients use `/v1` in the base URL; any non-empty key works (Aperture injects the real one)".into());
+    out.notes
+        .push("don't add another /v1: the SDK appends /chat/completions to the base URL".into());
+}
+
+fn anthropic_sdk(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
+    out.env
+        .insert("ANTHROPIC_API_KEY".into(), "not-needed".into());
+    let model = gateway.model_or("claude-sonnet-4-5");
+    out.commands.push(format!(
+        "curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '{{\"model\": \"{model}\", \"max_tokens\": 16, \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
+    ));
+    out.notes.push("Anthropic SDKs take the bare host (they append /v1/messages) and require some key; the provider needs `anthropic_messages`".into());
+}
+
+fn mcp_aperture(gateway: &Gateway<'_>, out: &mut ClientOutput) {
+    let base = gateway.base;
+    out.files.push(json_file(
+        ".mcp.json",
+        json!({ "mcpServers": { "aperture": { "type": "http", "url": format!("{base}/v1/mcp") } } }),
+        "§7 Registering Aperture's own MCP endpoint",
+    ));
+    out.commands.push(format!(
+        "claude mcp add --transport http aperture {base}/v1/mcp"
+    ));
+    out.notes.push("no token needed: identity is the tailnet; tools appear prefixed by connector ID and only those your grants allow (`connectors` patterns)".into());
+    out.notes.push(
+        "per-user OAuth connectors show their tools only after you authorize them in the dashboard"
+            .into(),
+    );
 }
 
 /// Reduce what users type as a host to `host[:port]`, explaining each correction.
@@ -321,7 +442,7 @@ mod tests {
     #[test]
     fn hosts_are_normalised_with_notes() {
         let out = generate_client_config(&ClientInput {
-            client: "openai-sdk".into(),
+            client: Client::OpenaiSdk,
             host: Some("https://ai.example.ts.net/v1/".into()),
             model: None,
         })
@@ -333,18 +454,36 @@ mod tests {
         );
         assert!(
             generate_client_config(&ClientInput {
-                client: "cursor".into(),
-                ..Default::default()
-            })
-            .is_err()
-        );
-        assert!(
-            generate_client_config(&ClientInput {
-                client: "codex".into(),
+                client: Client::Codex,
                 host: Some("a b".into()),
                 model: None
             })
             .is_err()
         );
+    }
+
+    #[test]
+    fn client_names_are_read_leniently_and_unknown_ones_listed() {
+        let input: ClientInput = serde_json::from_str(r#"{"client": " Gemini-CLI "}"#).unwrap();
+        assert_eq!(input.client, Client::GeminiCli);
+        let err = serde_json::from_str::<ClientInput>(r#"{"client": "cursor"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("unknown client `cursor`; clients: ")
+                && Client::ALL.iter().all(|c| err.contains(c.name())),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn clap_reads_the_same_names_as_serde() {
+        use clap::ValueEnum;
+        for client in Client::ALL {
+            let parsed = <Client as ValueEnum>::from_str(client.name(), false).unwrap();
+            assert_eq!(parsed, *client);
+            assert_eq!(client.name().parse::<Client>().unwrap(), *client);
+        }
+        assert_eq!(Client::value_variants(), Client::ALL);
     }
 }

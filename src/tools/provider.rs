@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::catalog::apis::Flag;
-use crate::catalog::providers::{self, ProviderKind};
+use crate::catalog::providers::{self, KEYFILE_PREFIX, KeyForm, ProviderKind, Regional};
 use crate::config::edit::Editor;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tools::validate::{Mode, validate_bytes};
@@ -72,18 +72,23 @@ pub fn generate_provider(
                 .join(", ")
         ))
     })?;
-    if kind.kind == "vertex"
+    if let KeyForm::Keyfile { api_key_hint } = kind.key
         && input
             .apikey
             .as_deref()
-            .is_some_and(|k| !k.starts_with("keyfile::"))
+            .is_some_and(|k| !k.starts_with(KEYFILE_PREFIX))
     {
-        return Err(ToolError::BadArguments(
-            "kind `vertex` authenticates with a service account: `apikey` must be `keyfile::<base64 of the service-account JSON>`; for a Vertex API key use kind `vertex_express` (no Claude models: raw predict needs a service account)".into(),
-        ));
+        return Err(ToolError::BadArguments(format!(
+            "kind `{}` authenticates with a service account: `apikey` must be `{KEYFILE_PREFIX}<base64 of the service-account JSON>`; {api_key_hint}",
+            kind.kind
+        )));
     }
     let mut notes: Vec<String> = kind.notes.iter().map(|n| (*n).to_owned()).collect();
-    let region = input.region.as_deref().unwrap_or("us-east-1");
+    let region = input
+        .region
+        .as_deref()
+        .or(kind.regional.map(|r| r.default_region))
+        .unwrap_or_default();
     let baseurl = resolve_baseurl(kind, input.baseurl.as_deref(), region)?;
     let models = resolve_models(kind, input.models.as_deref(), region)?;
     let id = input.id.clone().unwrap_or_else(|| default_id(kind, region));
@@ -95,33 +100,7 @@ pub fn generate_provider(
 
     let mut provider = Map::new();
     provider.insert("baseurl".into(), baseurl.into());
-    match (&input.apikey, kind.auth_mode, kind.kind) {
-        (_, Some("passthrough"), _) => {
-            notes.push(
-                "passthrough: clients send their own credential, so no apikey is stored".into(),
-            );
-        }
-        (Some(key), _, _) => {
-            provider.insert("apikey".into(), key.clone().into());
-        }
-        (None, _, "self_hosted") => {
-            notes.push("no apikey: add one only if the server requires a key".into())
-        }
-        (None, _, "vertex") => {
-            provider.insert(
-                "apikey".into(),
-                "keyfile::REPLACE_WITH_BASE64_SERVICE_ACCOUNT_JSON".into(),
-            );
-            notes.push("replace the apikey placeholder with `keyfile::` + base64 of the service-account JSON (`base64 -w0 key.json`)".into());
-        }
-        (None, _, _) => {
-            let placeholder = format!("REPLACE_WITH_{}_API_KEY", kind.kind.to_ascii_uppercase());
-            provider.insert("apikey".into(), placeholder.clone().into());
-            notes.push(format!(
-                "replace `{placeholder}` with the real key before saving"
-            ));
-        }
-    }
+    add_apikey(&mut provider, &mut notes, kind, input.apikey.as_deref());
     if let Some(auth) = kind.authorization {
         provider.insert("authorization".into(), auth.into());
     }
@@ -152,32 +131,8 @@ pub fn generate_provider(
             (merged, diagnostics)
         }
         None => {
-            let standalone =
-                serde_json::to_string_pretty(&json!({ "providers": { &id: &provider } }))
-                    .unwrap_or_default();
-            // Check the provider inside a document that has the grants every config needs,
-            // and report only what concerns this provider.
-            let probe = json!({
-                "providers": { &id: &provider },
-                "grants": [
-                    { "src": ["admin@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
-                    { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
-                ]
-            });
-            let prefix = crate::config::pointer::join("/providers", &id);
-            let diagnostics = validate_bytes(probe.to_string().as_bytes(), Mode::Load)
-                .diagnostics
-                .into_iter()
-                .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}/")))
-                .map(|mut d| {
-                    // Positions refer to the probe document, not to anything the user has.
-                    d.line = None;
-                    d.column = None;
-                    d
-                })
-                .collect();
             notes.push("no config given: merge this into `providers` of your config (pass `config` to merge it for you, comments kept)".into());
-            (standalone, diagnostics)
+            standalone(&id, &provider)
         }
     };
     if diagnostics.iter().any(|d| d.severity != Severity::Info) {
@@ -192,6 +147,70 @@ pub fn generate_provider(
     })
 }
 
+/// The provider on its own, and what validation says about it.
+fn standalone(id: &str, provider: &Value) -> (String, Vec<Diagnostic>) {
+    let text =
+        serde_json::to_string_pretty(&json!({ "providers": { id: provider } })).unwrap_or_default();
+    // Check the provider inside a document that has the grants every config needs,
+    // and report only what concerns this provider.
+    let probe = json!({
+        "providers": { id: provider },
+        "grants": [
+            { "src": ["admin@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
+            { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
+        ]
+    });
+    let prefix = crate::config::pointer::join("/providers", id);
+    let diagnostics = validate_bytes(probe.to_string().as_bytes(), Mode::Load)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}/")))
+        .map(|mut d| {
+            // Positions refer to the probe document, not to anything the user has.
+            d.line = None;
+            d.column = None;
+            d
+        })
+        .collect();
+    (text, diagnostics)
+}
+
+/// Put the key in `apikey` (or a placeholder for it), with the notes the key form calls for.
+fn add_apikey(
+    provider: &mut Map<String, Value>,
+    notes: &mut Vec<String>,
+    kind: &ProviderKind,
+    apikey: Option<&str>,
+) {
+    match (apikey, kind.auth_mode, kind.key) {
+        (_, Some("passthrough"), _) => {
+            notes.push(
+                "passthrough: clients send their own credential, so no apikey is stored".into(),
+            );
+        }
+        (Some(key), _, _) => {
+            provider.insert("apikey".into(), key.into());
+        }
+        (None, _, KeyForm::Optional) => {
+            notes.push("no apikey: add one only if the server requires a key".into())
+        }
+        (None, _, KeyForm::Keyfile { .. }) => {
+            provider.insert(
+                "apikey".into(),
+                "keyfile::REPLACE_WITH_BASE64_SERVICE_ACCOUNT_JSON".into(),
+            );
+            notes.push("replace the apikey placeholder with `keyfile::` + base64 of the service-account JSON (`base64 -w0 key.json`)".into());
+        }
+        (None, _, KeyForm::ApiKey) => {
+            let placeholder = format!("REPLACE_WITH_{}_API_KEY", kind.kind.to_ascii_uppercase());
+            provider.insert("apikey".into(), placeholder.clone().into());
+            notes.push(format!(
+                "replace `{placeholder}` with the real key before saving"
+            ));
+        }
+    }
+}
+
 fn resolve_baseurl(
     kind: &ProviderKind,
     given: Option<&str>,
@@ -200,17 +219,10 @@ fn resolve_baseurl(
     if let Some(url) = given {
         return Ok(url.to_owned());
     }
-    if kind.baseurl.contains('<') || kind.kind == "self_hosted" || kind.kind == "openai_compatible"
-    {
+    if let Some(what) = kind.custom_baseurl {
         return Err(ToolError::BadArguments(format!(
-            "kind `{}` needs `baseurl`: {} (without `/v1`; e.g. `{}`)",
-            kind.kind,
-            match kind.kind {
-                "self_hosted" => "the server's tailnet address over http://",
-                "foundry" => "your Foundry resource/project endpoint",
-                _ => "the provider's API root",
-            },
-            kind.baseurl
+            "kind `{}` needs `baseurl`: {what} (without `/v1`; e.g. `{}`)",
+            kind.kind, kind.baseurl
         )));
     }
     Ok(kind.baseurl.replace("{region}", region))
@@ -229,40 +241,29 @@ fn resolve_models(
                 kind.kind
             )))
         }
-        _ => {
-            let geo = region.split('-').next().unwrap_or("us");
-            Ok(kind
-                .example_models
-                .iter()
-                .map(|m| {
-                    if kind.kind == "bedrock" {
-                        m.replacen("us.", &format!("{geo}."), 1)
-                    } else {
-                        (*m).to_owned()
-                    }
-                })
-                .collect())
-        }
+        _ => Ok(kind
+            .example_models
+            .iter()
+            .map(|m| match kind.regional {
+                Some(regional) => regional.model_for(m, region),
+                None => (*m).to_owned(),
+            })
+            .collect()),
     }
 }
 
 fn default_id(kind: &ProviderKind, region: &str) -> String {
-    if kind.kind == "bedrock" {
-        return format!("bedrock-{}", region.split('-').next().unwrap_or("us"));
+    match kind.regional {
+        Some(regional) => format!("{}-{}", regional.id_prefix, Regional::geography(region)),
+        None => kind.default_id.to_owned(),
     }
-    kind.default_id.to_owned()
 }
 
 fn cost_basis(kind: &ProviderKind, region: &str) -> Option<&'static str> {
-    if kind.kind == "bedrock" {
-        return Some(match region.split('-').next() {
-            Some("us") => "bedrock-us",
-            Some("eu") => "bedrock-eu",
-            Some("ap") => "bedrock-ap",
-            _ => "bedrock",
-        });
+    match kind.regional {
+        Some(regional) => Some(regional.cost_basis(region)),
+        None => kind.cost_basis,
     }
-    kind.cost_basis
 }
 
 #[cfg(test)]
