@@ -146,12 +146,21 @@ mod evidence {
     fn config_checks_confirm_and_rule_out_every_cause() {
         let invalid: Vec<(PathBuf, String)> = fixtures("invalid")
             .into_iter()
-            .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+            .filter_map(|p| {
+                String::from_utf8(crate::support::read_failing(&p))
+                    .ok()
+                    .map(|t| (p, t))
+            })
             .collect();
+        let near_misses = fixtures("invalid").into_iter().filter_map(|p| {
+            let near_miss = crate::support::read_near_miss(&p)?;
+            String::from_utf8(near_miss).ok().map(|t| (p, t))
+        });
         let clean: Vec<(PathBuf, String)> = fixtures("valid")
             .into_iter()
             .chain(fixtures("pass"))
             .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+            .chain(near_misses)
             .collect();
         let mut checked = 0;
         for symptom in symptoms() {

@@ -106,7 +106,7 @@ fn invalid_fixtures_report_exactly_their_expected_findings() {
     );
     let mut failures = Vec::new();
     for path in files {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = support::read_failing(&path);
         let want = expected(&path, &bytes);
         assert!(
             !want.is_empty(),
@@ -135,7 +135,7 @@ fn every_mechanical_fix_removes_its_finding() {
     let mut failures = Vec::new();
     let mut applied = 0;
     for path in fixtures("invalid") {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = support::read_failing(&path);
         if Document::from_bytes(&bytes).is_err() {
             continue;
         }
@@ -175,9 +175,16 @@ fn every_mechanical_fix_removes_its_finding() {
 #[test]
 fn pass_fixtures_do_not_fire_their_rule() {
     let mut failures = Vec::new();
-    for path in fixtures("pass") {
+    let near_misses =
+        fixtures("pass")
+            .into_iter()
+            .map(|path| (std::fs::read(&path).unwrap(), path))
+            .chain(fixtures("invalid").into_iter().filter_map(|path| {
+                support::read_near_miss(&path).map(|near_miss| (near_miss, path))
+            }));
+    for (bytes, path) in near_misses {
         let code = name(&path)[..5].to_owned();
-        let output = validate_bytes(&std::fs::read(&path).unwrap(), Mode::Load);
+        let output = validate_bytes(&bytes, Mode::Load);
         if output.diagnostics.iter().any(|d| d.code == code) {
             failures.push(format!("{}: {code} fired", name(&path)));
         }
@@ -200,12 +207,16 @@ const GENERATED: &[&str] = &["AP004"];
 fn every_rule_has_a_failing_and_a_passing_fixture() {
     let mut failing = BTreeSet::new();
     for path in fixtures("invalid") {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = support::read_failing(&path);
         failing.extend(expected(&path, &bytes).into_iter().map(|(code, _)| code));
     }
+    let in_rule_fixtures = fixtures("invalid")
+        .into_iter()
+        .filter(|p| support::read_near_miss(p).is_some());
     let passing: BTreeSet<String> = fixtures("pass")
-        .iter()
-        .map(|p| name(p)[..5].to_owned())
+        .into_iter()
+        .chain(in_rule_fixtures)
+        .map(|p| name(&p)[..5].to_owned())
         .collect();
     let mut missing = Vec::new();
     for rule in catalog::ALL {
@@ -222,7 +233,7 @@ fn every_rule_has_a_failing_and_a_passing_fixture() {
 #[test]
 fn renderings_are_stable() {
     for path in fixtures("invalid") {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = support::read_failing(&path);
         let output = validate_bytes(&bytes, Mode::Save);
         let file = name(&path);
         let human =
@@ -243,7 +254,7 @@ fn aperture_messages_fill_their_rules_templates() {
         .chain(fixtures("valid"))
         .chain(fixtures("pass"))
     {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = support::read_failing(&path);
         for d in validate_bytes(&bytes, Mode::Load).diagnostics {
             let Some(text) = &d.aperture_message else {
                 continue;
@@ -280,7 +291,7 @@ fn applicability_matches_the_patches_rules_emit() {
     let mut patched = BTreeSet::new();
     let mut failures = Vec::new();
     for path in fixtures("invalid") {
-        let bytes = std::fs::read(&path).unwrap();
+        let bytes = support::read_failing(&path);
         for d in validate_bytes(&bytes, Mode::Load).diagnostics {
             let rule = catalog::by_code(&d.code).unwrap();
             if d.fix.patch.is_some() {

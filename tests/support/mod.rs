@@ -69,6 +69,32 @@ pub fn fixtures(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
     files_in(&format!("tests/fixtures/{dir}"), extensions)
 }
 
+/// A rule fixture (`tests/fixtures/configs/invalid/APnnn-*.hujson`) may carry its near miss
+/// after this line, so a new rule needs one fixture file: the document above the line reports
+/// the expected findings, the one below must not fire the rule.
+pub const NEAR_MISS_MARKER: &str = "// ---- near miss ----";
+
+/// The failing document of a rule fixture: the file up to its near-miss marker, if any.
+pub fn read_failing(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    match find_marker(&bytes) {
+        Some(at) => bytes[..at].to_vec(),
+        None => bytes,
+    }
+}
+
+/// The near-miss document after a rule fixture's marker line, if it has one.
+pub fn read_near_miss(path: &Path) -> Option<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    find_marker(&bytes).map(|at| bytes[at + NEAR_MISS_MARKER.len()..].to_vec())
+}
+
+fn find_marker(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(NEAR_MISS_MARKER.len())
+        .position(|w| w == NEAR_MISS_MARKER.as_bytes())
+}
+
 /// A scratch directory of its own, removed with everything in it when dropped.
 #[derive(Debug)]
 pub struct TempDir {
