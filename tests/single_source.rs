@@ -1,11 +1,17 @@
-//! Provider kinds and clients are defined once: each has its catalog row (kinds) or enum row
+//! Compatibility flags, provider kinds and clients are defined once: each has its catalog row (kinds) or enum row
 //! (clients), everything that depends on them follows from it, and their names are spelled in
 //! one file of `src/`. These tests fail when a kind or a client is only half added.
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+#[path = "support/rust_source.rs"]
+mod rust_source;
+
+use aperture_orchestrator::catalog::apis::Flag;
+use rust_source::{SourceFile, rust_files};
 
 use aperture_orchestrator::catalog::providers::{
     COST_BASES, KINDS, KeyForm, Kind, ProviderKind, recognise,
@@ -27,51 +33,33 @@ const HOMONYMS: &[(&str, &str)] = &[
     ("gemini", "catalog/apis.rs"),
 ];
 
-fn rust_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(rust_files(&path));
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Every source file under `src/` as (path relative to `src/`, code): comment lines and the
-/// unit-test module dropped, since tests and docs may name kinds and clients freely.
-fn sources() -> Vec<(String, String)> {
+/// Every source file under `src/`.
+fn sources() -> Vec<SourceFile> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     rust_files(&src)
         .into_iter()
         .map(|path| {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = text
-                .split("#[cfg(test)]\nmod tests")
-                .next()
-                .unwrap_or_default();
-            let code: Vec<&str> = code
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("//"))
-                .collect();
             let rel = path.strip_prefix(&src).unwrap().to_string_lossy();
-            (rel.replace('\\', "/"), code.join("\n"))
+            SourceFile::new(
+                &rel.replace('\\', "/"),
+                &std::fs::read_to_string(&path).unwrap(),
+            )
         })
         .collect()
 }
 
-/// Names that are spelled as a quoted literal anywhere but in `home` (and its homonyms).
+/// Names spelled as a whole string literal outside unit tests anywhere but in `home` (and
+/// the files of their homonyms).
 fn spelled_elsewhere(names: &[&str], home: &str) -> Vec<String> {
-    let sources = sources();
+    let literals: Vec<(String, BTreeSet<String>)> = sources()
+        .into_iter()
+        .map(|f| (f.rel.clone(), f.non_test_literals().into_iter().collect()))
+        .collect();
     let mut problems = Vec::new();
     for name in names {
-        let quoted = format!("\"{name}\"");
-        let found: BTreeSet<&str> = sources
+        let found: BTreeSet<&str> = literals
             .iter()
-            .filter(|(_, code)| code.contains(&quoted))
+            .filter(|(_, spelled)| spelled.contains(*name))
             .map(|(rel, _)| rel.as_str())
             .collect();
         let mut expected: BTreeSet<&str> = BTreeSet::from([home]);
@@ -83,11 +71,22 @@ fn spelled_elsewhere(names: &[&str], home: &str) -> Vec<String> {
         );
         if found != expected {
             problems.push(format!(
-                "{quoted} is spelled in {found:?}; expected {expected:?}"
+                "\"{name}\" is spelled in {found:?}; expected {expected:?}"
             ));
         }
     }
     problems
+}
+
+#[test]
+fn each_compatibility_flag_is_spelled_in_the_api_catalog_only() {
+    let names: Vec<&str> = Flag::names().collect();
+    let problems = spelled_elsewhere(&names, "catalog/apis.rs");
+    assert!(
+        problems.is_empty(),
+        "refer to a flag through `Flag` instead:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]

@@ -2,7 +2,26 @@
 //! string contents (so neither can fake or hide an import), the modules each file uses, and
 //! the length of every function.
 
+// Each test crate that includes this file uses a part of it.
+#![allow(dead_code)]
+
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`, sorted.
+pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
 
 /// One source file: its path under `src/`, its module path and its code skeleton.
 pub struct SourceFile {
@@ -10,9 +29,11 @@ pub struct SourceFile {
     pub rel: String,
     /// Module path, e.g. `["config", "tree"]` (`mod.rs` names its folder; `lib.rs` is `[]`).
     pub module: Vec<String>,
-    /// The code with comments removed and string/char literal contents blanked, line breaks
-    /// kept so line numbers stay true.
+    /// The code with comments and string/char literal contents blanked to spaces (line breaks
+    /// kept), byte for byte as long as `text`, so positions in one are positions in the other.
     pub skeleton: String,
+    /// The file as written.
+    pub text: String,
 }
 
 impl SourceFile {
@@ -32,24 +53,49 @@ impl SourceFile {
             rel: rel.to_owned(),
             module,
             skeleton: skeleton(text),
+            text: text.to_owned(),
         }
     }
 
-    /// The skeleton without `#[cfg(test)]` items: tests may reach anywhere.
-    pub fn non_test_code(&self) -> String {
-        let mut code = self.skeleton.clone();
-        while let Some(at) = code.find("#[cfg(test)]") {
+    /// Byte ranges of the `#[cfg(test)]` items: tests may reach anywhere and name anything.
+    fn test_ranges(&self) -> Vec<std::ops::Range<usize>> {
+        let code = &self.skeleton;
+        let mut ranges = Vec::new();
+        let mut from = 0;
+        while let Some(at) = code[from..].find("#[cfg(test)]").map(|i| from + i) {
             let Some(open) = code[at..].find(['{', ';']).map(|i| at + i) else {
                 break;
             };
             let end = if code.as_bytes()[open] == b';' {
                 open + 1
             } else {
-                matching_brace(&code, open).map_or(code.len(), |close| close + 1)
+                matching_brace(code, open).map_or(code.len(), |close| close + 1)
             };
-            code.replace_range(at..end, "");
+            ranges.push(at..end);
+            from = end;
         }
-        code
+        ranges
+    }
+
+    fn without_tests(&self, of: &str) -> String {
+        let mut out = String::with_capacity(of.len());
+        let mut from = 0;
+        for range in self.test_ranges() {
+            out.push_str(&of[from..range.start]);
+            from = range.end;
+        }
+        out.push_str(&of[from..]);
+        out
+    }
+
+    /// The skeleton without `#[cfg(test)]` items.
+    pub fn non_test_code(&self) -> String {
+        self.without_tests(&self.skeleton)
+    }
+
+    /// The string literals of the code outside `#[cfg(test)]` items.
+    pub fn non_test_literals(&self) -> Vec<String> {
+        string_literals(&self.without_tests(&self.text))
     }
 }
 
@@ -70,17 +116,26 @@ fn scan(text: &str, on_literal: &mut dyn FnMut(String)) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
+    // Blanked text keeps every byte position: each char becomes spaces of its UTF-8 length.
     let keep_newlines = |out: &mut String, slice: &[char]| {
-        out.extend(slice.iter().filter(|c| **c == '\n'));
+        for c in slice {
+            if *c == '\n' {
+                out.push('\n');
+            } else {
+                out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+            }
+        }
     };
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let ident_before = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
         if c == '/' && next == Some('/') {
+            let start = i;
             while i < chars.len() && chars[i] != '\n' {
                 i += 1;
             }
+            keep_newlines(&mut out, &chars[start..i]);
         } else if c == '/' && next == Some('*') {
             let start = i;
             let mut depth = 0;
@@ -113,10 +168,17 @@ fn scan(text: &str, on_literal: &mut dyn FnMut(String)) -> String {
                 }
                 j += 1;
             }
-            out.push_str("\"\"");
+            let end = (j + 1 + hashes).min(chars.len());
             on_literal(chars[body..j.min(chars.len())].iter().collect());
+            // `r#"` and `"#` stay (as quotes and spaces), the contents are blanked.
+            keep_newlines(&mut out, &chars[i..body - 1]);
+            out.push('"');
             keep_newlines(&mut out, &chars[body..j.min(chars.len())]);
-            i = (j + 1 + hashes).min(chars.len());
+            if j < chars.len() {
+                out.push('"');
+            }
+            keep_newlines(&mut out, &chars[(j + 1).min(end)..end]);
+            i = end;
         } else if c == '"' {
             let mut j = i + 1;
             while j < chars.len() && chars[j] != '"' {
@@ -125,9 +187,12 @@ fn scan(text: &str, on_literal: &mut dyn FnMut(String)) -> String {
                 }
                 j += 1;
             }
-            out.push_str("\"\"");
             on_literal(chars[i + 1..j.min(chars.len())].iter().collect());
+            out.push('"');
             keep_newlines(&mut out, &chars[i + 1..j.min(chars.len())]);
+            if j < chars.len() {
+                out.push('"');
+            }
             i = (j + 1).min(chars.len());
         } else if c == '\'' {
             // 'x' or '\n' style char literal; otherwise a lifetime or label.
@@ -140,7 +205,9 @@ fn scan(text: &str, on_literal: &mut dyn FnMut(String)) -> String {
             };
             match close {
                 Some(end) => {
-                    out.push_str("' '");
+                    out.push('\'');
+                    keep_newlines(&mut out, &chars[i + 1..end]);
+                    out.push('\'');
                     i = end + 1;
                 }
                 None => {
