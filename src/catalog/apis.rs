@@ -8,61 +8,89 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-/// A documented compatibility flag (config-schema.md §4.4): one per API format, plus
-/// Aperture's option flags. The one place flag names are spelled; the typed model's schema,
-/// the provider catalog, the rules, `explain` and the probes all derive from it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Flag {
-    OpenaiChat,
-    OpenaiResponses,
-    AnthropicMessages,
-    GeminiGenerateContent,
-    GoogleGenerateContent,
-    GoogleRawPredict,
-    BedrockModelInvoke,
-    BedrockConverse,
-    ExperimentalGeminiCliVertexCompat,
+/// The compatibility flags and API formats, from one list: every API format is named by the
+/// flag that enables it, and the option flags are flags without a format. Generates `Flag`
+/// (with `ALL` and `name`, the one place flag names are spelled), `Api` (with `ALL`) and
+/// `Api::compat`.
+macro_rules! compatibility {
+    (
+        formats: { $($api:ident = $api_name:literal,)* }
+        options: { $($option:ident = $option_name:literal,)* }
+    ) => {
+        /// A documented compatibility flag (config-schema.md §4.4): one per API format, plus
+        /// Aperture's option flags. The typed model's schema, the provider catalog, the rules,
+        /// `explain` and the probes all derive from it.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            JsonSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum Flag {
+            $($api,)*
+            $($option,)*
+        }
+
+        impl Flag {
+            /// Every documented flag, in documentation order.
+            pub const ALL: &'static [Flag] = &[$(Flag::$api,)* $(Flag::$option,)*];
+
+            /// The key in a provider's `compatibility` block.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Flag::$api => $api_name,)*
+                    $(Flag::$option => $option_name,)*
+                }
+            }
+        }
+
+        /// One API format, named by the compatibility flag that enables it.
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            JsonSchema,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum Api {
+            $($api,)*
+        }
+
+        impl Api {
+            /// Every API format, in documentation order.
+            pub const ALL: &'static [Api] = &[$(Api::$api,)*];
+
+            /// The compatibility flag a provider needs for this format.
+            pub fn compat(self) -> Flag {
+                match self {
+                    $(Api::$api => Flag::$api,)*
+                }
+            }
+        }
+    };
+}
+
+compatibility! {
+    formats: {
+        OpenaiChat = "openai_chat",
+        OpenaiResponses = "openai_responses",
+        AnthropicMessages = "anthropic_messages",
+        GeminiGenerateContent = "gemini_generate_content",
+        GoogleGenerateContent = "google_generate_content",
+        GoogleRawPredict = "google_raw_predict",
+        BedrockModelInvoke = "bedrock_model_invoke",
+        BedrockConverse = "bedrock_converse",
+    }
+    options: {
+        ExperimentalGeminiCliVertexCompat = "experimental_gemini_cli_vertex_compat",
+    }
 }
 
 impl Flag {
-    /// Every documented flag, in documentation order.
-    pub const ALL: [Flag; 9] = [
-        Flag::OpenaiChat,
-        Flag::OpenaiResponses,
-        Flag::AnthropicMessages,
-        Flag::GeminiGenerateContent,
-        Flag::GoogleGenerateContent,
-        Flag::GoogleRawPredict,
-        Flag::BedrockModelInvoke,
-        Flag::BedrockConverse,
-        Flag::ExperimentalGeminiCliVertexCompat,
-    ];
-
-    /// The key in a provider's `compatibility` block.
-    pub fn name(self) -> &'static str {
-        match self {
-            Flag::OpenaiChat => "openai_chat",
-            Flag::OpenaiResponses => "openai_responses",
-            Flag::AnthropicMessages => "anthropic_messages",
-            Flag::GeminiGenerateContent => "gemini_generate_content",
-            Flag::GoogleGenerateContent => "google_generate_content",
-            Flag::GoogleRawPredict => "google_raw_predict",
-            Flag::BedrockModelInvoke => "bedrock_model_invoke",
-            Flag::BedrockConverse => "bedrock_converse",
-            Flag::ExperimentalGeminiCliVertexCompat => "experimental_gemini_cli_vertex_compat",
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Flag> {
-        Flag::ALL.into_iter().find(|flag| flag.name() == name)
+        Flag::ALL.iter().copied().find(|flag| flag.name() == name)
     }
 
     /// Every flag name, in documentation order.
     pub fn names() -> impl Iterator<Item = &'static str> {
-        Flag::ALL.into_iter().map(Flag::name)
+        Flag::ALL.iter().copied().map(Flag::name)
     }
 
     /// On when a provider has no `compatibility` block at all (only `openai_chat`).
@@ -77,59 +105,18 @@ impl std::fmt::Display for Flag {
     }
 }
 
-/// One API format, named by the compatibility flag that enables it.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Api {
-    OpenaiChat,
-    OpenaiResponses,
-    AnthropicMessages,
-    GeminiGenerateContent,
-    GoogleGenerateContent,
-    GoogleRawPredict,
-    BedrockModelInvoke,
-    BedrockConverse,
-}
-
 /// Vertex project and region placeholders Aperture fills in (http-api.md §2).
 const VERTEX_PREFIX: &str =
     "/v1/projects/_aperture_auto_vertex_project_id_/locations/_aperture_auto_vertex_region_";
 
 impl Api {
-    pub const ALL: [Api; 8] = [
-        Api::OpenaiChat,
-        Api::OpenaiResponses,
-        Api::AnthropicMessages,
-        Api::GeminiGenerateContent,
-        Api::GoogleGenerateContent,
-        Api::GoogleRawPredict,
-        Api::BedrockModelInvoke,
-        Api::BedrockConverse,
-    ];
-
-    /// The compatibility flag a provider needs for this format.
-    pub fn compat(self) -> Flag {
-        match self {
-            Api::OpenaiChat => Flag::OpenaiChat,
-            Api::OpenaiResponses => Flag::OpenaiResponses,
-            Api::AnthropicMessages => Flag::AnthropicMessages,
-            Api::GeminiGenerateContent => Flag::GeminiGenerateContent,
-            Api::GoogleGenerateContent => Flag::GoogleGenerateContent,
-            Api::GoogleRawPredict => Flag::GoogleRawPredict,
-            Api::BedrockModelInvoke => Flag::BedrockModelInvoke,
-            Api::BedrockConverse => Flag::BedrockConverse,
-        }
-    }
-
     /// The name of the compatibility flag a provider needs for this format.
     pub fn flag(self) -> &'static str {
         self.compat().name()
     }
 
     pub fn from_flag(flag: &str) -> Option<Api> {
-        Api::ALL.into_iter().find(|api| api.flag() == flag)
+        Api::ALL.iter().copied().find(|api| api.flag() == flag)
     }
 
     /// The format of a path as `/v1/models` lists it in `supported_endpoints`.
@@ -301,7 +288,7 @@ mod tests {
 
     #[test]
     fn every_format_round_trips_through_its_endpoint() {
-        for api in Api::ALL {
+        for &api in Api::ALL {
             let path = api.path("m-1");
             assert_eq!(Api::for_endpoint(&path), Some(api), "{path}");
             assert_eq!(Api::from_flag(api.flag()), Some(api));
