@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
-use crate::access::Identity;
+use crate::access::{AllGrants, Identity};
 use crate::config::Document;
 use crate::explain::{Explanation, Matrix};
 
@@ -53,9 +53,6 @@ pub struct ExplainOutput {
     pub notes: Vec<String>,
 }
 
-/// The config's grants with legacy `temp_grants` translated (shared with the access table).
-pub use crate::access::AllGrants as Grants;
-
 /// The error when `model` is missing and more than the matrix is asked for.
 pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-5) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
 
@@ -74,7 +71,7 @@ pub fn explain_access(
             "no identity: give `identity.login` (e.g. alice@example.com) or `identity.tags` (e.g. [\"tag:ci\"])".into(),
         ));
     }
-    let grants = Grants::new(doc);
+    let grants = AllGrants::new(doc);
     let refs = grants.refs();
     let explanation = input.model.as_deref().map(|model| {
         crate::explain::explain(
