@@ -6,7 +6,7 @@
 // Test code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 
@@ -447,7 +447,7 @@ fn readme_security_table_is_current() {
             std::fs::write(readme_path, format!("{before}{start}{table}{end}{after}")).unwrap();
         } else {
             panic!(
-                "README's hostile-input table is stale: run `UPDATE_REFERENCE=1 cargo test --test hostile`"
+                "README's hostile-input table is stale: run `UPDATE_REFERENCE=1 cargo test --test it hostile::`"
             );
         }
     }

@@ -1,10 +1,10 @@
 //! The skill's reference docs are generated from the catalogs; this test fails when they are stale.
 //! Regenerate with `aperture-orchestrator skill references` (or
-//! `UPDATE_REFERENCE=1 cargo test --test reference`).
+//! `UPDATE_REFERENCE=1 cargo test --test it reference::`).
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 
@@ -19,7 +19,7 @@ fn check(file: &str, rendered: String) {
     let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         on_disk == rendered,
-        "skill/reference/{file} is stale: run `UPDATE_REFERENCE=1 cargo test --test reference` and commit it"
+        "skill/reference/{file} is stale: run `UPDATE_REFERENCE=1 cargo test --test it reference::` and commit it"
     );
 }
 

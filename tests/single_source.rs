@@ -7,8 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-#[path = "support/rust_source.rs"]
-mod rust_source;
+use crate::support::rust_source;
 
 use aperture_orchestrator::catalog::apis::Flag;
 use rust_source::{SourceFile, rust_files};

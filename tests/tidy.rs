@@ -4,8 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-#[path = "support/rust_source.rs"]
-mod rust_source;
+use crate::support::rust_source;
 
 use rust_source::{
     SourceFile, cycles, file_graph, function_lengths, rust_files, skeleton, string_literals,

@@ -1,11 +1,12 @@
 //! Shared test helpers: a fake Aperture gateway, an in-process MCP client, a stdio JSON-RPC
 //! session with the real binary, scratch directories, fixture listing and small result helpers.
-// Each test binary uses only some helpers; the rest would warn there.
+// Not every helper is used in every configuration of the tests.
 #![allow(dead_code)]
 
 pub mod dns;
 pub mod fake_aperture;
 pub mod mcp;
+pub mod rust_source;
 pub mod stdio;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,27 @@
+//! Every integration test in one binary: one link of the library and its dependencies
+//! instead of one per test file (each file below is a module, as it was a crate).
+
+mod support;
+
+mod diagnose;
+mod edit_roundtrip;
+mod explain;
+mod explain_traces;
+mod file_safety;
+mod fuzz_regressions;
+mod generate;
+mod hostile;
+mod live_config;
+mod mcp_http;
+mod mcp_in_process;
+mod mcp_stdio;
+mod reference;
+mod render_snapshots;
+mod secrets;
+mod single_source;
+mod skill_examples;
+mod symptom_catalog;
+mod test_endpoint;
+mod tidy;
+mod validate_cli;
+mod validate_fixtures;
