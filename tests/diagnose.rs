@@ -3,7 +3,6 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-
 use aperture_orchestrator::diagnose::matcher::{Query, rank};
 
 #[derive(serde::Deserialize)]

@@ -1,5 +1,7 @@
 //! Every integration test in one binary: one link of the library and its dependencies
 //! instead of one per test file (each file below is a module, as it was a crate).
+// Test code: a panic is a failed run, not a crash in front of a user.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
 
