@@ -56,6 +56,14 @@ pub(super) struct Asked {
 }
 
 impl Asked {
+    /// What is asked, for the trace: the name, and the proxied path when one was given.
+    fn shown(&self) -> String {
+        match self.subpath.as_deref() {
+            Some(sub) if !sub.is_empty() => format!("{}/{sub}", self.name()),
+            _ => self.name(),
+        }
+    }
+
     /// The name patterns are matched against, as far as it is known.
     fn name(&self) -> String {
         [
@@ -177,12 +185,12 @@ pub(super) fn connector<'a>(
         let hint = declared_ids
             .iter()
             .find(|d| d.eq_ignore_ascii_case(&asked.id))
-            .map(|d| format!("; did you mean `{d}`? Connector IDs are case-sensitive"))
+            .map(|d| format!("; did you mean `{d}`? (connector IDs are case-sensitive)"))
             .unwrap_or_default();
         trace.push(
             Stage::Connector,
             StepResult::Fail,
-            format!("no connector `{}` is declared under `connectors.servers` (nor built in){hint}: its tools do not exist and its proxy path is not served (404 assumed; UNCONFIRMED)", asked.id),
+            format!("no connector `{}` is declared under `connectors.servers` (nor built in): it has no tools and no proxy path (404 assumed; UNCONFIRMED){hint}", asked.id),
             Some("/connectors/servers".into()),
         );
         return Break(Ending::NOT_FOUND);
@@ -416,15 +424,20 @@ pub(super) fn connectors_grant(
         .iter()
         .flat_map(|(g, _)| hits(g, asked, declared))
         .collect();
-    let wanted = asked.name();
+    let wanted = asked.shown();
     let best = mine.iter().map(|h| h.cover).max().unwrap_or(Cover::No);
     if best >= Cover::Part {
         for hit in mine.iter().filter(|h| h.cover == best) {
             let (result, how) = match (hit.cover, hit.unconfirmed_label) {
+                (_, true) if declared.node.is_none() => (
+                    StepResult::Unconfirmed,
+                    "; built-in connectors carry `restricted` only after guided setup (UNCONFIRMED)"
+                        .to_owned(),
+                ),
                 (_, true) => (
                     StepResult::Unconfirmed,
                     format!(
-                        "; the connector's labels are read from `{LABELS_FIELD}` (or the built-in `restricted` label), whose spelling is UNCONFIRMED"
+                        "; the connector's labels are read from its `{LABELS_FIELD}` field, whose name is UNCONFIRMED"
                     ),
                 ),
                 (Cover::Part, _) => (
@@ -535,14 +548,16 @@ pub(super) fn per_user_auth(declared: &Declared, id: &str, trace: &mut Trace) {
     }
 }
 
-/// Quotas and hooks are documented for model requests only: say so when the caller has some.
+/// Quotas and hooks are documented for model requests only: say so when the caller has
+/// floating ones (a capability without `models`; those next to a `models` pattern meter only
+/// those models).
 pub(super) fn charges(effective: &Effective, trace: &mut Trace) {
-    let has = |key: &str| {
+    let floating = |key: &str| {
         effective
             .capabilities()
-            .any(|(_, c)| c.node.get(key).is_some())
+            .any(|(_, c)| c.node.get("models").is_none() && c.node.get(key).is_some())
     };
-    if has("quotas") || has("send_hooks") {
+    if floating("quotas") || floating("send_hooks") {
         trace.push(
             Stage::Quotas,
             StepResult::Unconfirmed,
