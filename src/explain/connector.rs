@@ -514,8 +514,14 @@ fn refusal(
                 Stage::ConnectorsGrant,
                 StepResult::Info,
                 format!(
-                    "grant {} gives it by `{}` to {src}, which `{name}` does not match",
-                    grant.index, hit.pattern
+                    "grant {} {} by `{}` to {src}, which `{name}` does not match",
+                    grant.index,
+                    match hit.cover {
+                        Cover::Whole => "gives it",
+                        Cover::Part => "gives part of it",
+                        _ => "may give it (UNCONFIRMED)",
+                    },
+                    hit.pattern
                 ),
                 Some(pointer::join(&grant.path, "src")),
             );

@@ -45,7 +45,8 @@ pub struct GrantRule {
     pub enable_chat_ui: Option<bool>,
     #[serde(default)]
     pub read_metrics: Option<bool>,
-    /// e.g. `github/**`, `label:system`.
+    /// Connector patterns: `<id>/**` (the whole connector), `<id>/proxy` (an HTTP connector's
+    /// proxy), `<id>/tools/<glob>` (some MCP tools), `label:<name>`; e.g. `github/**`.
     #[serde(default)]
     pub connectors: Option<Vec<String>>,
 }
@@ -252,6 +253,9 @@ fn current_grant(i: usize, rule: &GrantRule, notes: &mut Vec<String>) -> Result<
     }
     if rule.role.is_none() && !models.is_empty() {
         notes.push(format!("rule {i} gives models without a role: those identities also need `role: user` from another grant, or they get 403"));
+    }
+    if rule.role.is_none() && rule.connectors.is_some() {
+        notes.push(format!("rule {i} gives connectors without a role: those identities also need a `role` from another grant to reach them"));
     }
     if rule.role == Some(Role::User) && models.is_empty() {
         notes.push(format!("rule {i} gives `role: user` without models: the identities also need a `models` grant to call anything"));
