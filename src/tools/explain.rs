@@ -19,13 +19,13 @@ pub struct ExplainInput {
     /// The caller (omit it, and `model`, with `matrix: true` for the access matrix alone).
     #[serde(default)]
     pub identity: Identity,
-    /// The request's model (or alias, or `provider/model`); required unless a `connector` or only the matrix is asked for.
+    /// The request's model (or alias, or `provider/model`); required unless only the matrix is asked for.
     #[serde(default)]
     pub model: Option<String>,
-    /// Instead of `model`: a connector ID (e.g. `github`), or a part of it (`github/proxy`, `local/tools/search`).
+    /// Instead of `model`: a connector ID or part, e.g. `github/proxy`.
     #[serde(default)]
     pub connector: Option<String>,
-    /// Path called, e.g. `/v1/messages`, `/v1/mcp`, `/v1/connectors/github/user`; omitted: API not checked.
+    /// Path called, e.g. `/v1/messages`; omitted: API not checked.
     #[serde(default)]
     pub endpoint: Option<String>,
     /// Also return the access matrix.

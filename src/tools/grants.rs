@@ -45,8 +45,7 @@ pub struct GrantRule {
     pub enable_chat_ui: Option<bool>,
     #[serde(default)]
     pub read_metrics: Option<bool>,
-    /// Connector patterns: `<id>/**` (the whole connector), `<id>/proxy` (an HTTP connector's
-    /// proxy), `<id>/tools/<glob>` (some MCP tools), `label:<name>`; e.g. `github/**`.
+    /// e.g. `github/**`, `label:system`.
     #[serde(default)]
     pub connectors: Option<Vec<String>>,
 }
