@@ -34,11 +34,11 @@ fn ask(config: &str, identity: Value, connector: &str, endpoint: Option<&str>) -
     explain(request).unwrap()
 }
 
-fn step_with<'a>(
-    out: &'a ExplainOutput,
+fn step_with(
+    out: &ExplainOutput,
     stage: Stage,
     result: StepResult,
-) -> Vec<&'a aperture_orchestrator::explain::Step> {
+) -> Vec<&aperture_orchestrator::explain::Step> {
     let e = out.explanation.as_ref().unwrap();
     e.steps
         .iter()
@@ -153,6 +153,17 @@ fn the_endpoint_names_the_connector_and_must_fit_its_protocol() {
         let e = out.explanation.as_ref().unwrap();
         assert_eq!(e.outcome, Outcome::Misrouted, "{connector} at {endpoint}");
     }
+    // A connector and an endpoint naming another one disagree.
+    let other = ask(
+        &config,
+        member.clone(),
+        "docs",
+        Some("/v1/connectors/github/x"),
+    );
+    assert_eq!(
+        other.explanation.as_ref().unwrap().outcome,
+        Outcome::Misrouted
+    );
     // Sub-path matching under `proxy` is UNCONFIRMED: not counted, and said.
     let ci = ask(
         &config,
@@ -386,4 +397,25 @@ fn the_cli_flag_explains_a_connector() {
         String::from_utf8_lossy(&mcp.stderr),
         "error: --endpoint /v1/mcp serves connectors: give --connector ID\n"
     );
+}
+
+#[test]
+fn a_token_in_a_connector_url_is_masked() {
+    let key = "sk-live-0123456789abcdefABCDEF";
+    let config = read(FIXTURE).replace(
+        "https://api.github.com/",
+        &format!("https://api.github.com/?key={key}"),
+    );
+    let member = json!({ "login": "bob@example.com", "groups": ["group:senior-eng"] });
+    let out = ask(&config, member, "github", None);
+    let url = out
+        .explanation
+        .as_ref()
+        .unwrap()
+        .upstream_url
+        .clone()
+        .unwrap();
+    assert!(url.starts_with("https://api.github.com/?key=sk-l"), "{url}");
+    assert!(!serde_json::to_string(&out).unwrap().contains(key));
+    assert!(!render::explain_report(&out).contains(key));
 }

@@ -18,6 +18,7 @@ use super::types::{Stage, StepResult};
 use crate::access::{Effective, GrantRef};
 use crate::config::{Node, pointer};
 use crate::glob::{segment_match, segments_match};
+use crate::redact::mask_tokens;
 
 /// The Aperture path of HTTP connector proxies: `/v1/connectors/<id>/<path>`.
 const PROXY_PREFIX: &str = "/v1/connectors/";
@@ -94,6 +95,14 @@ pub(super) fn asked(connector: &str, endpoint: Option<&str>, trace: &mut Trace) 
         if let Some(id) = connector_in_endpoint(ep) {
             if asked.id.is_empty() {
                 asked.id = id.to_owned();
+            } else if asked.id != id {
+                trace.push(
+                    Stage::Connector,
+                    StepResult::Fail,
+                    format!("`{ep}` calls connector `{id}`, not `{}`", asked.id),
+                    None,
+                );
+                return Break(Ending::MISROUTED);
             }
             asked.over_mcp = Some(false);
             let rest = &path[PROXY_PREFIX.len() + id.len()..];
@@ -579,11 +588,14 @@ pub(super) fn upstream(declared: &Declared, asked: &Asked) -> (Option<String>, O
     let Some(node) = declared.node else {
         return (None, None);
     };
-    let url = node.get_str("url").map(|u| match &asked.subpath {
-        Some(sub) if declared.protocol == Some("http") && !sub.is_empty() => {
-            format!("{}/{sub}", u.trim_end_matches('/'))
-        }
-        _ => u.to_owned(),
+    let url = node.get_str("url").map(|u| {
+        // A token in the URL's query would otherwise reach the output.
+        mask_tokens(&match &asked.subpath {
+            Some(sub) if declared.protocol == Some("http") && !sub.is_empty() => {
+                format!("{}/{sub}", u.trim_end_matches('/'))
+            }
+            _ => u.to_owned(),
+        })
     });
     let auth = node.get("auth");
     let credential = match auth.and_then(|a| a.get_str("type")) {
