@@ -183,8 +183,11 @@ pub struct ExplainArgs {
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
     /// The request's model.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "connector")]
     pub model: Option<String>,
+    /// Instead of --model: a connector ID (e.g. github), or a part (github/proxy, local/tools/search).
+    #[arg(long, value_name = "ID")]
+    pub connector: Option<String>,
     /// The Aperture path called, e.g. /v1/messages.
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -497,7 +500,7 @@ fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
-    use tools::explain::{ExplainInput, MISSING_MODEL, explain_access};
+    use tools::explain::{ExplainInput, MISSING_CONNECTOR, MISSING_MODEL, explain_access};
     let input = ExplainInput {
         source: ConfigInput::text(read_text(&args.config)?),
         identity: crate::access::Identity {
@@ -506,13 +509,19 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             groups: args.groups,
         },
         model: args.model,
+        connector: args.connector,
         endpoint: args.endpoint,
         matrix: args.matrix,
     };
     let out = explain_access(&input, PathPolicy::Allowed).map_err(|e| match e {
         // The same refusal, in the words of this command's flags.
         ToolError::BadArguments(message) if message == MISSING_MODEL => {
-            anyhow::anyhow!("--model is required (or use --matrix alone for the access matrix)")
+            anyhow::anyhow!(
+                "--model or --connector is required (or use --matrix alone for the access matrix)"
+            )
+        }
+        ToolError::BadArguments(message) if message == MISSING_CONNECTOR => {
+            anyhow::anyhow!("--endpoint /v1/mcp serves connectors: give --connector ID")
         }
         e => e.into(),
     })?;

@@ -56,6 +56,7 @@ fn run(case: &Case) -> ExplainOutput {
         source: ConfigInput::text(config(case.config)),
         identity: case.who.clone(),
         model: Some(case.model.into()),
+        connector: None,
         endpoint: case.endpoint.map(Into::into),
         matrix: false,
     };

@@ -285,6 +285,7 @@ fn whole_traces_are_stable() {
             source: ConfigInput::text(config(fixture)),
             identity,
             model: Some(model.into()),
+            connector: None,
             endpoint: endpoint.map(Into::into),
             matrix: false,
         };

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod connector_access;
 mod diagnose;
 mod edit_roundtrip;
 mod explain;

@@ -355,6 +355,6 @@ fn a_request_without_a_model_is_refused_with_a_clear_error() {
     assert_eq!(cli.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&cli.stderr),
-        "error: --model is required (or use --matrix alone for the access matrix)\n"
+        "error: --model or --connector is required (or use --matrix alone for the access matrix)\n"
     );
 }

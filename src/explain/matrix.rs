@@ -1,16 +1,22 @@
-//! The access matrix: who can reach which model, from the same grant evaluator as `explain`.
+//! The access matrix: who can reach which model (and which connector, when the config declares
+//! connectors), from the same grant evaluator as `explain`.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::connector::reaches;
 use crate::access::{GrantIndex, GrantRef, Role};
 use crate::config::Node;
 use crate::glob::matches_model;
+
 /// Who can reach which model: one row per `src` selector named in the grants.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Matrix {
     /// Every `provider/model` of an enabled provider.
     pub models: Vec<String>,
+    /// Every connector declared under `connectors.servers` (absent when there is none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors: Vec<String>,
     pub rows: Vec<MatrixRow>,
 }
 
@@ -20,6 +26,10 @@ pub struct MatrixRow {
     pub role: Option<Role>,
     /// The models (from `models`, in order) this source can call for certain.
     pub allowed: Vec<String>,
+    /// The connectors (from `connectors`, in order) this source reaches, wholly or in part
+    /// (`explain_access` with `connector` tells which part).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors: Vec<String>,
 }
 
 /// The access matrix, using the same evaluator as `explain` (certain matches only).
@@ -42,6 +52,16 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
                 .collect()
         })
         .unwrap_or_default();
+    let connectors: Vec<String> = root
+        .get("connectors")
+        .and_then(|c| c.get("servers"))
+        .map(|s| {
+            s.unique_members()
+                .into_iter()
+                .map(|m| m.key.to_string())
+                .collect()
+        })
+        .unwrap_or_default();
     let index = GrantIndex::new(grants);
     let rows = crate::access::per_selector(&index)
         .into_iter()
@@ -56,10 +76,16 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
                     .map(|(p, m)| format!("{p}/{m}"))
                     .collect()
             };
+            let reached = connectors
+                .iter()
+                .filter(|id| reaches(root, &effective, id))
+                .cloned()
+                .collect();
             MatrixRow {
                 src: src.to_owned(),
                 role: effective.role,
                 allowed,
+                connectors: reached,
             }
         })
         .collect();
@@ -68,6 +94,7 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
             .into_iter()
             .map(|(p, m)| format!("{p}/{m}"))
             .collect(),
+        connectors,
         rows,
     }
 }

@@ -6,10 +6,14 @@
 //! the first refusal. The stages live in the children (`caller`, `route`, `compatibility`,
 //! `capabilities`, `upstream`), the wire types in `types`, the trace in `trace`. Children use
 //! their siblings, never this file, so the folder has no file cycle.
+//!
+//! [`explain_connector`] is the driver for a connector instead of a model: identity → grants →
+//! role → connector (declared, fits the endpoint) → `connectors` grant → upstream (`connector`).
 
 mod caller;
 mod capabilities;
 mod compatibility;
+mod connector;
 mod matrix;
 mod route;
 mod trace;
@@ -21,6 +25,7 @@ use std::ops::ControlFlow::{self, Break, Continue};
 use crate::access::{Effective, GrantIndex, GrantRef, Identity};
 use crate::config::Node;
 
+pub use connector::connector_in_endpoint;
 pub use matrix::{Matrix, MatrixRow, matrix};
 pub use route::endpoint_flag;
 pub use types::{Explanation, HookUse, Outcome, QuotaUse, Stage, Step, StepResult};
@@ -42,6 +47,7 @@ pub fn explain(
         expected_status: 200,
         identity: identity.name(),
         steps: Vec::new(),
+        connector: None,
         provider: None,
         upstream_model: None,
         upstream_url: None,
@@ -125,4 +131,69 @@ fn simulate(
     } else {
         Ending::ALLOWED
     })
+}
+
+/// Explain a call to a connector: `connector` is its ID, or a part of it (`github/proxy`,
+/// `local/tools/search`); `endpoint` is `/v1/mcp` or `/v1/connectors/<id>/<path>` (which also
+/// names the connector when `connector` is empty).
+pub fn explain_connector(
+    root: &Node,
+    grants: &[GrantRef<'_>],
+    identity: &Identity,
+    connector: &str,
+    endpoint: Option<&str>,
+) -> Explanation {
+    let mut trace = Trace::default();
+    let mut explanation = Explanation {
+        outcome: Outcome::Allowed,
+        expected_status: 200,
+        identity: identity.name(),
+        steps: Vec::new(),
+        connector: None,
+        provider: None,
+        upstream_model: None,
+        upstream_url: None,
+        upstream_auth: None,
+        quotas: Vec::new(),
+        hooks: Vec::new(),
+    };
+    let ending = match simulate_connector(
+        root,
+        grants,
+        identity,
+        (connector, endpoint),
+        &mut trace,
+        &mut explanation,
+    ) {
+        Break(ending) | Continue(ending) => ending,
+    };
+    explanation.outcome = ending.outcome;
+    explanation.expected_status = ending.status;
+    explanation.steps = trace.into_steps();
+    explanation
+}
+
+fn simulate_connector(
+    root: &Node,
+    grants: &[GrantRef<'_>],
+    identity: &Identity,
+    (connector, endpoint): (&str, Option<&str>),
+    trace: &mut Trace,
+    out: &mut Explanation,
+) -> ControlFlow<Ending, Ending> {
+    let name = caller::identity(identity, trace)?;
+    let index = GrantIndex::new(grants);
+    let effective = Effective::of(&index, identity);
+    caller::grants(&effective, identity, &name, trace);
+    caller::role(&effective, trace)?;
+    let mut asked = connector::asked(connector, endpoint, trace)?;
+    out.connector = Some(asked.id.clone());
+    let declared = connector::connector(root, &mut asked, trace)?;
+    connector::connectors_grant(&effective, grants, &name, &asked, &declared, trace)?;
+    connector::per_user_auth(&declared, &asked.id, trace);
+    connector::charges(&effective, trace);
+    let (url, auth) = connector::upstream(&declared, &asked);
+    out.upstream_url = url;
+    out.upstream_auth = auth;
+    Continue(Ending::ALLOWED)
 }

@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 pub enum Outcome {
     /// Aperture forwards it upstream.
     Allowed,
-    /// 403: no role, or no `models` grant for the model.
+    /// 403: no role, or no `models` grant for the model (or `connectors` grant for the connector).
     Denied,
-    /// 404: no enabled provider serves the model.
+    /// 404: no enabled provider serves the model (or no such connector).
     NotFound,
-    /// The model exists, but not on the API the client called (compatibility flag off).
+    /// The model exists, but not on the API the client called (compatibility flag off); or the
+    /// connector exists, but not on the endpoint called (MCP vs HTTP proxy).
     Misrouted,
     /// 429: a quota bucket that applies cannot pay (capacity `$0`, or undefined: fail closed).
     QuotaRejected,
@@ -47,6 +48,10 @@ pub enum Stage {
     Hooks,
     /// The upstream URL and credential.
     Upstream,
+    /// The connector asked for: declared (or built in), and reached the way its protocol says.
+    Connector,
+    /// A `connectors` pattern granting the connector (or the part of it asked for).
+    ConnectorsGrant,
 }
 
 impl Stage {
@@ -63,6 +68,8 @@ impl Stage {
             Stage::Quotas => "quotas",
             Stage::Hooks => "hooks",
             Stage::Upstream => "upstream",
+            Stage::Connector => "connector",
+            Stage::ConnectorsGrant => "connectors_grant",
         }
     }
 }
@@ -152,6 +159,9 @@ pub struct Explanation {
     /// The identity string Aperture matches grants against.
     pub identity: Option<String>,
     pub steps: Vec<Step>,
+    /// The connector asked for (connector requests only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connector: Option<String>,
     /// The provider the request is routed to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
@@ -185,6 +195,8 @@ mod tests {
             Quotas,
             Hooks,
             Upstream,
+            Connector,
+            ConnectorsGrant,
         ] {
             assert_eq!(
                 serde_json::to_value(stage).unwrap(),

@@ -1,5 +1,6 @@
 //! An `explain_access` result as text for a terminal: the outcome, one line per trace step,
-//! the upstream, then the matrix and the notes; or the matrix alone when only it was asked for.
+//! the upstream (a model's provider or a connector's URL), then the matrix and the notes; or
+//! the matrix alone when only it was asked for.
 
 use super::blocks::notes_block;
 use super::matrix::access_matrix;
@@ -19,6 +20,14 @@ pub fn explain_report(out: &ExplainOutput) -> String {
         e.identity.as_deref().unwrap_or("?"),
         e.expected_status
     );
+    // Stage names of model traces fit 13 columns; connector traces have a longer one.
+    let width = e
+        .steps
+        .iter()
+        .map(|s| s.stage.as_str().len())
+        .max()
+        .unwrap_or(0)
+        .max(13);
     for step in &e.steps {
         let at = step
             .path
@@ -26,7 +35,7 @@ pub fn explain_report(out: &ExplainOutput) -> String {
             .map(|p| format!("  [{p}]"))
             .unwrap_or_default();
         text.push_str(&format!(
-            "  {:<13} {:<11} {}{at}\n",
+            "  {:<width$} {:<11} {}{at}\n",
             step.stage, step.result, step.detail
         ));
     }

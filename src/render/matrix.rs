@@ -1,9 +1,14 @@
-//! The access matrix as text for a terminal: one line per source with its role and models.
+//! The access matrix as text for a terminal: one line per source with its role and models,
+//! and its connectors when the config declares any.
 
 use crate::explain::Matrix;
 
 pub fn access_matrix(matrix: &Matrix) -> String {
-    let mut text = format!("access matrix ({} models):\n", matrix.models.len());
+    let mut text = format!("access matrix ({} models", matrix.models.len());
+    if !matrix.connectors.is_empty() {
+        text.push_str(&format!(", {} connectors", matrix.connectors.len()));
+    }
+    text.push_str("):\n");
     for row in &matrix.rows {
         let role = match row.role {
             Some(role) => role.as_str(),
@@ -16,7 +21,17 @@ pub fn access_matrix(matrix: &Matrix) -> String {
         } else {
             row.allowed.join(", ")
         };
-        text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
+        let connectors = if matrix.connectors.is_empty() {
+            String::new()
+        } else if row.connectors.is_empty() {
+            "; connectors: none".to_owned()
+        } else {
+            format!("; connectors: {}", row.connectors.join(", "))
+        };
+        text.push_str(&format!(
+            "  {:<32} {:<6} {models}{connectors}\n",
+            row.src, role
+        ));
     }
     text
 }

@@ -1,5 +1,7 @@
 //! `explain_access`: simulate a request against a config and show, step by step, why it is
-//! allowed or refused; optionally the access matrix of every source, or only the matrix.
+//! allowed or refused; the request names a model, or a connector (`connector`, or a
+//! `/v1/connectors/<id>/...` endpoint); optionally the access matrix of every source, or only
+//! the matrix.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -7,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::access::{AllGrants, Identity};
 use crate::config::Document;
-use crate::explain::{Explanation, Matrix};
+use crate::explain::{Explanation, Matrix, connector_in_endpoint};
 
 /// Arguments of `explain_access`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -20,6 +22,9 @@ pub struct ExplainInput {
     /// The request's model (or alias, or `provider/model`); required unless only the matrix is asked for.
     #[serde(default)]
     pub model: Option<String>,
+    /// Instead of `model`: a connector ID or part, e.g. `github/proxy`.
+    #[serde(default)]
+    pub connector: Option<String>,
     /// Path called, e.g. `/v1/messages`; omitted: API not checked.
     #[serde(default)]
     pub endpoint: Option<String>,
@@ -37,7 +42,21 @@ impl ExplainInput {
 
     /// No request to simulate: only the access matrix is asked for.
     pub fn is_matrix_only(&self) -> bool {
-        self.matrix && self.model.is_none() && !self.has_identity()
+        self.matrix
+            && self.model.is_none()
+            && self.connector_asked().is_none()
+            && !self.has_identity()
+    }
+
+    /// The connector asked for: `connector`, or the one a `/v1/connectors/<id>/...` endpoint
+    /// names when no model is given.
+    fn connector_asked(&self) -> Option<&str> {
+        self.connector.as_deref().or_else(|| {
+            self.model
+                .is_none()
+                .then(|| self.endpoint.as_deref().and_then(connector_in_endpoint))
+                .flatten()
+        })
     }
 }
 
@@ -54,14 +73,29 @@ pub struct ExplainOutput {
 }
 
 /// The error when `model` is missing and more than the matrix is asked for.
-pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-5) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
+pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-5) or `connector` (e.g. github) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
+
+/// The error when `/v1/mcp` is asked for without a connector.
+pub const MISSING_CONNECTOR: &str = "`/v1/mcp` serves connectors, not models: give `connector` (a connector ID, e.g. github, or a tool such as github/tools/create_issue)";
+
+/// The error when both a model and a connector are given.
+pub const MODEL_AND_CONNECTOR: &str =
+    "give `model` or `connector`, not both: a request calls a model or a connector";
 
 pub fn explain_access(
     input: &ExplainInput,
     policy: PathPolicy,
 ) -> Result<ExplainOutput, ToolError> {
     let matrix_only = input.is_matrix_only();
-    if input.model.is_none() && !matrix_only {
+    let connector = input.connector_asked();
+    if input.model.is_some() && input.connector.is_some() {
+        return Err(ToolError::BadArguments(MODEL_AND_CONNECTOR.into()));
+    }
+    if input.model.is_none() && connector.is_none() && input.endpoint.as_deref() == Some("/v1/mcp")
+    {
+        return Err(ToolError::BadArguments(MISSING_CONNECTOR.into()));
+    }
+    if input.model.is_none() && connector.is_none() && !matrix_only {
         return Err(ToolError::BadArguments(MISSING_MODEL.into()));
     }
     let bytes = input.source.read(policy)?;
@@ -73,15 +107,25 @@ pub fn explain_access(
     }
     let grants = AllGrants::new(doc);
     let refs = grants.refs();
-    let explanation = input.model.as_deref().map(|model| {
-        crate::explain::explain(
+    let endpoint = input.endpoint.as_deref();
+    let explanation = match (input.model.as_deref(), connector) {
+        (Some(model), _) => Some(crate::explain::explain(
             grants.root(),
             &refs,
             &input.identity,
             model,
-            input.endpoint.as_deref(),
-        )
-    });
+            endpoint,
+        )),
+        (None, Some(_)) => Some(crate::explain::explain_connector(
+            grants.root(),
+            &refs,
+            &input.identity,
+            // A connector named only by the endpoint is read from it.
+            input.connector.as_deref().unwrap_or_default(),
+            endpoint,
+        )),
+        (None, None) => None,
+    };
     let mut notes = vec![
         "grants kept in the tailnet policy file are not visible here; Aperture adds them to these"
             .to_owned(),

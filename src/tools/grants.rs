@@ -253,6 +253,9 @@ fn current_grant(i: usize, rule: &GrantRule, notes: &mut Vec<String>) -> Result<
     if rule.role.is_none() && !models.is_empty() {
         notes.push(format!("rule {i} gives models without a role: those identities also need `role: user` from another grant, or they get 403"));
     }
+    if rule.role.is_none() && rule.connectors.is_some() {
+        notes.push(format!("rule {i} gives connectors without a role: those identities also need a `role` from another grant to reach them"));
+    }
     if rule.role == Some(Role::User) && models.is_empty() {
         notes.push(format!("rule {i} gives `role: user` without models: the identities also need a `models` grant to call anything"));
     }
