@@ -13,7 +13,8 @@ use crate::config::edit::Editor;
 use crate::config::{Document, Node, pointer};
 use crate::diagnostic::PatchOp;
 
-/// What `generate_grants` does with the config's existing grants.
+// What `generate_grants` does with the config's existing grants (a plain comment: the MCP
+// schema stays small).
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
 )]

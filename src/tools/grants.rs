@@ -32,7 +32,7 @@ pub enum Target {
     Legacy,
 }
 
-/// Who one budget bucket is kept for.
+// Who one budget bucket is kept for.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BudgetScope {
@@ -45,18 +45,14 @@ pub enum BudgetScope {
     Shared,
 }
 
-/// A spending limit: a quota bucket the generator defines in `quotas` and attaches to the
-/// rule's models.
+// A spending limit: a quota bucket the generator defines in `quotas` and attaches to the
+// rule's models. (Plain comments keep the MCP schema small.)
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Budget {
-    /// Maximum and starting balance, e.g. `$10.00`.
     pub capacity: String,
-    /// Refill speed, e.g. `$5.00/day` (units: min, hour, day, week, month).
     pub rate: String,
-    /// `user` (default), `node` or `shared`.
     #[serde(default)]
     pub per: BudgetScope,
-    /// Bucket name before the template (default: from the rule's `src`).
     #[serde(default)]
     pub name: Option<String>,
 }
@@ -71,10 +67,9 @@ pub struct GrantRule {
     /// `provider/model` globs (`*` one segment, `**` any).
     #[serde(default)]
     pub models: Option<Vec<String>>,
-    /// Existing buckets charged for these models, e.g. `daily:<user>`.
+    /// Buckets charged for these models, e.g. `daily:<user>`.
     #[serde(default)]
     pub quotas: Option<Vec<String>>,
-    /// Budgets: buckets defined in `quotas` and charged for these models.
     #[serde(default)]
     pub budgets: Option<Vec<Budget>>,
     #[serde(default)]
@@ -90,7 +85,6 @@ pub struct GrantRule {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct GrantsInput {
     pub rules: Vec<GrantRule>,
-    /// `add` (default), `replace` or `remove`; the last two need `config`.
     #[serde(default)]
     pub mode: EditMode,
     #[serde(default)]
@@ -411,11 +405,11 @@ fn merged_document(
     Ok((merged.clone(), Some(merged), Some(changed)))
 }
 
-/// Without a config, the policy form is checked as config grants (no `dst`).
+/// Without a config, the policy and legacy forms are checked as config grants.
 fn grants_for_check(input: &GrantsInput, grants: &[Value], desired: &[Desired]) -> Vec<Value> {
     match input.target {
-        Target::Policy => desired.iter().map(Desired::to_grant).collect(),
-        _ => grants.to_vec(),
+        Target::Config => grants.to_vec(),
+        Target::Policy | Target::Legacy => desired.iter().map(Desired::to_grant).collect(),
     }
 }
 
