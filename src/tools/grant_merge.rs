@@ -93,7 +93,7 @@ impl GrantEdit {
         let list = pointer::join(&app, APERTURE_CAP);
         let mut ops = Vec::new();
         for (j, key) in &self.strip {
-            ops.push(PatchOp::remove(&pointer::join(
+            ops.push(PatchOp::remove(pointer::join(
                 &pointer::index(&list, *j),
                 key,
             )));
@@ -101,7 +101,7 @@ impl GrantEdit {
         let mut removals = self.remove_caps.clone();
         removals.sort_unstable_by(|a, b| b.cmp(a));
         for j in removals {
-            ops.push(PatchOp::remove(&pointer::index(&list, j)));
+            ops.push(PatchOp::remove(pointer::index(&list, j)));
         }
         if !self.append_caps.is_empty() {
             match grant.node.get("app") {
@@ -114,7 +114,7 @@ impl GrantEdit {
                 }
                 Some(_) => {
                     for cap in &self.append_caps {
-                        ops.push(PatchOp::add(&pointer::join(&list, "-"), cap.clone()));
+                        ops.push(PatchOp::add(pointer::join(&list, "-"), cap.clone()));
                     }
                 }
             }
@@ -125,7 +125,7 @@ impl GrantEdit {
         let mut src = self.remove_src.clone();
         src.sort_unstable_by(|a, b| b.cmp(a));
         for k in src {
-            ops.push(PatchOp::remove(&pointer::index(
+            ops.push(PatchOp::remove(pointer::index(
                 &pointer::join(&grant.path, "src"),
                 k,
             )));
