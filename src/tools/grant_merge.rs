@@ -230,6 +230,15 @@ fn access_only(cap: &Node) -> bool {
         .all(|m| ACCESS_KEYS.contains(&m.key.as_str()))
 }
 
+/// Whether an existing capability object gives what a wanted one does: it has each of its
+/// keys with the same value (extra keys, such as a hook or a bucket, take nothing away).
+fn gives(existing: &Value, wanted: &Value) -> bool {
+    match (existing.as_object(), wanted.as_object()) {
+        (Some(e), Some(w)) => w.iter().all(|(k, v)| e.get(k) == Some(v)),
+        _ => existing == wanted,
+    }
+}
+
 /// `add`: each missing capability goes to the first grant with the same sources (or a new
 /// grant); one already there anywhere among those grants is not added again.
 fn plan_add(existing: &[GrantRef], desired: &[Desired], edits: &mut [GrantEdit]) -> Vec<Value> {
@@ -244,7 +253,7 @@ fn plan_add(existing: &[GrantRef], desired: &[Desired], edits: &mut [GrantEdit])
             .collect();
         let mut missing: Vec<Value> = Vec::new();
         for cap in &d.caps {
-            if !present.contains(cap) && !missing.contains(cap) {
+            if !present.iter().any(|p| gives(p, cap)) && !missing.contains(cap) {
                 missing.push(cap.clone());
             }
         }
@@ -454,4 +463,61 @@ pub fn bucket_definition(capacity: &str, rate: &str) -> Value {
     def.insert("rate".into(), rate.into());
     def.insert("on_exceed".into(), "reject".into());
     Value::Object(def)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desired(src: &str, caps: Value) -> Desired {
+        Desired {
+            src: vec![src.into()],
+            caps: caps.as_array().unwrap().clone(),
+        }
+    }
+
+    const HOOKED: &str = r#"{"grants": [
+  // inert hook wiring, as in a new gateway
+  {"src": [], "app": {"tailscale.com/cap/aperture": [{"send_hooks": [{"name": "oso", "events": ["tool_call_entire_request"], "send": ["tools"]}]}]}},
+  {"src": ["ops@example.com"], "app": {"tailscale.com/cap/aperture": [{"role": "admin", "models": "**"}]}},
+  {"src": ["*"]},
+  {"src": ["*"], "app": {"tailscale.com/cap/aperture": ["not an object", {"role": "user"}]}},
+]}"#;
+
+    #[test]
+    fn add_counts_a_combined_object_as_present() {
+        let merged = merge(
+            HOOKED,
+            &[desired(
+                "ops@example.com",
+                json!([{"role": "admin"}, {"models": "**"}]),
+            )],
+            &[],
+            EditMode::Add,
+        )
+        .unwrap();
+        assert_eq!(merged.text, HOOKED);
+    }
+
+    #[test]
+    fn replace_leaves_hook_only_and_capability_less_grants_alone() {
+        let merged = merge(
+            HOOKED,
+            &[desired("ops@example.com", json!([{"role": "admin"}]))],
+            &[],
+            EditMode::Replace,
+        )
+        .unwrap();
+        let doc = Document::parse(&merged.text).unwrap();
+        let grants = doc.root.get("grants").unwrap().to_json();
+        assert_eq!(
+            grants[0]["app"][APERTURE_CAP][0]["send_hooks"][0]["name"],
+            "oso"
+        );
+        assert_eq!(grants[2], json!({"src": ["*"]}));
+        // A list with something that is not an object keeps it (only objects are access).
+        assert_eq!(grants[3]["app"][APERTURE_CAP], json!(["not an object"]));
+        assert_eq!(grants[1]["app"][APERTURE_CAP], json!([{"role": "admin"}]));
+        assert!(merged.text.contains("// inert hook wiring"));
+    }
 }
