@@ -13,7 +13,8 @@ pub fn grants_report(out: &GrantsOutput) -> String {
         text.push_str(&serde_json::to_string_pretty(&out.quotas).unwrap_or_default());
     }
     match out.changed {
-        Some(true) => text.push_str("\n\nconfig: changed"),
+        Some(true) => text
+            .push_str("\n\nconfig: changed (--write saves it, --format json shows it in `config`)"),
         Some(false) => text.push_str("\n\nconfig: unchanged (byte for byte)"),
         None => {}
     }
