@@ -18,6 +18,7 @@ use streams::{
     is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
 };
 
+mod grants;
 mod streams;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
@@ -128,18 +129,27 @@ pub struct ProviderArgs {
 
 #[derive(Debug, Args)]
 pub struct GrantsArgs {
-    /// Give `role: admin` to SRC (repeatable).
-    #[arg(long = "admin", value_name = "SRC")]
+    /// Give `role: admin` to SRC, with models as SRC=GLOB[,GLOB...] (repeatable).
+    #[arg(long = "admin", value_name = "SRC[=GLOB,...]")]
     pub admins: Vec<String>,
-    /// Give `role: user` and --models to SRC (repeatable).
-    #[arg(long = "user", value_name = "SRC")]
+    /// Give `role: user` and models to SRC: SRC=GLOB[,GLOB...] (repeatable; a bare SRC takes --models).
+    #[arg(long = "user", value_name = "SRC[=GLOB,...]")]
     pub users: Vec<String>,
-    /// Model globs for --user (repeatable; default `**`).
+    /// Model globs for a single bare --user (repeatable; default `**`).
     #[arg(long = "models", value_name = "GLOB")]
     pub models: Vec<String>,
-    /// Quota buckets charged for --user's models (repeatable).
+    /// Quota buckets charged for each --user's models (repeatable).
     #[arg(long = "quota", value_name = "BUCKET")]
     pub quotas: Vec<String>,
+    /// A budget bucket for SRC, defined in `quotas` (repeatable), e.g. '*=$10,$5/day,user'.
+    #[arg(long = "budget", value_name = "SRC=CAPACITY,RATE[,user|node|shared]")]
+    pub budgets: Vec<String>,
+    /// Make the config's grants exactly these rules (hooks and other capabilities kept).
+    #[arg(long, requires = "config", conflicts_with = "remove")]
+    pub replace: bool,
+    /// Take every access key of the --admin/--user sources out of the config's grants.
+    #[arg(long, requires = "config")]
+    pub remove: bool,
     #[arg(long, value_enum, default_value_t = crate::tools::grants::Target::Config)]
     pub target: crate::tools::grants::Target,
     /// Policy `dst` selector (with --target policy).
@@ -441,37 +451,30 @@ fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
-    use crate::access::Role;
-    use tools::grants::{GrantRule, GrantsInput, generate_grants};
-    let admin = |src: &String| GrantRule {
-        src: vec![src.clone()],
-        role: Some(Role::Admin),
-        ..Default::default()
+    use tools::grants::{EditMode, GrantsInput, generate_grants};
+    let mode = match (args.replace, args.remove) {
+        (true, _) => EditMode::Replace,
+        (_, true) => EditMode::Remove,
+        _ => EditMode::Add,
     };
-    let mut rules: Vec<GrantRule> = args.admins.iter().map(admin).collect();
-    if !args.users.is_empty() {
-        let models = if args.models.is_empty() {
-            vec!["**".to_owned()]
-        } else {
-            args.models
-        };
-        rules.push(GrantRule {
-            src: args.users,
-            role: Some(Role::User),
-            models: Some(models),
-            quotas: (!args.quotas.is_empty()).then_some(args.quotas),
-            ..Default::default()
-        });
-    }
+    let flags = grants::Flags {
+        admins: &args.admins,
+        users: &args.users,
+        models: &args.models,
+        quotas: &args.quotas,
+        budgets: &args.budgets,
+    };
     let input = GrantsInput {
-        rules,
+        rules: grants::rules(&flags, mode)?,
+        mode,
         target: args.target,
         aperture_selector: args.aperture_selector,
         ip: None,
         source: merge_source(args.merge.config.as_deref())?,
         allow_no_admin: args.allow_no_admin,
     };
-    let out = generate_grants(&input, PathPolicy::Allowed)?;
+    let mut out = generate_grants(&input, PathPolicy::Allowed)?;
+    grants::cli_notes(&mut out);
     if let (true, Some(path), Some(text)) = (args.merge.write, &args.merge.config, &out.config) {
         tools::write::write_with_backup(path, text)?;
     }

@@ -13,6 +13,7 @@ mod explain_traces;
 mod file_safety;
 mod fuzz_regressions;
 mod generate;
+mod grants_edit;
 mod hostile;
 mod live_config;
 mod mcp_http;

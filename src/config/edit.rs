@@ -112,6 +112,19 @@ impl Editor {
         Ok(())
     }
 
+    /// Set `<section>.<key>` (creating the section), e.g. a bucket under `quotas`. With
+    /// duplicate keys the last one is set: it is the one Aperture reads.
+    pub fn set_member(&self, section: &str, key: &str, value: &Value) -> Result<(), EditError> {
+        let object = self.section_object(section)?;
+        match last_property(&object, key) {
+            Some(existing) => existing.set_value(input(value)),
+            None => {
+                object.append(key, input(value));
+            }
+        }
+        Ok(())
+    }
+
     /// Append entries to a top-level array (`grants`), creating it if needed.
     pub fn append_to(&self, section: &str, values: &[Value]) -> Result<(), EditError> {
         let array = self.section_array(section)?;

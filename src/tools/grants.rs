@@ -1,15 +1,19 @@
 //! `generate_grants`: grants in the current form (or the tailnet policy file form, or legacy
-//! `temp_grants` on request), merged without loss, with an admin-lockout guard and the
-//! effective access table computed by the shared access core.
+//! `temp_grants` on request), merged into a config in one of three edit modes (add, replace,
+//! remove; see `grant_merge`), with budgets defined as quota buckets, an admin-lockout guard
+//! and the effective access table computed by the shared access core.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+pub use super::grant_merge::EditMode;
+use super::grant_merge::{self, Desired, bucket_definition};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::access::{self, APERTURE_CAP, AccessRow, Role, canonical_tags};
 use crate::config::Document;
 use crate::config::edit::Editor;
+use crate::config::meaning::{parse_dollars, parse_rate};
 use crate::diagnostic::Diagnostic;
 use crate::tools::validate::{Mode, validate_bytes};
 
@@ -28,6 +32,31 @@ pub enum Target {
     Legacy,
 }
 
+// Who one budget bucket is kept for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BudgetScope {
+    /// One bucket per login or tag set (`<name>:<user>`).
+    #[default]
+    User,
+    /// One bucket per device (`<name>:<node>`).
+    Node,
+    /// One bucket all the rule's sources share (`<name>`).
+    Shared,
+}
+
+// A spending limit: a quota bucket the generator defines in `quotas` and attaches to the
+// rule's models. (Plain comments keep the MCP schema small.)
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+pub struct Budget {
+    pub capacity: String,
+    pub rate: String,
+    #[serde(default)]
+    pub per: BudgetScope,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
 /// Who gets what.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct GrantRule {
@@ -42,6 +71,8 @@ pub struct GrantRule {
     #[serde(default)]
     pub quotas: Option<Vec<String>>,
     #[serde(default)]
+    pub budgets: Option<Vec<Budget>>,
+    #[serde(default)]
     pub enable_chat_ui: Option<bool>,
     #[serde(default)]
     pub read_metrics: Option<bool>,
@@ -54,6 +85,8 @@ pub struct GrantRule {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct GrantsInput {
     pub rules: Vec<GrantRule>,
+    #[serde(default)]
+    pub mode: EditMode,
     #[serde(default)]
     pub target: Target,
     /// Policy `dst` (default `tag:aperture`).
@@ -75,13 +108,47 @@ pub struct GrantsInput {
 pub struct GrantsOutput {
     /// The generated grant objects.
     pub grants: Vec<Value>,
+    /// Bucket definitions the budgets need (defined in `config` when one was given).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub quotas: Map<String, Value>,
     /// The merged config (config and legacy targets, when `config` was given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
+    /// Whether the merged config differs from the one given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed: Option<bool>,
     /// Effective access: who gets which role and models, for certain (group memberships aside).
     pub access: Vec<AccessRow>,
+    /// Sources of admin rules that give no models (admin alone calls no model).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub admins_without_models: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
+}
+
+/// How to give an admin models: in a rule's field, or (`cli`) in the command's flags.
+pub fn admin_models_fix(src: &str, cli: bool) -> String {
+    if cli {
+        format!("Give models with `--admin '{src}=**'` (or narrower globs)")
+    } else {
+        "Give models with `models` in its rule (e.g. `[\"**\"]`)".to_owned()
+    }
+}
+
+/// The note for an admin rule without models, naming the admin and how to give models.
+pub fn admin_without_models_note(src: &str, elsewhere: &[String]) -> String {
+    let now = if elsewhere.is_empty() {
+        "it gets none from other grants either, so every model call answers 403".to_owned()
+    } else {
+        format!(
+            "it gets models only through other grants (now: {})",
+            elsewhere.join(", ")
+        )
+    };
+    format!(
+        "admin `{src}` is given no models: `role: admin` manages the gateway but calls no model by itself; {now}. {}",
+        admin_models_fix(src, false)
+    )
 }
 
 pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<GrantsOutput, ToolError> {
@@ -91,13 +158,119 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
             "no rules: give at least one `{src, role?, models?}`".into(),
         ));
     }
-    let mut notes = Vec::new();
-    let mut current = Vec::new();
-    for (i, rule) in input.rules.iter().enumerate() {
-        current.push(current_grant(i, rule, &mut notes)?);
+    if input.mode != EditMode::Add {
+        if existing.is_none() {
+            return Err(ToolError::BadArguments(format!(
+                "mode `{}` edits a config: give `config` or `config_path`",
+                input.mode.as_str()
+            )));
+        }
+        if input.target != Target::Config {
+            return Err(ToolError::BadArguments(format!(
+                "mode `{}` edits the config's `grants`; with target `policy` or `legacy` only `add` is available",
+                input.mode.as_str()
+            )));
+        }
     }
-    let grants: Vec<Value> = match input.target {
-        Target::Config => current.clone(),
+    let mut notes = Vec::new();
+    let mut buckets: Vec<(String, Value)> = Vec::new();
+    let mut current = Vec::new();
+    if input.mode == EditMode::Remove {
+        current = removal_sources(&input.rules, &mut notes)?;
+    } else {
+        for (i, rule) in input.rules.iter().enumerate() {
+            current.push(current_grant(i, rule, &mut buckets, &mut notes)?);
+        }
+    }
+    let grants = shaped(input, &current, &mut notes)?;
+    let desired = grouped(&current);
+    let (merged, config_out, changed) = merged_document(
+        input,
+        existing.as_deref(),
+        &grants,
+        &desired,
+        &buckets,
+        &mut notes,
+    )?;
+    let doc = Document::parse(&merged)?;
+    // Current grants and legacy temp_grants together, as Aperture applies both.
+    let all = access::AllGrants::new(doc);
+    let refs = all.refs();
+    let has_admin = refs
+        .iter()
+        .any(|g| g.role() == Some(Role::Admin) && !g.src.is_empty());
+    if !has_admin && !input.allow_no_admin {
+        return Err(ToolError::BadArguments(
+            "refused: after these grants nobody has `role: admin`, so nobody could manage this gateway (lockout). Add an admin rule (e.g. `{\"src\": [\"you@example.com\"], \"role\": \"admin\"}`), or set `allow_no_admin` if that is really what you want".into(),
+        ));
+    }
+    if !has_admin {
+        notes.push("allow_no_admin: the result has no admin (lockout accepted on request)".into());
+    }
+    if let Some(before) = existing.as_deref()
+        && input.mode != EditMode::Add
+    {
+        admins_lost(before, &refs, &mut notes);
+    }
+    let admins_without_models = if input.mode == EditMode::Remove {
+        Vec::new()
+    } else {
+        admin_notes(&input.rules, &refs, &mut notes)
+    };
+    let access = access::access_table(&refs);
+    let validated = validate_bytes(merged.as_bytes(), Mode::Save).diagnostics;
+    let diagnostics = if existing.is_some() {
+        validated
+    } else {
+        notes.push("no config given: provider, hook and quota references were not checked; pass `config` to check them and merge".into());
+        validated
+            .into_iter()
+            .filter(|d| !crate::rules::catalog::by_code(&d.code).is_some_and(|r| r.cross_reference))
+            .collect()
+    };
+    Ok(GrantsOutput {
+        grants,
+        quotas: buckets.into_iter().collect(),
+        config: config_out,
+        changed,
+        access,
+        admins_without_models,
+        diagnostics,
+        notes,
+    })
+}
+
+/// `remove` needs only sources; anything else a rule says is not used.
+fn removal_sources(rules: &[GrantRule], notes: &mut Vec<String>) -> Result<Vec<Value>, ToolError> {
+    let mut out = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        if rule.src.is_empty() {
+            return Err(ToolError::BadArguments(format!(
+                "rule {i} has no `src`: say whose access to remove"
+            )));
+        }
+        if rule.role.is_some() || rule.models.is_some() || rule.budgets.is_some() {
+            notes.push(format!("rule {i}: mode remove drops every access key of its sources; its role, models and budgets are not used"));
+        }
+        let src: Vec<String> = rule
+            .src
+            .iter()
+            .map(|s| canonical_tags(s).unwrap_or_else(|| s.clone()))
+            .collect();
+        out.push(json!({ "src": src, "app": { APERTURE_CAP: [] } }));
+    }
+    Ok(out)
+}
+
+/// The grant objects in the requested target's form (none for `remove`).
+fn shaped(
+    input: &GrantsInput,
+    current: &[Value],
+    notes: &mut Vec<String>,
+) -> Result<Vec<Value>, ToolError> {
+    Ok(match input.target {
+        _ if input.mode == EditMode::Remove => Vec::new(),
+        Target::Config => current.to_vec(),
         Target::Policy => {
             let dst = input
                 .aperture_selector
@@ -128,65 +301,258 @@ pub fn generate_grants(input: &GrantsInput, policy: PathPolicy) -> Result<Grants
                 .map(legacy_grant)
                 .collect::<Result<_, _>>()?
         }
-    };
-
-    // The document the grants end up in, for the lockout guard, diagnostics and access.
-    let (merged, config_out) = match (&existing, input.target) {
-        (Some(text), Target::Config | Target::Legacy) => {
-            let editor = Editor::parse(text)?;
-            let section = if input.target == Target::Legacy {
-                "temp_grants"
-            } else {
-                "grants"
-            };
-            editor.append_to(section, &grants)?;
-            let text = editor.text();
-            (text.clone(), Some(text))
-        }
-        (Some(text), Target::Policy) => {
-            // Policy grants combine additively with the config's own grants.
-            let editor = Editor::parse(text)?;
-            editor.append_to("grants", &current)?;
-            (editor.text(), None)
-        }
-        (None, _) => (json!({ "grants": current }).to_string(), None),
-    };
-    let doc = Document::parse(&merged)?;
-    // Current grants and legacy temp_grants together, as Aperture applies both.
-    let all = access::AllGrants::new(doc);
-    let refs = all.refs();
-    let has_admin = refs
-        .iter()
-        .any(|g| g.role() == Some(Role::Admin) && !g.src.is_empty());
-    if !has_admin && !input.allow_no_admin {
-        return Err(ToolError::BadArguments(
-            "refused: after these grants nobody has `role: admin`, so nobody could manage this gateway (lockout). Add an admin rule (e.g. `{\"src\": [\"you@example.com\"], \"role\": \"admin\"}`), or set `allow_no_admin` if that is really what you want".into(),
-        ));
-    }
-    if !has_admin {
-        notes.push("allow_no_admin: the result has no admin (lockout accepted on request)".into());
-    }
-    let access = access::access_table(&refs);
-    let validated = validate_bytes(merged.as_bytes(), Mode::Save).diagnostics;
-    let diagnostics = if existing.is_some() {
-        validated
-    } else {
-        notes.push("no config given: provider, hook and quota references were not checked; pass `config` to check them and merge".into());
-        validated
-            .into_iter()
-            .filter(|d| !crate::rules::catalog::by_code(&d.code).is_some_and(|r| r.cross_reference))
-            .collect()
-    };
-    Ok(GrantsOutput {
-        grants,
-        config: config_out,
-        access,
-        diagnostics,
-        notes,
     })
 }
 
-fn current_grant(i: usize, rule: &GrantRule, notes: &mut Vec<String>) -> Result<Value, ToolError> {
+/// Rules with the same sources become one grant (their capabilities in rule order, once each),
+/// so an edit compares whole grants.
+fn grouped(current: &[Value]) -> Vec<Desired> {
+    let mut out: Vec<Desired> = Vec::new();
+    for g in current {
+        let src: Vec<String> = g["src"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let caps: Vec<Value> = g["app"][APERTURE_CAP]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let key = |s: &[String]| {
+            let mut k = s.to_vec();
+            k.sort();
+            k.dedup();
+            k
+        };
+        match out.iter_mut().find(|d| key(&d.src) == key(&src)) {
+            Some(d) => {
+                for cap in caps {
+                    if !d.caps.contains(&cap) {
+                        d.caps.push(cap);
+                    }
+                }
+            }
+            None => out.push(Desired { src, caps }),
+        }
+    }
+    out
+}
+
+/// The document the grants end up in (for the lockout guard, diagnostics and access), the
+/// config to return, and whether it changed.
+fn merged_document(
+    input: &GrantsInput,
+    existing: Option<&str>,
+    grants: &[Value],
+    desired: &[Desired],
+    buckets: &[(String, Value)],
+    notes: &mut Vec<String>,
+) -> Result<(String, Option<String>, Option<bool>), ToolError> {
+    let Some(text) = existing else {
+        let mut doc = Map::new();
+        doc.insert(
+            "grants".into(),
+            json!(grants_for_check(input, grants, desired)),
+        );
+        if !buckets.is_empty() {
+            doc.insert(
+                "quotas".into(),
+                Value::Object(buckets.iter().cloned().collect()),
+            );
+        }
+        return Ok((Value::Object(doc).to_string(), None, None));
+    };
+    let merged = match input.target {
+        Target::Config => {
+            let merged = grant_merge::merge(text, desired, buckets, input.mode)?;
+            notes.extend(merged.notes);
+            merged.text
+        }
+        Target::Legacy => {
+            let editor = Editor::parse(text)?;
+            let present: Vec<Value> = Document::parse(text)?
+                .root
+                .get("temp_grants")
+                .and_then(crate::config::Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .map(crate::config::Node::to_json)
+                .collect();
+            let missing: Vec<Value> = grants
+                .iter()
+                .filter(|g| !present.contains(g))
+                .cloned()
+                .collect();
+            if !missing.is_empty() {
+                editor.append_to("temp_grants", &missing)?;
+            }
+            editor.text()
+        }
+        Target::Policy => {
+            // Policy grants combine additively with the config's own grants: checked together,
+            // and the config itself is not returned.
+            let merged = grant_merge::merge(text, desired, buckets, EditMode::Add)?;
+            if !buckets.is_empty() {
+                notes.push("define the buckets under `quotas` in the Aperture config: the tailnet policy file has no `quotas`".into());
+            }
+            return Ok((merged.text, None, None));
+        }
+    };
+    let changed = merged != text;
+    Ok((merged.clone(), Some(merged), Some(changed)))
+}
+
+/// Without a config, the policy and legacy forms are checked as config grants.
+fn grants_for_check(input: &GrantsInput, grants: &[Value], desired: &[Desired]) -> Vec<Value> {
+    match input.target {
+        Target::Config => grants.to_vec(),
+        Target::Policy | Target::Legacy => desired.iter().map(Desired::to_grant).collect(),
+    }
+}
+
+/// Notes for sources that were admin before a replace or remove and no longer are.
+fn admins_lost(before: &str, after: &[access::GrantRef], notes: &mut Vec<String>) {
+    let Ok(doc) = Document::parse(before) else {
+        return;
+    };
+    let admins = |refs: &[access::GrantRef]| -> Vec<String> {
+        let mut out: Vec<String> = refs
+            .iter()
+            .filter(|g| g.role() == Some(Role::Admin))
+            .flat_map(|g| g.src.iter().map(|s| (*s).to_owned()))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    let previous = admins(&access::grants(&doc.root));
+    let now = admins(after);
+    for s in previous.iter().filter(|s| !now.contains(s)) {
+        notes.push(format!("`{s}` was admin and no longer is: make sure whoever manages this gateway keeps an admin grant"));
+    }
+}
+
+/// Name every admin rule that gives no models, with what its sources get elsewhere.
+fn admin_notes(
+    rules: &[GrantRule],
+    refs: &[access::GrantRef],
+    notes: &mut Vec<String>,
+) -> Vec<String> {
+    let index = access::GrantIndex::new(refs);
+    let mut out = Vec::new();
+    for rule in rules {
+        if rule.role != Some(Role::Admin) || rule.models.as_ref().is_some_and(|m| !m.is_empty()) {
+            continue;
+        }
+        for src in &rule.src {
+            let src = canonical_tags(src).unwrap_or_else(|| src.clone());
+            let elsewhere = access::Effective::of(&index, &access::Identity::of_selector(&src))
+                .model_patterns();
+            notes.push(admin_without_models_note(&src, &elsewhere));
+            out.push(src);
+        }
+    }
+    out
+}
+
+/// A dollar string as the docs write it (`$` added when missing).
+fn dollars(text: &str) -> String {
+    let t = text.trim();
+    if t.starts_with('$') {
+        t.to_owned()
+    } else {
+        format!("${t}")
+    }
+}
+
+/// The bucket names one rule's budgets define (pushed to `buckets`) and charge.
+fn budget_buckets(
+    i: usize,
+    rule: &GrantRule,
+    buckets: &mut Vec<(String, Value)>,
+) -> Result<Vec<String>, ToolError> {
+    let mut names = Vec::new();
+    for budget in rule.budgets.as_deref().unwrap_or_default() {
+        let capacity = dollars(&budget.capacity);
+        let rate = dollars(&budget.rate);
+        if parse_dollars(&capacity).is_none() {
+            return Err(ToolError::BadArguments(format!(
+                "rule {i}: budget capacity `{}` is not a dollar amount like `$10.00`",
+                budget.capacity
+            )));
+        }
+        if parse_rate(&rate).is_none() {
+            return Err(ToolError::BadArguments(format!(
+                "rule {i}: budget rate `{}` is not `$<amount>/<unit>` (unit min, hour, day, week or month), e.g. `$5.00/day`",
+                budget.rate
+            )));
+        }
+        let base = match &budget.name {
+            Some(name) if name.contains(':') || name.is_empty() => {
+                return Err(ToolError::BadArguments(format!(
+                    "rule {i}: budget name `{name}` must be non-empty without `:` (the template after the colon comes from `per`)"
+                )));
+            }
+            Some(name) => name.clone(),
+            None => slug(&rule.src),
+        };
+        let name = match budget.per {
+            BudgetScope::User => format!("{base}:<user>"),
+            BudgetScope::Node => format!("{base}:<node>"),
+            BudgetScope::Shared => base,
+        };
+        if names.contains(&name) {
+            return Err(ToolError::BadArguments(format!(
+                "rule {i}: two budgets make the bucket `{name}`; give one a `name`"
+            )));
+        }
+        let definition = bucket_definition(&capacity, &rate);
+        match buckets.iter().find(|(n, _)| *n == name) {
+            Some((_, d)) if *d != definition => {
+                return Err(ToolError::BadArguments(format!(
+                    "rule {i}: bucket `{name}` is defined differently by another rule; give one budget a `name`"
+                )));
+            }
+            Some(_) => {}
+            None => buckets.push((name.clone(), definition)),
+        }
+        names.push(name);
+    }
+    Ok(names)
+}
+
+/// A bucket name from a rule's sources: `*` is `everyone`, other characters Aperture's
+/// templates use are replaced by `-`.
+fn slug(src: &[String]) -> String {
+    src.iter()
+        .map(|s| {
+            if s == "*" {
+                "everyone".to_owned()
+            } else {
+                s.chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '-' | '_') {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+fn current_grant(
+    i: usize,
+    rule: &GrantRule,
+    buckets: &mut Vec<(String, Value)>,
+    notes: &mut Vec<String>,
+) -> Result<Value, ToolError> {
     if rule.src.is_empty() {
         return Err(ToolError::BadArguments(format!(
             "rule {i} has no `src`: say who it is for (a login, `group:...`, `tag:...` or `*`)"
@@ -214,10 +580,25 @@ fn current_grant(i: usize, rule: &GrantRule, notes: &mut Vec<String>) -> Result<
     if let Some(role) = rule.role {
         caps.push(json!({ "role": role }));
     }
-    let quota_refs: Option<Vec<Value>> = rule
-        .quotas
-        .as_ref()
-        .map(|q| q.iter().map(|b| json!({ "bucket": b })).collect());
+    let mut bucket_names: Vec<String> = rule.quotas.clone().unwrap_or_default();
+    for name in budget_buckets(i, rule, buckets)? {
+        if !bucket_names.contains(&name) {
+            bucket_names.push(name);
+        }
+    }
+    if bucket_names.len() > 1 {
+        notes.push(format!(
+            "rule {i} charges {} buckets ({}): a request passes only while every one of them has balance, and each is charged the full cost",
+            bucket_names.len(),
+            bucket_names.iter().map(|b| format!("`{b}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let quota_refs: Option<Vec<Value>> = (!bucket_names.is_empty()).then(|| {
+        bucket_names
+            .iter()
+            .map(|b| json!({ "bucket": b }))
+            .collect()
+    });
     let models = rule.models.clone().unwrap_or_default();
     for pattern in &models {
         let mut cap = Map::new();
@@ -247,7 +628,7 @@ fn current_grant(i: usize, rule: &GrantRule, notes: &mut Vec<String>) -> Result<
     }
     if caps.is_empty() {
         return Err(ToolError::BadArguments(format!(
-            "rule {i} grants nothing: give a `role`, `models`, `quotas` or `connectors`"
+            "rule {i} grants nothing: give a `role`, `models`, `quotas`, `budgets` or `connectors`"
         )));
     }
     if rule.role.is_none() && !models.is_empty() {
