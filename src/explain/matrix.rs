@@ -1,31 +1,41 @@
-//! The access matrix: who can reach which model, from the same grant evaluator as `explain`.
+//! The access matrix: who can reach which model (and connector), one row per identity, from the
+//! same resolver as `explain`, the access table and the plan's changes.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::access::{GrantIndex, GrantRef, Role};
+use crate::access::{GrantRef, Person, PersonAccess, PersonKind, Role, people, resolve};
 use crate::config::Node;
-use crate::glob::matches_model;
-/// Who can reach which model: one row per `src` selector named in the grants.
+use crate::glob::{matches_model, segments_match};
+
+/// Who can reach which model: one row per identity the grants mention.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Matrix {
     /// Every `provider/model` of an enabled provider.
     pub models: Vec<String>,
+    /// Every connector ID declared under `connectors.servers` (absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors: Vec<String>,
     pub rows: Vec<MatrixRow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatrixRow {
+    /// The `src` selector naming this identity (`*`: anyone no other `src` names).
     pub src: String,
+    pub kind: PersonKind,
     pub role: Option<Role>,
-    /// The models (from `models`, in order) this source can call for certain.
+    /// The models (from `models`, in order) this identity can call for certain.
     pub allowed: Vec<String>,
+    /// The declared connectors (from `connectors`) an ID pattern of this identity reaches;
+    /// `label:` patterns are not resolved here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors_allowed: Vec<String>,
 }
 
-/// The access matrix, using the same evaluator as `explain` (certain matches only).
-pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
-    let models: Vec<(String, String)> = root
-        .get("providers")
+/// Every `(provider, model)` of an enabled provider, in config order.
+fn served_models(root: &Node) -> Vec<(String, String)> {
+    root.get("providers")
         .map(|p| {
             p.unique_members()
                 .into_iter()
@@ -41,33 +51,88 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    let index = GrantIndex::new(grants);
-    let rows = crate::access::per_selector(&index)
-        .into_iter()
-        .map(|(src, effective)| {
-            let patterns = effective.model_patterns();
-            let allowed = if effective.role.is_none() {
-                Vec::new()
-            } else {
-                models
-                    .iter()
-                    .filter(|(p, m)| patterns.iter().any(|pat| matches_model(pat, p, m)))
-                    .map(|(p, m)| format!("{p}/{m}"))
-                    .collect()
-            };
-            MatrixRow {
-                src: src.to_owned(),
-                role: effective.role,
-                allowed,
-            }
+        .unwrap_or_default()
+}
+
+fn declared_connectors(root: &Node) -> Vec<String> {
+    root.get("connectors")
+        .and_then(|c| c.get("servers"))
+        .map(|s| {
+            s.unique_members()
+                .into_iter()
+                .map(|m| m.key.to_string())
+                .collect()
         })
+        .unwrap_or_default()
+}
+
+/// The access matrix of the identities the grants mention.
+pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
+    matrix_for(root, grants, &people(grants))
+}
+
+/// The access matrix of the given identities (a plan passes the people of both sides).
+pub fn matrix_for(root: &Node, grants: &[GrantRef<'_>], people: &[Person]) -> Matrix {
+    let models = served_models(root);
+    let connectors = declared_connectors(root);
+    let rows = resolve(grants, people)
+        .into_iter()
+        .map(|(person, access)| row(person, &access, &models, &connectors))
         .collect();
     Matrix {
         models: models
             .into_iter()
             .map(|(p, m)| format!("{p}/{m}"))
             .collect(),
+        connectors,
         rows,
     }
+}
+
+fn row(
+    person: Person,
+    access: &PersonAccess,
+    models: &[(String, String)],
+    connectors: &[String],
+) -> MatrixRow {
+    // Without a role Aperture answers 403 to everything, whatever the patterns say.
+    let (allowed, connectors_allowed) = if access.role.is_none() {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            models
+                .iter()
+                .filter(|(p, m)| access.models.iter().any(|pat| matches_model(pat, p, m)))
+                .map(|(p, m)| format!("{p}/{m}"))
+                .collect(),
+            connectors
+                .iter()
+                .filter(|id| {
+                    access
+                        .connectors
+                        .iter()
+                        .filter(|pat| !pat.starts_with("label:"))
+                        .any(|pat| reaches_connector(pat, id))
+                })
+                .cloned()
+                .collect(),
+        )
+    };
+    MatrixRow {
+        src: person.src,
+        kind: person.kind,
+        role: access.role,
+        allowed,
+        connectors_allowed,
+    }
+}
+
+/// Whether a `connectors` pattern (`id/category/resource`) reaches something of connector `id`.
+fn reaches_connector(pattern: &str, id: &str) -> bool {
+    let head = pattern.split('/').next().unwrap_or_default();
+    if head == "**" {
+        return true;
+    }
+    // The first segment names the connector; `github/**` and `github/proxy` both reach it.
+    segments_match(head, id)
 }

@@ -21,7 +21,7 @@ use std::ops::ControlFlow::{self, Break, Continue};
 use crate::access::{Effective, GrantIndex, GrantRef, Identity};
 use crate::config::Node;
 
-pub use matrix::{Matrix, MatrixRow, matrix};
+pub use matrix::{Matrix, MatrixRow, matrix, matrix_for};
 pub use route::endpoint_flag;
 pub use types::{Explanation, HookUse, Outcome, QuotaUse, Stage, Step, StepResult};
 
