@@ -839,6 +839,8 @@ fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
     }
     if temp_grants.is_empty() {
         coverage(ctx, grants, !index.providers.is_empty());
+        redundancy(ctx, grants);
+        admins_without_models(ctx, grants, !index.providers.is_empty());
     }
 }
 
@@ -949,6 +951,240 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
                     .fix("add a `{\"models\": \"<provider>/**\"}` capability to this grant (or `**` for every model)"),
                 );
             }
+        }
+    }
+}
+
+/// A grant in a comparable form: its sources as a set, its Aperture capabilities as a set, and
+/// everything else as written. Equal shapes grant exactly the same thing.
+#[derive(PartialEq, Eq)]
+struct Shape {
+    src: Vec<String>,
+    caps: Vec<String>,
+    rest: String,
+}
+
+fn shape(g: &GrantRef) -> Shape {
+    let mut src: Vec<String> = g.src.iter().map(|s| (*s).to_owned()).collect();
+    src.sort_unstable();
+    src.dedup();
+    let mut caps: Vec<String> = g
+        .capabilities
+        .iter()
+        .map(|c| c.node.to_json().to_string())
+        .collect();
+    caps.sort_unstable();
+    caps.dedup();
+    let mut rest = g.node.to_json();
+    if let Some(object) = rest.as_object_mut() {
+        object.remove("src");
+        if let Some(app) = object.get_mut("app").and_then(|a| a.as_object_mut()) {
+            app.remove(access::APERTURE_CAP);
+        }
+    }
+    Shape {
+        src,
+        caps,
+        rest: rest.to_string(),
+    }
+}
+
+/// Whether every caller `narrow` names is also named by `broad` (certain matches only).
+fn src_reaches(broad: &GrantRef, narrow: &GrantRef) -> bool {
+    broad.src.contains(&"*") || narrow.src.iter().all(|s| broad.src.contains(s))
+}
+
+/// Whether `broad` also names callers `narrow` does not.
+fn src_wider(broad: &GrantRef, narrow: &GrantRef) -> bool {
+    (broad.src.contains(&"*") && !narrow.src.contains(&"*"))
+        || broad.src.iter().any(|s| !narrow.src.contains(s))
+}
+
+/// The grant's `models` glob strings.
+fn model_strings<'a>(g: &'a GrantRef) -> Vec<&'a str> {
+    g.models().collect()
+}
+
+/// Whether removing `narrow` would change nothing, given `broad`: `broad` names all its callers
+/// and gives each of its capabilities (a role at least as high, a `models` pattern at least as
+/// wide, any other capability object identically). Grants with other capability keys or
+/// fields are never called covered.
+fn covered_by(narrow: &GrantRef, broad: &GrantRef) -> bool {
+    let plain = narrow
+        .node
+        .unique_members()
+        .iter()
+        .all(|m| m.key == "src" || m.key == "app")
+        && narrow
+            .node
+            .get("app")
+            .and_then(Node::members)
+            .is_some_and(|members| members.iter().all(|m| m.key == access::APERTURE_CAP));
+    if !plain || narrow.capabilities.is_empty() || !src_reaches(broad, narrow) {
+        return false;
+    }
+    let broad_models = model_strings(broad);
+    narrow.capabilities.iter().all(|cap| {
+        let Some(members) = cap.node.members() else {
+            return false;
+        };
+        let simple = members.iter().all(|m| m.key == "role" || m.key == "models");
+        if !simple {
+            let json = cap.node.to_json();
+            return broad.capabilities.iter().any(|b| b.node.to_json() == json);
+        }
+        members.iter().all(|m| match (m.key.as_str(), m.value.as_str()) {
+            ("role", Some(role)) => Role::parse(role).is_some_and(|r| broad.role() >= Some(r)),
+            ("models", Some(p)) => broad_models.iter().any(|q| access::pattern_covers(q, p)),
+            _ => false,
+        })
+    })
+}
+
+/// Duplicate grants (AP227), a restriction a broader grant defeats (AP229), and grants wholly
+/// covered by another (AP228): each grant gets at most one of them, the most specific.
+fn redundancy(ctx: &mut Context, grants: &[GrantRef]) {
+    let shapes: Vec<Shape> = grants.iter().map(shape).collect();
+    for (i, g) in grants.iter().enumerate() {
+        if g.src.is_empty() || g.capabilities.is_empty() {
+            continue;
+        }
+        let span = g.node.span;
+        if let Some(j) = (0..i).find(|&j| shapes[j] == shapes[i]) {
+            ctx.push(
+                Finding::new(
+                    &catalog::DUPLICATE_GRANT,
+                    &g.path,
+                    span,
+                    format!(
+                        "grant {} repeats grant {} (same `src`, same capabilities): it adds no access and hides the effective policy",
+                        g.index, grants[j].index
+                    ),
+                )
+                .fix(format!("remove grant {}", g.index))
+                .patch(vec![PatchOp::remove(&g.path)]),
+            );
+            continue;
+        }
+        if defeated_restriction(ctx, grants, g) {
+            continue;
+        }
+        let covering = grants.iter().enumerate().find(|(j, b)| {
+            *j != i
+                && shapes[*j] != shapes[i]
+                && covered_by(g, b)
+                // Two grants covering each other: only the later one is reported.
+                && !(covered_by(b, g) && *j > i)
+        });
+        if let Some((_, b)) = covering {
+            ctx.push(
+                Finding::new(
+                    &catalog::GRANT_COVERED,
+                    pointer::join(&g.path, "src"),
+                    g.node.get("src").map_or(span, |s| s.span),
+                    format!(
+                        "grant {} is wholly covered by grant {}: it names no caller grant {} does not, and gives nothing grant {} does not already give them (grants are additive)",
+                        g.index, b.index, b.index, b.index
+                    ),
+                )
+                .fix(format!(
+                    "remove grant {}, or narrow grant {} if these callers were meant to get less",
+                    g.index, b.index
+                )),
+            );
+        }
+    }
+}
+
+/// AP229: the grant gives its callers only some models, but a grant naming more callers
+/// (e.g. `*`) gives those models and more, so the narrower list restricts nothing.
+fn defeated_restriction(ctx: &mut Context, grants: &[GrantRef], g: &GrantRef) -> bool {
+    let narrow = model_strings(g);
+    if narrow.is_empty() {
+        return false;
+    }
+    let defeating = grants.iter().find(|b| {
+        let broad = model_strings(b);
+        b.index != g.index
+            && src_reaches(b, g)
+            && src_wider(b, g)
+            && narrow
+                .iter()
+                .all(|p| broad.iter().any(|q| access::pattern_covers(q, p)))
+            && broad
+                .iter()
+                .any(|q| !narrow.iter().any(|p| access::pattern_covers(p, q)))
+    });
+    let Some(b) = defeating else {
+        return false;
+    };
+    let Some(cap) = g
+        .capabilities
+        .iter()
+        .find(|c| c.node.get_str("models").is_some())
+    else {
+        return false;
+    };
+    let wider: Vec<String> = model_strings(b)
+        .iter()
+        .filter(|q| !narrow.iter().any(|p| access::pattern_covers(p, q)))
+        .map(|q| format!("`{q}`"))
+        .collect();
+    let who = if b.src.contains(&"*") {
+        "`*` (everyone)".to_owned()
+    } else {
+        b.src.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    };
+    let member = cap.node.member("models");
+    ctx.push(
+        Finding::new(
+            &catalog::RESTRICTION_DEFEATED,
+            pointer::join(&cap.path(), "models"),
+            member.map_or(cap.node.span, |m| m.value.span),
+            format!(
+                "grant {} gives {} only {}, but grant {} gives {who} {}: grants are additive (there is no deny), so these callers get that too and the restriction has no effect",
+                g.index,
+                g.src.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "),
+                narrow.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "),
+                b.index,
+                wider.join(", ")
+            ),
+        )
+        .fix(format!(
+            "narrow grant {} (give its callers the restricted models) and give the wider models only to those meant to have them",
+            b.index
+        )),
+    );
+    true
+}
+
+/// AP230: an identity that is admin but gets no `models` from any grant (its own or `*`'s).
+fn admins_without_models(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
+    if !has_providers {
+        return;
+    }
+    let index = access::GrantIndex::new(grants);
+    let mut seen = HashSet::default();
+    for g in grants.iter().filter(|g| g.role() == Some(Role::Admin)) {
+        for (k, s) in g.src.iter().enumerate() {
+            if !seen.insert(*s) {
+                continue;
+            }
+            let person = access::Person::of_selector(s);
+            let got = access::PersonAccess::of(&index, &person.identity);
+            if got.role != Some(Role::Admin) || !got.models.is_empty() {
+                continue;
+            }
+            let src_node = g.node.get("src").and_then(|n| n.as_array()?.get(k));
+            ctx.push(
+                Finding::new(
+                    &catalog::ADMIN_WITHOUT_MODELS,
+                    pointer::index(&pointer::join(&g.path, "src"), k),
+                    src_node.map_or(g.node.span, |n| n.span),
+                    format!("`{s}` is an admin, but no grant gives it `models`: it can manage the gateway, yet every model call it makes is denied"),
+                )
+                .fix("give the admin grant a `models` capability (e.g. `{\"models\": \"**\"}`), or grant models to these callers elsewhere"),
+            );
         }
     }
 }
