@@ -1033,11 +1033,13 @@ fn covered_by(narrow: &GrantRef, broad: &GrantRef) -> bool {
             let json = cap.node.to_json();
             return broad.capabilities.iter().any(|b| b.node.to_json() == json);
         }
-        members.iter().all(|m| match (m.key.as_str(), m.value.as_str()) {
-            ("role", Some(role)) => Role::parse(role).is_some_and(|r| broad.role() >= Some(r)),
-            ("models", Some(p)) => broad_models.iter().any(|q| access::pattern_covers(q, p)),
-            _ => false,
-        })
+        members
+            .iter()
+            .all(|m| match (m.key.as_str(), m.value.as_str()) {
+                ("role", Some(role)) => Role::parse(role).is_some_and(|r| broad.role() >= Some(r)),
+                ("models", Some(p)) => broad_models.iter().any(|q| access::pattern_covers(q, p)),
+                _ => false,
+            })
     })
 }
 
@@ -1133,7 +1135,11 @@ fn defeated_restriction(ctx: &mut Context, grants: &[GrantRef], g: &GrantRef) ->
     let who = if b.src.contains(&"*") {
         "`*` (everyone)".to_owned()
     } else {
-        b.src.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+        b.src
+            .iter()
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let member = cap.node.member("models");
     ctx.push(
