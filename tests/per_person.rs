@@ -156,7 +156,7 @@ impl Lcg {
         items[self.next(items.len())]
     }
 
-    fn some<'a>(&mut self, items: &[&'a str], at_most: usize) -> Vec<String> {
+    fn some(&mut self, items: &[&str], at_most: usize) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for _ in 0..self.next(at_most + 1) {
             let item = self.pick(items).to_owned();
@@ -391,4 +391,61 @@ fn a_login_row_includes_what_everyone_gets_and_several_buckets_are_called_out() 
     let anyone = out.access.iter().find(|r| r.src == "*").unwrap();
     assert_eq!(anyone.kind, PersonKind::AnyoneElse);
     assert_eq!(anyone.role, Some(Role::User));
+}
+
+#[test]
+fn the_matrix_gains_connector_columns_when_the_config_has_connectors() {
+    let text = r#"{
+  "providers": { "openai": { "baseurl": "https://api.openai.com", "apikey": "sk-PLACEHOLDER", "models": ["gpt-5"] } },
+  "connectors": { "servers": {
+    "github": { "protocol": "http", "url": "https://api.github.com", "auth": { "type": "bearer_token", "secret": "x" } },
+    "stripe": { "protocol": "http", "url": "https://api.stripe.com/v1", "auth": { "type": "bearer_token", "secret": "y" } },
+  } },
+  "grants": [
+    { "src": ["ops@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" }, { "connectors": ["**"] } ] } },
+    { "src": ["group:eng"], "app": { "tailscale.com/cap/aperture": [ { "connectors": ["github/proxy"] } ] } },
+    { "src": ["tag:ci"], "app": { "tailscale.com/cap/aperture": [ { "connectors": ["stripe/**"] } ] } },
+    { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } },
+  ],
+}"#;
+    let doc = aperture_orchestrator::config::Document::parse(text).unwrap();
+    let grants = aperture_orchestrator::access::grants(&doc.root);
+    let matrix = aperture_orchestrator::explain::matrix(&doc.root, &grants);
+    assert_eq!(
+        matrix.connectors,
+        vec!["github".to_owned(), "stripe".into()]
+    );
+    let reached = |src: &str| {
+        matrix
+            .rows
+            .iter()
+            .find(|r| r.src == src)
+            .unwrap()
+            .connectors_allowed
+            .clone()
+    };
+    assert_eq!(
+        reached("ops@example.com"),
+        vec!["github".to_owned(), "stripe".into()]
+    );
+    assert_eq!(reached("group:eng"), vec!["github".to_owned()]);
+    assert_eq!(reached("tag:ci"), vec!["stripe".to_owned()]);
+    assert!(reached("*").is_empty());
+    let human = aperture_orchestrator::render::access_matrix(&matrix);
+    assert!(human.contains("connectors: github, stripe"), "{human}");
+    assert!(human.contains("connectors: none"), "{human}");
+    // Without connectors the matrix has no connector columns (and its JSON no field).
+    let plain = text.replace(
+        "\"connectors\": { \"servers\"",
+        "\"x_unused\": { \"servers\"",
+    );
+    let doc = aperture_orchestrator::config::Document::parse(&plain).unwrap();
+    let grants = aperture_orchestrator::access::grants(&doc.root);
+    let matrix = aperture_orchestrator::explain::matrix(&doc.root, &grants);
+    assert!(
+        serde_json::to_value(&matrix)
+            .unwrap()
+            .get("connectors")
+            .is_none()
+    );
 }

@@ -1,5 +1,6 @@
 //! A `generate_grants` result as text for a terminal: the grants as JSON, the effective
-//! access of every source, then diagnostics and notes.
+//! access of every identity (with its buckets and what the row alone does not show), then
+//! diagnostics and notes.
 
 use super::blocks::{diagnostics_block, notes_block};
 use crate::access::Role;
@@ -20,6 +21,12 @@ pub fn grants_report(out: &GrantsOutput) -> String {
                 row.models.join(", ")
             }
         ));
+        if !row.quotas.is_empty() {
+            text.push_str(&format!("  {:<32} quotas={}\n", "", row.quotas.join(", ")));
+        }
+        for note in &row.notes {
+            text.push_str(&format!("  {:<32} note: {note}\n", ""));
+        }
     }
     format!(
         "{text}{}{}",

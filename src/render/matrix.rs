@@ -1,4 +1,5 @@
-//! The access matrix as text for a terminal: one line per source with its role and models.
+//! The access matrix as text for a terminal: one line per identity with its role and models
+//! (and the connectors it reaches, when the config declares any).
 
 use crate::explain::Matrix;
 
@@ -17,6 +18,14 @@ pub fn access_matrix(matrix: &Matrix) -> String {
             row.allowed.join(", ")
         };
         text.push_str(&format!("  {:<32} {:<6} {models}\n", row.src, role));
+        if !matrix.connectors.is_empty() {
+            let reached = if row.connectors_allowed.is_empty() {
+                "none".to_owned()
+            } else {
+                row.connectors_allowed.join(", ")
+            };
+            text.push_str(&format!("  {:<32} {:<6} connectors: {reached}\n", "", ""));
+        }
     }
     text
 }
