@@ -756,6 +756,46 @@ mod tests {
     }
 
     #[test]
+    fn pattern_cover_is_certain_or_false() {
+        assert!(pattern_covers("**", "anthropic/claude-haiku-*"));
+        assert!(pattern_covers("anthropic/**", "anthropic/claude-haiku-*"));
+        assert!(pattern_covers(
+            "anthropic/claude-*",
+            "anthropic/claude-haiku-4-5"
+        ));
+        assert!(pattern_covers("openai/gpt-5", "openai/gpt-5"));
+        assert!(!pattern_covers("anthropic/claude-haiku-*", "**"));
+        assert!(!pattern_covers("anthropic/**", "anthropic2/x"));
+        assert!(
+            !pattern_covers("*/claude-*", "anthropic/claude-haiku-*"),
+            "unsure: false"
+        );
+        assert!(!pattern_covers("openai/gpt-5", "openai/gpt-5-mini"));
+    }
+
+    #[test]
+    fn people_and_their_stand_ins() {
+        let group = Person::of_selector("group:eng");
+        assert_eq!(group.kind, PersonKind::Group);
+        assert_eq!(group.example().groups, vec!["group:eng".to_owned()]);
+        assert!(
+            group
+                .example()
+                .login
+                .is_some_and(|l| l.ends_with(".invalid"))
+        );
+        assert_eq!(Person::of_selector("*").kind, PersonKind::AnyoneElse);
+        assert_eq!(Person::of_selector("tag:a,tag:b").kind, PersonKind::Tags);
+        assert_eq!(
+            Person::of_selector("a@example.com")
+                .example()
+                .login
+                .as_deref(),
+            Some("a@example.com")
+        );
+    }
+
+    #[test]
     fn canonical_tag_form() {
         assert_eq!(
             canonical_tags("tag:prod, tag:api").as_deref(),
