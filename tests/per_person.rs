@@ -449,3 +449,31 @@ fn the_matrix_gains_connector_columns_when_the_config_has_connectors() {
             .is_none()
     );
 }
+
+#[test]
+fn a_bucket_added_to_everyone_reaches_every_identity_in_the_plan() {
+    let before = config(NARROWED_BEFORE);
+    let after = before.replace(
+        r#"{ "role": "user" }, { "models": "**" }"#,
+        r#"{ "role": "user" }, { "models": "**", "quotas": [ { "bucket": "team" } ] }"#,
+    );
+    let plan = plan_against(&live(before), &after, Some("alice@example.com"));
+    for src in [
+        "*",
+        "alice@example.com",
+        "bob@example.com",
+        "group:senior-eng",
+    ] {
+        let c = change(&plan.access, src).unwrap_or_else(|| panic!("{src}: {:?}", plan.access));
+        assert_eq!(c.quotas_added, vec!["team".to_owned()], "{src}");
+        assert!(
+            c.models_gained.is_empty() && c.models_lost.is_empty(),
+            "{src}"
+        );
+    }
+    let text = aperture_orchestrator::render::plan_report(&plan);
+    assert!(
+        text.contains("access bob@example.com: buckets + [\"team\"]"),
+        "{text}"
+    );
+}

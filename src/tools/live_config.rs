@@ -84,6 +84,52 @@ pub struct AccessChange {
     pub role_after: Option<Role>,
     pub models_gained: Vec<String>,
     pub models_lost: Vec<String>,
+    /// Quota buckets that start (`+`) applying to this identity's requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotas_added: Vec<String>,
+    /// Quota buckets that stop applying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotas_removed: Vec<String>,
+    /// Hooks that start firing for this identity's requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks_added: Vec<String>,
+    /// Hooks that stop firing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks_removed: Vec<String>,
+    /// Declared connectors this identity can newly reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors_gained: Vec<String>,
+    /// Declared connectors it can no longer reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors_lost: Vec<String>,
+}
+
+impl AccessChange {
+    /// True when nothing of this identity's access changes.
+    fn is_empty(&self) -> bool {
+        self.role_before == self.role_after
+            && [
+                &self.models_gained,
+                &self.models_lost,
+                &self.quotas_added,
+                &self.quotas_removed,
+                &self.hooks_added,
+                &self.hooks_removed,
+                &self.connectors_gained,
+                &self.connectors_lost,
+            ]
+            .iter()
+            .all(|v| v.is_empty())
+    }
+}
+
+/// The items of `after` missing from `before`, in order.
+fn added(before: &[String], after: &[String]) -> Vec<String> {
+    after
+        .iter()
+        .filter(|x| !before.contains(x))
+        .cloned()
+        .collect()
 }
 
 /// What a change would do.
@@ -310,30 +356,25 @@ fn access_changes(
             .map(|(p, _)| p.src)
             .collect()
     };
+    let pb = crate::access::resolve(&before_refs, &everyone);
+    let pa = crate::access::resolve(&after_refs, &everyone);
     let mut changes = Vec::new();
-    // Both matrices list `everyone` in the same order.
-    for (b, a) in mb.rows.iter().zip(&ma.rows) {
+    // Both matrices and both resolutions list `everyone` in the same order.
+    for (((b, a), (_, xb)), (_, xa)) in mb.rows.iter().zip(&ma.rows).zip(&pb).zip(&pa) {
         let change = AccessChange {
             src: b.src.clone(),
             role_before: b.role,
             role_after: a.role,
-            models_gained: a
-                .allowed
-                .iter()
-                .filter(|m| !b.allowed.contains(m))
-                .cloned()
-                .collect(),
-            models_lost: b
-                .allowed
-                .iter()
-                .filter(|m| !a.allowed.contains(m))
-                .cloned()
-                .collect(),
+            models_gained: added(&b.allowed, &a.allowed),
+            models_lost: added(&a.allowed, &b.allowed),
+            quotas_added: added(&xb.quotas, &xa.quotas),
+            quotas_removed: added(&xa.quotas, &xb.quotas),
+            hooks_added: added(&xb.hooks, &xa.hooks),
+            hooks_removed: added(&xa.hooks, &xb.hooks),
+            connectors_gained: added(&b.connectors_allowed, &a.connectors_allowed),
+            connectors_lost: added(&a.connectors_allowed, &b.connectors_allowed),
         };
-        if change.role_before != change.role_after
-            || !change.models_gained.is_empty()
-            || !change.models_lost.is_empty()
-        {
+        if !change.is_empty() {
             changes.push(change);
         }
     }
