@@ -477,3 +477,54 @@ fn a_bucket_added_to_everyone_reaches_every_identity_in_the_plan() {
         "{text}"
     );
 }
+
+#[test]
+fn an_admin_without_models_is_named_in_the_output() {
+    let rules = vec![
+        GrantRule {
+            src: vec!["alice@example.com".into()],
+            role: Some(Role::Admin),
+            ..Default::default()
+        },
+        GrantRule {
+            src: vec!["group:eng".into()],
+            role: Some(Role::User),
+            models: Some(vec!["anthropic/**".into()]),
+            ..Default::default()
+        },
+    ];
+    for source in [ConfigInput::text(config("")), ConfigInput::default()] {
+        let with_config = source.config.is_some();
+        let out = generate_grants(
+            &GrantsInput {
+                rules: rules.clone(),
+                source,
+                ..Default::default()
+            },
+            PathPolicy::Allowed,
+        )
+        .unwrap();
+        let alice = out
+            .access
+            .iter()
+            .find(|r| r.src == "alice@example.com")
+            .unwrap();
+        assert!(
+            alice
+                .notes
+                .iter()
+                .any(|n| n.contains("`alice@example.com` is an admin")),
+            "{:?}",
+            alice.notes
+        );
+        if with_config {
+            assert!(
+                out.diagnostics
+                    .iter()
+                    .any(|d| d.code == "AP230" && d.message.contains("alice@example.com")),
+                "{:?}",
+                out.diagnostics
+            );
+        }
+    }
+}

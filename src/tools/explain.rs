@@ -1,5 +1,5 @@
 //! `explain_access`: simulate a request against a config and show, step by step, why it is
-//! allowed or refused; optionally the access matrix of every source, or only the matrix.
+//! allowed or refused; optionally the access matrix of every identity, or only the matrix.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -78,7 +78,9 @@ pub struct GrantsOutput {
     /// The merged config (config and legacy targets, when `config` was given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub config: Option<String>,
-    /// Effective access: who gets which role and models, for certain (group memberships aside).
+    /// Effective access per identity (each login, group member, tag set, and anyone else for
+    /// `*`): role, models, buckets, hooks and connectors from every grant that matches it, for
+    /// certain (group memberships aside).
     pub access: Vec<AccessRow>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
