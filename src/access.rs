@@ -167,15 +167,32 @@ pub fn covers(grant_src: &str, identity: &str) -> Covers {
     Covers::No
 }
 
-/// One row of the effective-access table.
+/// One row of the effective-access table: one identity the config mentions (a login, any
+/// member of a group, a tag set, or anyone else for `*`) with everything it gets from every
+/// grant that matches it (a login also gets what `*` gives; group memberships it may have are
+/// not assumed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AccessRow {
-    /// A `src` selector as written in the grants.
+    /// The `src` selector naming this identity (`*`: anyone no other `src` names).
     pub src: String,
-    /// Highest role granted to these callers for sure (`*` grants and grants naming this selector).
+    /// What kind of identity the row is.
+    pub kind: PersonKind,
+    /// Highest role this identity gets for sure.
     pub role: Option<Role>,
-    /// `models` patterns these callers get for sure.
+    /// `models` patterns this identity gets for sure.
     pub models: Vec<String>,
+    /// Quota buckets charged (as written; `<user>`/`<node>` resolve per caller).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotas: Vec<String>,
+    /// Hooks that fire for this identity's requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<String>,
+    /// `connectors` patterns this identity gets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors: Vec<String>,
+    /// What the row alone does not show (several buckets, no models for an admin).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A caller as Aperture resolves it from Tailscale WhoIs: a login for user-owned nodes,
@@ -323,31 +340,223 @@ impl<'g, 'a> Effective<'g, 'a> {
     }
 }
 
-/// Every distinct `src` selector named in the grants (first-seen order) with what it gets
-/// for certain (group memberships never inflate it).
-pub fn per_selector<'g, 'a>(index: &GrantIndex<'g, 'a>) -> Vec<(&'a str, Effective<'g, 'a>)> {
+/// The effective-access table: one row per identity, computed by the same resolver as
+/// `explain_access`, the plan's changes and the matrix.
+pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
+    resolve(grants, &people(grants))
+        .into_iter()
+        .map(|(person, access)| access_row(person, access))
+        .collect()
+}
+
+fn access_row(person: Person, access: PersonAccess) -> AccessRow {
+    let mut notes = Vec::new();
+    if access.quotas.len() > 1 {
+        notes.push(format!(
+            "{} buckets apply ({}): a request they all cover passes only while every one has balance, and is charged to each",
+            access.quotas.len(),
+            access
+                .quotas
+                .iter()
+                .map(|q| format!("`{q}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if access.role == Some(Role::Admin) && access.models.is_empty() {
+        notes.push(format!(
+            "`{}` is an admin but no grant gives it models: it can manage the gateway but call no model; give its rule a `models` pattern (e.g. `**`)",
+            person.src
+        ));
+    }
+    AccessRow {
+        src: person.src,
+        kind: person.kind,
+        role: access.role,
+        models: access.models,
+        quotas: access.quotas,
+        hooks: access.hooks,
+        connectors: access.connectors,
+        notes,
+    }
+}
+
+/// What kind of caller a row of effective access stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonKind {
+    /// A login named in a `src` (it also gets what `*` and its groups give).
+    Login,
+    /// Any member of a group named in a `src` (also gets what `*` gives).
+    Group,
+    /// A tagged node whose identity is this tag set.
+    Tags,
+    /// Anyone else: a caller no `src` names, who gets only what `*` gives.
+    AnyoneElse,
+}
+
+/// One concrete identity a config mentions: a login, a group (any member of it), a tag set, or
+/// "anyone else" (the `*` row). Keyed by the `src` string that names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The `src` selector naming this identity (`*` for anyone else).
+    pub src: String,
+    pub kind: PersonKind,
+    /// The caller as the evaluator matches it (a group row has the group and no login).
+    pub identity: Identity,
+}
+
+/// A login no grant can name (`.invalid` is reserved): stands in for "a member of a group" and
+/// "anyone else" where a caller needs a login to be explained.
+const STAND_IN: &str = "someone@example.invalid";
+
+impl Person {
+    pub fn of_selector(src: &str) -> Person {
+        let kind = if src == "*" {
+            PersonKind::AnyoneElse
+        } else if src.starts_with("tag:") {
+            PersonKind::Tags
+        } else if src.starts_with("group:") || src.starts_with("autogroup:") {
+            PersonKind::Group
+        } else {
+            PersonKind::Login
+        };
+        Person {
+            src: src.to_owned(),
+            kind,
+            identity: Identity::of_selector(src),
+        }
+    }
+
+    /// A caller `explain_access` can be asked about with exactly this row's access: groups and
+    /// anyone else get a stand-in login that no grant names.
+    pub fn example(&self) -> Identity {
+        match self.kind {
+            PersonKind::Group | PersonKind::AnyoneElse => Identity {
+                login: Some(STAND_IN.to_owned()),
+                ..self.identity.clone()
+            },
+            PersonKind::Login | PersonKind::Tags => self.identity.clone(),
+        }
+    }
+}
+
+/// Every identity the grants mention, first-seen order, then "anyone else" when a grant has `*`
+/// (it is listed where it first appears, like every other `src`).
+pub fn people(grants: &[GrantRef<'_>]) -> Vec<Person> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for g in index.grants() {
+    for g in grants {
         for s in &g.src {
             if seen.insert(*s) {
-                out.push((*s, Effective::of(index, &Identity::of_selector(s))));
+                out.push(Person::of_selector(s));
             }
         }
     }
     out
 }
 
-/// The effective-access table, computed by the same evaluator as `explain_access`.
-pub fn access_table(grants: &[GrantRef<'_>]) -> Vec<AccessRow> {
-    per_selector(&GrantIndex::new(grants))
-        .into_iter()
-        .map(|(src, effective)| AccessRow {
-            src: src.to_owned(),
+/// The people of several configs together (the union by `src`, first-seen order), so a plan
+/// evaluates each identity on both sides.
+pub fn union_people(sides: &[Vec<Person>]) -> Vec<Person> {
+    let mut out: Vec<Person> = Vec::new();
+    for person in sides.iter().flatten() {
+        if !out.iter().any(|p| p.src == person.src) {
+            out.push(person.clone());
+        }
+    }
+    out
+}
+
+/// Everything one identity gets from all the grants that match it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PersonAccess {
+    /// Highest role (admin outranks user); none means 403 for everything.
+    pub role: Option<Role>,
+    /// `models` patterns, de-duplicated, in config order.
+    pub models: Vec<String>,
+    /// Quota buckets referenced (as written, templates unresolved), in config order.
+    pub quotas: Vec<String>,
+    /// Hooks named by `send_hooks`, in config order.
+    pub hooks: Vec<String>,
+    /// `connectors` patterns, in config order.
+    pub connectors: Vec<String>,
+    /// Indices of the matching grants (as listed: current grants, then legacy ones).
+    pub grants: Vec<usize>,
+}
+
+fn push_unique(into: &mut Vec<String>, item: &str) {
+    if !into.iter().any(|x| x == item) {
+        into.push(item.to_owned());
+    }
+}
+
+impl PersonAccess {
+    /// The one resolver: what `identity` gets from `index`'s grants (certain matches only).
+    pub fn of(index: &GrantIndex<'_, '_>, identity: &Identity) -> PersonAccess {
+        let effective = Effective::of(index, identity);
+        let mut out = PersonAccess {
             role: effective.role,
             models: effective.model_patterns(),
-        })
+            grants: effective.matched.iter().map(|(g, _)| g.index).collect(),
+            ..PersonAccess::default()
+        };
+        for (_, cap) in effective.capabilities() {
+            let strings = |key: &str| -> Vec<&str> {
+                cap.node
+                    .get(key)
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|v| v.as_str().or_else(|| v.get_str("bucket")))
+                    .collect()
+            };
+            for bucket in strings("quotas") {
+                push_unique(&mut out.quotas, bucket);
+            }
+            for hook in cap
+                .node
+                .get("send_hooks")
+                .and_then(Node::as_array)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|h| h.get_str("name"))
+            {
+                push_unique(&mut out.hooks, hook);
+            }
+            for pattern in strings("connectors") {
+                push_unique(&mut out.connectors, pattern);
+            }
+        }
+        out
+    }
+}
+
+/// Each person with their access, evaluated against one set of grants.
+pub fn resolve(grants: &[GrantRef<'_>], people: &[Person]) -> Vec<(Person, PersonAccess)> {
+    let index = GrantIndex::new(grants);
+    people
+        .iter()
+        .map(|p| (p.clone(), PersonAccess::of(&index, &p.identity)))
         .collect()
+}
+
+/// True when every `provider/model` the `narrow` pattern matches, `broad` matches too.
+/// Conservative: false unless it is certain (equal, `**`, a literal name, or a literal
+/// `provider/**` prefix).
+pub fn pattern_covers(broad: &str, narrow: &str) -> bool {
+    if broad == narrow || broad == "**" {
+        return true;
+    }
+    if !crate::glob::is_glob(narrow) {
+        return crate::glob::segments_match(broad, narrow);
+    }
+    match broad.strip_suffix("/**") {
+        Some(prefix) if !crate::glob::is_glob(prefix) => narrow
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.starts_with('/')),
+        _ => false,
+    }
 }
 
 /// A config's grants with legacy `temp_grants` translated to the current form, so every
@@ -534,19 +743,56 @@ mod tests {
         .unwrap();
         let table = access_table(&grants(&doc.root));
         assert_eq!(table.len(), 3);
-        assert_eq!(
-            table[0],
-            AccessRow {
-                src: "ops@example.com".into(),
-                role: Some(Role::Admin),
-                models: vec!["**".into()]
-            }
-        );
+        assert_eq!(table[0].src, "ops@example.com");
+        assert_eq!(table[0].kind, PersonKind::Login);
+        assert_eq!(table[0].role, Some(Role::Admin));
+        assert_eq!(table[0].models, vec!["**".to_owned()]);
+        assert_eq!(table[1].kind, PersonKind::AnyoneElse);
         assert_eq!(
             table[2].models,
             vec!["**".to_owned(), "openai/*".to_owned()]
         );
         assert_eq!(table[2].role, Some(Role::User));
+    }
+
+    #[test]
+    fn pattern_cover_is_certain_or_false() {
+        assert!(pattern_covers("**", "anthropic/claude-haiku-*"));
+        assert!(pattern_covers("anthropic/**", "anthropic/claude-haiku-*"));
+        assert!(pattern_covers(
+            "anthropic/claude-*",
+            "anthropic/claude-haiku-4-5"
+        ));
+        assert!(pattern_covers("openai/gpt-5", "openai/gpt-5"));
+        assert!(!pattern_covers("anthropic/claude-haiku-*", "**"));
+        assert!(!pattern_covers("anthropic/**", "anthropic2/x"));
+        assert!(
+            !pattern_covers("*/claude-*", "anthropic/claude-haiku-*"),
+            "unsure: false"
+        );
+        assert!(!pattern_covers("openai/gpt-5", "openai/gpt-5-mini"));
+    }
+
+    #[test]
+    fn people_and_their_stand_ins() {
+        let group = Person::of_selector("group:eng");
+        assert_eq!(group.kind, PersonKind::Group);
+        assert_eq!(group.example().groups, vec!["group:eng".to_owned()]);
+        assert!(
+            group
+                .example()
+                .login
+                .is_some_and(|l| l.ends_with(".invalid"))
+        );
+        assert_eq!(Person::of_selector("*").kind, PersonKind::AnyoneElse);
+        assert_eq!(Person::of_selector("tag:a,tag:b").kind, PersonKind::Tags);
+        assert_eq!(
+            Person::of_selector("a@example.com")
+                .example()
+                .login
+                .as_deref(),
+            Some("a@example.com")
+        );
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod live_config;
 mod mcp_http;
 mod mcp_in_process;
 mod mcp_stdio;
+mod per_person;
 mod reference;
 mod render_snapshots;
 mod secrets;

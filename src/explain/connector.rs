@@ -619,15 +619,12 @@ pub(super) fn upstream(declared: &Declared, asked: &Asked) -> (Option<String>, O
     (url, credential)
 }
 
-/// Whether the caller described by `effective` reaches connector `id` at all (wholly or in
-/// part), for the access matrix: a role and a covering pattern.
-pub(super) fn reaches(root: &Node, effective: &Effective, id: &str) -> bool {
+/// Whether a caller with a role, matched by `grants`, reaches connector `id` at all (wholly or
+/// in part), for the access matrix: a covering pattern in one of those grants.
+pub(super) fn reaches(root: &Node, grants: &[&GrantRef<'_>], id: &str) -> bool {
     let Some(declared) = lookup(root, id) else {
         return false;
     };
-    if effective.role.is_none() {
-        return false;
-    }
     let asked = Asked {
         id: id.to_owned(),
         category: (declared.protocol == Some("http")).then(|| PROXY.to_owned()),
@@ -635,10 +632,9 @@ pub(super) fn reaches(root: &Node, effective: &Effective, id: &str) -> bool {
         subpath: None,
         over_mcp: None,
     };
-    effective
-        .matched
+    grants
         .iter()
-        .flat_map(|(g, _)| hits(g, &asked, &declared))
+        .flat_map(|g| hits(g, &asked, &declared))
         .any(|h| h.cover >= Cover::Part)
 }
 

@@ -1,20 +1,20 @@
-//! The access matrix: who can reach which model (and which connector, when the config declares
-//! connectors), from the same grant evaluator as `explain`.
+//! The access matrix: who can reach which model (and connector), one row per identity, from the
+//! same resolver as `explain`, the access table and the plan's changes.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::connector::reaches;
-use crate::access::{GrantIndex, GrantRef, Role};
+use crate::access::{GrantRef, Person, PersonAccess, PersonKind, Role, people, resolve};
 use crate::config::Node;
 use crate::glob::matches_model;
 
-/// Who can reach which model: one row per `src` selector named in the grants.
+/// Who can reach which model: one row per identity the grants mention.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Matrix {
     /// Every `provider/model` of an enabled provider.
     pub models: Vec<String>,
-    /// Every connector declared under `connectors.servers` (absent when there is none).
+    /// Every connector ID declared under `connectors.servers` (absent when there are none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connectors: Vec<String>,
     pub rows: Vec<MatrixRow>,
@@ -22,20 +22,21 @@ pub struct Matrix {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatrixRow {
+    /// The `src` selector naming this identity (`*`: anyone no other `src` names).
     pub src: String,
+    pub kind: PersonKind,
     pub role: Option<Role>,
-    /// The models (from `models`, in order) this source can call for certain.
+    /// The models (from `models`, in order) this identity can call for certain.
     pub allowed: Vec<String>,
-    /// The connectors (from `connectors`, in order) this source reaches, wholly or in part
+    /// The connectors (from `connectors`, in order) this identity reaches, wholly or in part
     /// (`explain_access` with `connector` tells which part).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub connectors: Vec<String>,
 }
 
-/// The access matrix, using the same evaluator as `explain` (certain matches only).
-pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
-    let models: Vec<(String, String)> = root
-        .get("providers")
+/// Every `(provider, model)` of an enabled provider, in config order.
+fn served_models(root: &Node) -> Vec<(String, String)> {
+    root.get("providers")
         .map(|p| {
             p.unique_members()
                 .into_iter()
@@ -51,9 +52,11 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    let connectors: Vec<String> = root
-        .get("connectors")
+        .unwrap_or_default()
+}
+
+fn declared_connectors(root: &Node) -> Vec<String> {
+    root.get("connectors")
         .and_then(|c| c.get("servers"))
         .map(|s| {
             s.unique_members()
@@ -61,33 +64,21 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
                 .map(|m| m.key.to_string())
                 .collect()
         })
-        .unwrap_or_default();
-    let index = GrantIndex::new(grants);
-    let rows = crate::access::per_selector(&index)
+        .unwrap_or_default()
+}
+
+/// The access matrix of the identities the grants mention.
+pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
+    matrix_for(root, grants, &people(grants))
+}
+
+/// The access matrix of the given identities (a plan passes the people of both sides).
+pub fn matrix_for(root: &Node, grants: &[GrantRef<'_>], people: &[Person]) -> Matrix {
+    let models = served_models(root);
+    let connectors = declared_connectors(root);
+    let rows = resolve(grants, people)
         .into_iter()
-        .map(|(src, effective)| {
-            let patterns = effective.model_patterns();
-            let allowed = if effective.role.is_none() {
-                Vec::new()
-            } else {
-                models
-                    .iter()
-                    .filter(|(p, m)| patterns.iter().any(|pat| matches_model(pat, p, m)))
-                    .map(|(p, m)| format!("{p}/{m}"))
-                    .collect()
-            };
-            let reached = connectors
-                .iter()
-                .filter(|id| reaches(root, &effective, id))
-                .cloned()
-                .collect();
-            MatrixRow {
-                src: src.to_owned(),
-                role: effective.role,
-                allowed,
-                connectors: reached,
-            }
-        })
+        .map(|(person, access)| row(root, grants, person, &access, &models, &connectors))
         .collect();
     Matrix {
         models: models
@@ -96,5 +87,44 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
             .collect(),
         connectors,
         rows,
+    }
+}
+
+fn row(
+    root: &Node,
+    grants: &[GrantRef<'_>],
+    person: Person,
+    access: &PersonAccess,
+    models: &[(String, String)],
+    connectors: &[String],
+) -> MatrixRow {
+    // Without a role Aperture answers 403 to everything, whatever the patterns say.
+    let (allowed, reached) = if access.role.is_none() {
+        (Vec::new(), Vec::new())
+    } else {
+        let matched: Vec<&GrantRef<'_>> = access
+            .grants
+            .iter()
+            .filter_map(|&i| grants.get(i))
+            .collect();
+        (
+            models
+                .iter()
+                .filter(|(p, m)| access.models.iter().any(|pat| matches_model(pat, p, m)))
+                .map(|(p, m)| format!("{p}/{m}"))
+                .collect(),
+            connectors
+                .iter()
+                .filter(|id| reaches(root, &matched, id))
+                .cloned()
+                .collect(),
+        )
+    };
+    MatrixRow {
+        src: person.src,
+        kind: person.kind,
+        role: access.role,
+        allowed,
+        connectors: reached,
     }
 }

@@ -1,6 +1,6 @@
 //! A `generate_grants` result as text for a terminal: the grants as JSON, the bucket
-//! definitions of budgets, whether the config changed, the effective access of every source,
-//! then diagnostics and notes.
+//! definitions of budgets, whether the config changed, the effective access of every identity
+//! (with its buckets and what the row alone does not show), then diagnostics and notes.
 
 use super::blocks::{diagnostics_block, notes_block};
 use crate::access::Role;
@@ -31,6 +31,12 @@ pub fn grants_report(out: &GrantsOutput) -> String {
                 row.models.join(", ")
             }
         ));
+        if !row.quotas.is_empty() {
+            text.push_str(&format!("  {:<32} quotas={}\n", "", row.quotas.join(", ")));
+        }
+        for note in &row.notes {
+            text.push_str(&format!("  {:<32} note: {note}\n", ""));
+        }
     }
     format!(
         "{text}{}{}",

@@ -1,5 +1,5 @@
-//! The access matrix as text for a terminal: one line per source with its role and models,
-//! and its connectors when the config declares any.
+//! The access matrix as text for a terminal: one line per identity with its role and models
+//! (and the connectors it reaches, when the config declares any).
 
 use crate::explain::Matrix;
 

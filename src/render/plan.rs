@@ -44,6 +44,22 @@ pub fn plan_report(plan: &Plan) -> String {
             change.models_gained,
             change.models_lost
         ));
+        for (what, plus, minus) in [
+            ("buckets", &change.quotas_added, &change.quotas_removed),
+            ("hooks", &change.hooks_added, &change.hooks_removed),
+            (
+                "connectors",
+                &change.connectors_gained,
+                &change.connectors_lost,
+            ),
+        ] {
+            if !plus.is_empty() || !minus.is_empty() {
+                text.push_str(&format!(
+                    "access {}: {what} + {plus:?}; - {minus:?}\n",
+                    change.src
+                ));
+            }
+        }
     }
     if let Some(lockout) = &plan.lockout {
         text.push_str(&format!("LOCKOUT: {lockout}\n"));

@@ -349,6 +349,14 @@ rules! {
         "An `mcp_*` pattern names an MCP server that is not declared.", cross_reference;
     BAD_SEND_HOOKS_ENTRY = "AP226", "bad-send-hooks-entry", Warning, HOOK_DOCS, None,
         "A `send_hooks` entry has an unknown event or send value, or no `name`.", fix(Applicability::Unsafe);
+    DUPLICATE_GRANT = "AP227", "duplicate-grant", Warning, VS_TAILNET_DOCS, None,
+        "A grant repeats an earlier one (same `src`, same capabilities): it adds no access and obscures the effective policy.", fix(Applicability::Unsafe);
+    GRANT_COVERED = "AP228", "grant-covered", Info, GRANTS_DOCS, None,
+        "A grant is wholly covered by another: that grant names all its callers and already gives them everything it gives (grants are additive).";
+    RESTRICTION_DEFEATED = "AP229", "restriction-defeated", Info, GRANTS_DOCS, None,
+        "A grant restricts some callers to some models, but a grant naming more callers (e.g. `*`) gives those models and more: there is no deny, so the restriction has no effect.";
+    ADMIN_WITHOUT_MODELS = "AP230", "admin-without-models", Info, ADMIN_DOCS, None,
+        "An identity gets `role: admin` but no grant gives it `models`: it can manage the gateway, yet every model call is denied.";
 
     // Quotas.
     QUOTA_DEFINITION = "AP301", "quota-definition", Error, QUOTA_DOCS, Some("quota {name}: {details}"),

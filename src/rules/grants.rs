@@ -1,6 +1,6 @@
 //! Grant checks: sources, capabilities, cross-references, and access coverage (role ⇄ models).
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean, is_header_line};
@@ -839,6 +839,8 @@ fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
     }
     if temp_grants.is_empty() {
         coverage(ctx, grants, !index.providers.is_empty());
+        redundancy(ctx, grants);
+        admins_without_models(ctx, grants, !index.providers.is_empty());
     }
 }
 
@@ -953,9 +955,365 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
     }
 }
 
+/// What the redundancy rules compare of one grant, computed once: its sources and
+/// capabilities as sets (equal shapes grant exactly the same thing), its `models` strings,
+/// and whether it holds anything besides `src` and Aperture capabilities.
+struct Facts<'g> {
+    shape: (Vec<&'g str>, Vec<String>, String),
+    models: Vec<&'g str>,
+    /// Each capability object as JSON text, with whether it holds only `role`/`models`.
+    caps: Vec<(String, bool)>,
+    /// Only `src` and `app` with only the Aperture capability: nothing else could be lost.
+    plain: bool,
+}
+
+fn facts<'g>(g: &GrantRef<'g>) -> Facts<'g> {
+    let mut src: Vec<&str> = g.src.clone();
+    src.sort_unstable();
+    src.dedup();
+    let caps: Vec<(String, bool)> = g
+        .capabilities
+        .iter()
+        .map(|c| {
+            let simple = c
+                .node
+                .members()
+                .is_some_and(|ms| ms.iter().all(|m| m.key == "role" || m.key == "models"));
+            (c.node.to_json().to_string(), simple)
+        })
+        .collect();
+    let mut cap_set: Vec<String> = caps.iter().map(|(json, _)| json.clone()).collect();
+    cap_set.sort_unstable();
+    cap_set.dedup();
+    let mut rest = g.node.to_json();
+    let mut plain = true;
+    if let Some(object) = rest.as_object_mut() {
+        object.remove("src");
+        if let Some(app) = object.get_mut("app").and_then(|a| a.as_object_mut()) {
+            app.remove(access::APERTURE_CAP);
+            plain &= app.is_empty();
+        }
+        plain &= object.keys().all(|k| k == "app");
+    }
+    Facts {
+        shape: (src, cap_set, rest.to_string()),
+        models: g
+            .capabilities
+            .iter()
+            .filter_map(|c| c.node.get_str("models"))
+            .collect(),
+        caps,
+        plain,
+    }
+}
+
+/// Whether every caller `narrow` names is also named by `broad` (certain matches only).
+fn src_reaches(broad: &GrantRef, narrow: &GrantRef) -> bool {
+    broad.src.contains(&"*") || narrow.src.iter().all(|s| broad.src.contains(s))
+}
+
+/// Whether `broad` also names callers `narrow` does not.
+fn src_wider(broad: &GrantRef, narrow: &GrantRef) -> bool {
+    (broad.src.contains(&"*") && !narrow.src.contains(&"*"))
+        || broad.src.iter().any(|s| !narrow.src.contains(s))
+}
+
+/// Whether removing `narrow` would change nothing, given `broad` (which names all its callers):
+/// each capability object of `narrow` is given by `broad` too (a role at least as high, a
+/// `models` pattern at least as wide, any other object identically). Grants with other
+/// capability keys or fields are never called covered.
+fn covered_by(narrow: (&GrantRef, &Facts), broad: (&GrantRef, &Facts)) -> bool {
+    let ((ng, nf), (bg, bf)) = (narrow, broad);
+    if !nf.plain || ng.capabilities.is_empty() {
+        return false;
+    }
+    ng.capabilities
+        .iter()
+        .zip(&nf.caps)
+        .all(|(cap, (json, simple))| {
+            if !simple {
+                return bf.shape.1.binary_search(json).is_ok();
+            }
+            cap.node.members().unwrap_or_default().iter().all(|m| {
+                match (m.key.as_str(), m.value.as_str()) {
+                    ("role", Some(role)) => Role::parse(role).is_some_and(|r| bg.role() >= Some(r)),
+                    ("models", Some(p)) => bf.models.iter().any(|q| access::pattern_covers(q, p)),
+                    _ => false,
+                }
+            })
+        })
+}
+
+/// At most this many candidate grants are compared with each grant, so a config with
+/// thousands of `*` grants stays linear; real configs have a handful.
+const MAX_CANDIDATES: usize = 32;
+
+/// The grants that could name every caller of a grant: those with `*`, and those naming its
+/// first `src` entry (a grant naming all of its sources names that one).
+struct Candidates<'g> {
+    everyone: Vec<usize>,
+    by_src: HashMap<&'g str, Vec<usize>>,
+}
+
+impl<'g> Candidates<'g> {
+    fn new(grants: &[GrantRef<'g>]) -> Self {
+        let mut everyone = Vec::new();
+        let mut by_src: HashMap<&'g str, Vec<usize>> = HashMap::default();
+        for (i, g) in grants.iter().enumerate() {
+            if g.src.contains(&"*") {
+                everyone.push(i);
+            }
+            for s in &g.src {
+                let list = by_src.entry(*s).or_default();
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        Candidates { everyone, by_src }
+    }
+
+    /// Indices (sorted, without `i`) of grants that may name every caller of `g`.
+    fn of(&self, i: usize, g: &GrantRef) -> Vec<usize> {
+        let named = match g.src.first() {
+            Some(first) if *first != "*" => self.by_src.get(first).map(Vec::as_slice),
+            _ => None,
+        };
+        let mut out: Vec<usize> = self
+            .everyone
+            .iter()
+            .chain(named.unwrap_or_default())
+            .copied()
+            .filter(|&j| j != i)
+            .take(2 * MAX_CANDIDATES)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out.truncate(MAX_CANDIDATES);
+        out
+    }
+}
+
+/// Duplicate grants (AP227), a restriction a broader grant defeats (AP229), and grants wholly
+/// covered by another (AP228): each grant gets at most one of them, the most specific.
+fn redundancy(ctx: &mut Context, grants: &[GrantRef]) {
+    let all: Vec<Facts> = grants.iter().map(facts).collect();
+    let mut first_of: HashMap<&(Vec<&str>, Vec<String>, String), usize> = HashMap::default();
+    let candidates = Candidates::new(grants);
+    for (i, g) in grants.iter().enumerate() {
+        if g.src.is_empty() || g.capabilities.is_empty() {
+            continue;
+        }
+        let first = *first_of.entry(&all[i].shape).or_insert(i);
+        if first != i {
+            ctx.push(
+                Finding::new(
+                    &catalog::DUPLICATE_GRANT,
+                    &g.path,
+                    g.node.span,
+                    format!(
+                        "grant {} repeats grant {} (same `src`, same capabilities): it adds no access and hides the effective policy",
+                        g.index, grants[first].index
+                    ),
+                )
+                .fix(format!("remove grant {}", g.index))
+                .patch(vec![PatchOp::remove(&g.path)]),
+            );
+            continue;
+        }
+        let broader: Vec<usize> = candidates
+            .of(i, g)
+            .into_iter()
+            .filter(|&j| src_reaches(&grants[j], g) && all[j].shape != all[i].shape)
+            .collect();
+        if defeated_restriction(ctx, grants, &all, &broader, i) {
+            continue;
+        }
+        // Two grants covering each other: only the later one is reported.
+        let covering = broader.iter().copied().find(|&j| {
+            covered_by((g, &all[i]), (&grants[j], &all[j]))
+                && !(j > i
+                    && src_reaches(g, &grants[j])
+                    && covered_by((&grants[j], &all[j]), (g, &all[i])))
+        });
+        if let Some(j) = covering {
+            let b = grants[j].index;
+            ctx.push(
+                Finding::new(
+                    &catalog::GRANT_COVERED,
+                    pointer::join(&g.path, "src"),
+                    g.node.get("src").map_or(g.node.span, |s| s.span),
+                    format!(
+                        "grant {} is wholly covered by grant {b}: it names no caller grant {b} does not, and gives nothing grant {b} does not already give them (grants are additive)",
+                        g.index
+                    ),
+                )
+                .fix(format!(
+                    "remove grant {}, or narrow grant {b} if these callers were meant to get less",
+                    g.index
+                )),
+            );
+        }
+    }
+}
+
+/// AP229: grant `i` gives its callers only some models, but a grant naming more callers (e.g.
+/// `*`) gives those models and more, so the narrower list restricts nothing. `broader` are
+/// the grants that name every caller of grant `i`.
+fn defeated_restriction(
+    ctx: &mut Context,
+    grants: &[GrantRef],
+    all: &[Facts],
+    broader: &[usize],
+    i: usize,
+) -> bool {
+    let (g, narrow) = (&grants[i], &all[i].models);
+    if narrow.is_empty() {
+        return false;
+    }
+    let defeating = broader.iter().copied().find(|&j| {
+        let broad = &all[j].models;
+        src_wider(&grants[j], g)
+            && narrow
+                .iter()
+                .all(|p| broad.iter().any(|q| access::pattern_covers(q, p)))
+            && broad
+                .iter()
+                .any(|q| !narrow.iter().any(|p| access::pattern_covers(p, q)))
+    });
+    let Some(j) = defeating else {
+        return false;
+    };
+    let Some(cap) = g
+        .capabilities
+        .iter()
+        .find(|c| c.node.get_str("models").is_some())
+    else {
+        return false;
+    };
+    let b = &grants[j];
+    let quoted = |items: &mut dyn Iterator<Item = &str>| {
+        items
+            .map(|s| format!("`{s}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let wider = quoted(
+        &mut all[j]
+            .models
+            .iter()
+            .copied()
+            .filter(|q| !narrow.iter().any(|p| access::pattern_covers(p, q))),
+    );
+    let who = if b.src.contains(&"*") {
+        "`*` (everyone)".to_owned()
+    } else {
+        quoted(&mut b.src.iter().copied())
+    };
+    let member = cap.node.member("models");
+    ctx.push(
+        Finding::new(
+            &catalog::RESTRICTION_DEFEATED,
+            pointer::join(&cap.path(), "models"),
+            member.map_or(cap.node.span, |m| m.value.span),
+            format!(
+                "grant {} gives {} only {}, but grant {} gives {who} {wider}: grants are additive (there is no deny), so these callers get that too and the restriction has no effect",
+                g.index,
+                quoted(&mut g.src.iter().copied()),
+                quoted(&mut narrow.iter().copied()),
+                b.index,
+            ),
+        )
+        .fix(format!(
+            "narrow grant {} (give its callers the restricted models) and give the wider models only to those meant to have them",
+            b.index
+        )),
+    );
+    true
+}
+
+/// AP230: an identity that is admin but gets no `models` from any grant (its own or `*`'s).
+fn admins_without_models(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
+    if !has_providers {
+        return;
+    }
+    let index = access::GrantIndex::new(grants);
+    let mut seen = HashSet::default();
+    for g in grants.iter().filter(|g| g.role() == Some(Role::Admin)) {
+        for (k, s) in g.src.iter().enumerate() {
+            if !seen.insert(*s) {
+                continue;
+            }
+            let person = access::Person::of_selector(s);
+            let got = access::PersonAccess::of(&index, &person.identity);
+            if got.role != Some(Role::Admin) || !got.models.is_empty() {
+                continue;
+            }
+            let src_node = g.node.get("src").and_then(|n| n.as_array()?.get(k));
+            ctx.push(
+                Finding::new(
+                    &catalog::ADMIN_WITHOUT_MODELS,
+                    pointer::index(&pointer::join(&g.path, "src"), k),
+                    src_node.map_or(g.node.span, |n| n.span),
+                    format!("`{s}` is an admin, but no grant gives it `models`: it can manage the gateway, yet every model call it makes is denied"),
+                )
+                .fix("give the admin grant a `models` capability (e.g. `{\"models\": \"**\"}`), or grant models to these callers elsewhere"),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn codes(grants: &str) -> Vec<(String, String)> {
+        let text = format!(
+            r#"{{"providers": {{"anthropic": {{"baseurl": "https://api.anthropic.com", "models": ["claude-haiku-4-5", "claude-opus-4-8"]}}}}, "grants": [{grants}]}}"#
+        );
+        let doc = crate::config::Document::parse(&text).unwrap();
+        super::super::check(&doc)
+            .into_iter()
+            .filter(|d| ["AP227", "AP228", "AP229", "AP230"].contains(&d.code.as_str()))
+            .map(|d| (d.code, d.path))
+            .collect()
+    }
+
+    const ADMIN: &str = r#"{"src": ["ops@example.com"], "app": {"tailscale.com/cap/aperture": [{"role": "admin"}, {"models": "**"}]}}"#;
+
+    #[test]
+    fn equivalent_grants_written_differently_are_reported_once() {
+        // The same access split differently over capability objects: each covers the
+        // other, only the later one is reported.
+        let found = codes(&format!(
+            r#"{ADMIN},
+            {{"src": ["*"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user", "models": "anthropic/**"}}]}}}},
+            {{"src": ["*"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user"}}, {{"models": "anthropic/**"}}]}}}}"#
+        ));
+        assert_eq!(
+            found,
+            vec![("AP228".to_owned(), "/grants/2/src".to_owned())]
+        );
+    }
+
+    #[test]
+    fn quotas_and_custom_capabilities_are_never_called_covered() {
+        // The narrower grant's quota would be lost if it were removed.
+        let found = codes(&format!(
+            r#"{ADMIN},
+            {{"src": ["alice@example.com"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user"}}, {{"models": "anthropic/**", "quotas": [{{"bucket": "a"}}]}}]}}}},
+            {{"src": ["bob@example.com"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user"}}], "example.com/cap/tier": [{{"tier": 1}}]}}}},
+            {{"src": ["*"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user"}}, {{"models": "anthropic/**"}}]}}}}"#
+        ));
+        assert!(found.is_empty(), "{found:?}");
+        // A wider model set for a group, on top of a narrow one for everyone, is the right way.
+        let found = codes(&format!(
+            r#"{ADMIN},
+            {{"src": ["group:senior"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user"}}, {{"models": "anthropic/**"}}]}}}},
+            {{"src": ["*"], "app": {{"tailscale.com/cap/aperture": [{{"role": "user"}}, {{"models": "anthropic/claude-haiku-4-5"}}]}}}}"#
+        ));
+        assert!(found.is_empty(), "{found:?}");
+    }
 
     #[test]
     fn templates_and_legacy_pairs() {

@@ -1,6 +1,6 @@
 //! `explain_access`: simulate a request against a config and show, step by step, why it is
 //! allowed or refused; the request names a model, or a connector (`connector`, or a
-//! `/v1/connectors/<id>/...` endpoint); optionally the access matrix of every source, or only
+//! `/v1/connectors/<id>/...` endpoint); optionally the access matrix of every identity, or only
 //! the matrix.
 
 use schemars::JsonSchema;

@@ -117,7 +117,9 @@ pub struct GrantsOutput {
     /// Whether the merged config differs from the one given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<bool>,
-    /// Effective access: who gets which role and models, for certain (group memberships aside).
+    /// Effective access per identity (each login, group member, tag set, and anyone else for
+    /// `*`): role, models, buckets, hooks and connectors from every grant that matches it, for
+    /// certain (group memberships aside).
     pub access: Vec<AccessRow>,
     /// Sources of admin rules that give no models (admin alone calls no model).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -74,14 +74,62 @@ pub struct ChangeInput {
     pub confirm: bool,
 }
 
-/// One source whose access changes.
+/// One identity whose effective access changes (the difference of its access before and
+/// after, each computed from every grant that matches it).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct AccessChange {
+    /// The `src` selector naming the identity (`*`: anyone no other `src` names).
     pub src: String,
     pub role_before: Option<Role>,
     pub role_after: Option<Role>,
     pub models_gained: Vec<String>,
     pub models_lost: Vec<String>,
+    /// Quota buckets that start (`+`) applying to this identity's requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotas_added: Vec<String>,
+    /// Quota buckets that stop applying.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotas_removed: Vec<String>,
+    /// Hooks that start firing for this identity's requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks_added: Vec<String>,
+    /// Hooks that stop firing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks_removed: Vec<String>,
+    /// Declared connectors this identity can newly reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors_gained: Vec<String>,
+    /// Declared connectors it can no longer reach.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub connectors_lost: Vec<String>,
+}
+
+impl AccessChange {
+    /// True when nothing of this identity's access changes.
+    fn is_empty(&self) -> bool {
+        self.role_before == self.role_after
+            && [
+                &self.models_gained,
+                &self.models_lost,
+                &self.quotas_added,
+                &self.quotas_removed,
+                &self.hooks_added,
+                &self.hooks_removed,
+                &self.connectors_gained,
+                &self.connectors_lost,
+            ]
+            .iter()
+            .all(|v| v.is_empty())
+    }
+}
+
+/// The items of `after` missing from `before`, in order.
+fn added(before: &[String], after: &[String]) -> Vec<String> {
+    after
+        .iter()
+        .filter(|x| !before.contains(x))
+        .cloned()
+        .collect()
 }
 
 /// What a change would do.
@@ -274,23 +322,64 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
     })
 }
 
-/// The admin sources and per-source access of a document.
-fn access_of(text: &str) -> Option<(Vec<String>, crate::explain::Matrix, AllGrants)> {
-    let grants = AllGrants::new(Document::parse(text).ok()?);
-    let matrix = crate::explain::matrix(grants.root(), &grants.refs());
-    let admins = matrix
-        .rows
-        .iter()
-        .filter(|r| r.role == Some(Role::Admin))
-        .map(|r| r.src.clone())
-        .collect();
-    Some((admins, matrix, grants))
+/// A document's grants (legacy `temp_grants` translated), for the plan's comparisons.
+fn grants_of(text: &str) -> Option<AllGrants> {
+    Some(AllGrants::new(Document::parse(text).ok()?))
 }
 
 fn role_of(grants: &AllGrants, who: &str) -> Option<Role> {
     let refs = grants.refs();
     let index = GrantIndex::new(&refs);
     crate::access::Effective::of(&index, &Identity::of_selector(who)).role
+}
+
+/// Who gains or loses what: every identity either side mentions, evaluated on both sides by
+/// the one resolver, so an identity that keeps access through another grant shows no change
+/// and a login that was already admin through `*` is not reported as newly one. Also the
+/// admin identities of each side (its own identities only).
+fn access_changes(
+    before: &AllGrants,
+    after: &AllGrants,
+) -> (Vec<AccessChange>, Vec<String>, Vec<String>) {
+    let (before_refs, after_refs) = (before.refs(), after.refs());
+    let everyone = crate::access::union_people(&[
+        crate::access::people(&before_refs),
+        crate::access::people(&after_refs),
+    ]);
+    let mb = crate::explain::matrix_for(before.root(), &before_refs, &everyone);
+    let ma = crate::explain::matrix_for(after.root(), &after_refs, &everyone);
+    let admins = |refs: &[crate::access::GrantRef<'_>]| -> Vec<String> {
+        let own = crate::access::people(refs);
+        crate::access::resolve(refs, &own)
+            .into_iter()
+            .filter(|(_, a)| a.role == Some(Role::Admin))
+            .map(|(p, _)| p.src)
+            .collect()
+    };
+    let pb = crate::access::resolve(&before_refs, &everyone);
+    let pa = crate::access::resolve(&after_refs, &everyone);
+    let mut changes = Vec::new();
+    // Both matrices and both resolutions list `everyone` in the same order.
+    for (((b, a), (_, xb)), (_, xa)) in mb.rows.iter().zip(&ma.rows).zip(&pb).zip(&pa) {
+        let change = AccessChange {
+            src: b.src.clone(),
+            role_before: b.role,
+            role_after: a.role,
+            models_gained: added(&b.allowed, &a.allowed),
+            models_lost: added(&a.allowed, &b.allowed),
+            quotas_added: added(&xb.quotas, &xa.quotas),
+            quotas_removed: added(&xa.quotas, &xb.quotas),
+            hooks_added: added(&xb.hooks, &xa.hooks),
+            hooks_removed: added(&xa.hooks, &xb.hooks),
+            connectors_gained: added(&b.connectors, &a.connectors),
+            connectors_lost: added(&a.connectors, &b.connectors),
+        };
+        if !change.is_empty() {
+            changes.push(change);
+        }
+    }
+    changes.sort_by(|x, y| x.src.cmp(&y.src));
+    (changes, admins(&before_refs), admins(&after_refs))
 }
 
 /// Plan a change against the live document.
@@ -314,45 +403,11 @@ pub fn plan_against(live: &LiveConfig, proposed: &str, as_identity: Option<&str>
         .filter(|d| d.severity == crate::diagnostic::Severity::Error)
         .collect();
     let mut notes = Vec::new();
-    let before = access_of(&live.config);
-    let after = access_of(proposed);
-    let mut access = Vec::new();
-    let (mut admins_before, mut admins_after) = (Vec::new(), Vec::new());
-    if let (Some((ab, mb, _)), Some((aa, ma, _))) = (&before, &after) {
-        admins_before = ab.clone();
-        admins_after = aa.clone();
-        let mut sources: Vec<&String> = mb.rows.iter().chain(&ma.rows).map(|r| &r.src).collect();
-        sources.sort();
-        sources.dedup();
-        for src in sources {
-            let b = mb.rows.iter().find(|r| &r.src == src);
-            let a = ma.rows.iter().find(|r| &r.src == src);
-            let models = |r: Option<&crate::explain::MatrixRow>| {
-                r.map(|r| r.allowed.clone()).unwrap_or_default()
-            };
-            let (mb_models, ma_models) = (models(b), models(a));
-            let change = AccessChange {
-                src: src.clone(),
-                role_before: b.and_then(|r| r.role),
-                role_after: a.and_then(|r| r.role),
-                models_gained: ma_models
-                    .iter()
-                    .filter(|m| !mb_models.contains(m))
-                    .cloned()
-                    .collect(),
-                models_lost: mb_models
-                    .iter()
-                    .filter(|m| !ma_models.contains(m))
-                    .cloned()
-                    .collect(),
-            };
-            if change.role_before != change.role_after
-                || !change.models_gained.is_empty()
-                || !change.models_lost.is_empty()
-            {
-                access.push(change);
-            }
-        }
+    let before = grants_of(&live.config);
+    let after = grants_of(proposed);
+    let (mut access, mut admins_before, mut admins_after) = (Vec::new(), Vec::new(), Vec::new());
+    if let (Some(b), Some(a)) = (&before, &after) {
+        (access, admins_before, admins_after) = access_changes(b, a);
     } else if before.is_none() {
         notes.push(
             "the live document does not parse here, so its access could not be compared".into(),
@@ -366,7 +421,7 @@ pub fn plan_against(live: &LiveConfig, proposed: &str, as_identity: Option<&str>
         );
     }
     match (as_identity, &before, &after) {
-        (Some(who), Some((_, _, before_grants)), Some((_, _, after_grants)))
+        (Some(who), Some(before_grants), Some(after_grants))
             if role_of(before_grants, who) == Some(Role::Admin)
                 && role_of(after_grants, who) != Some(Role::Admin) =>
         {
