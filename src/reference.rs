@@ -177,7 +177,7 @@ pub fn probes_markdown() -> String {
 pub fn troubleshooting_markdown() -> String {
     use crate::catalog::symptoms::symptoms;
     let mut out = String::from(
-        "# Troubleshooting: symptom → cause → check → fix\n\n<!-- Generated from src/catalog/symptoms.rs by `aperture-orchestrator skill references`; do not edit. -->\n\n",
+        "# Troubleshooting: symptom → cause → check → fix\n\n<!-- Generated from data/symptoms/ by `aperture-orchestrator skill references`; do not edit. -->\n\n",
     );
     out.push_str("`diagnose_symptom` (CLI `diagnose TEXT`) matches a description against these symptoms and checks each cause: `AP` codes are validate_config rules (run on the config you pass), `TE` codes are test_endpoint findings (run against the `url` you pass). A cause whose checks all come back clean is ruled out.\n\n");
     out.push_str("| Symptom | Status | Exact text | Causes |\n|---|---|---|---|\n");

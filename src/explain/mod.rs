@@ -42,19 +42,7 @@ pub fn explain(
     endpoint: Option<&str>,
 ) -> Explanation {
     let mut trace = Trace::default();
-    let mut explanation = Explanation {
-        outcome: Outcome::Allowed,
-        expected_status: 200,
-        identity: identity.name(),
-        steps: Vec::new(),
-        connector: None,
-        provider: None,
-        upstream_model: None,
-        upstream_url: None,
-        upstream_auth: None,
-        quotas: Vec::new(),
-        hooks: Vec::new(),
-    };
+    let mut explanation = Explanation::allowed(identity.name());
     let request = Request {
         root,
         grants,
@@ -144,19 +132,7 @@ pub fn explain_connector(
     endpoint: Option<&str>,
 ) -> Explanation {
     let mut trace = Trace::default();
-    let mut explanation = Explanation {
-        outcome: Outcome::Allowed,
-        expected_status: 200,
-        identity: identity.name(),
-        steps: Vec::new(),
-        connector: None,
-        provider: None,
-        upstream_model: None,
-        upstream_url: None,
-        upstream_auth: None,
-        quotas: Vec::new(),
-        hooks: Vec::new(),
-    };
+    let mut explanation = Explanation::allowed(identity.name());
     let ending = match simulate_connector(
         root,
         grants,

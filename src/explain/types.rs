@@ -177,6 +177,25 @@ pub struct Explanation {
     pub hooks: Vec<HookUse>,
 }
 
+impl Explanation {
+    /// A request that nothing has refused yet: the stages fill it in or end it.
+    pub fn allowed(identity: Option<String>) -> Explanation {
+        Explanation {
+            outcome: Outcome::Allowed,
+            expected_status: 200,
+            identity,
+            steps: Vec::new(),
+            connector: None,
+            provider: None,
+            upstream_model: None,
+            upstream_url: None,
+            upstream_auth: None,
+            quotas: Vec::new(),
+            hooks: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
