@@ -5,7 +5,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean, is_header_line};
 use crate::access::{self, CapabilityRef, GrantRef, Role, canonical_tags, legacy_pair_pattern};
-use crate::config::{Node, Span, pointer};
+use crate::config::{Member, Node, Span, Value, pointer};
 use crate::diagnostic::PatchOp;
 use crate::glob::{is_glob, matches_model, segment_match};
 use crate::redact::excerpt;
@@ -958,6 +958,7 @@ fn coverage(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
 /// What the redundancy rules compare of one grant, computed once: its sources and
 /// capabilities as sets (equal shapes grant exactly the same thing), its `models` strings,
 /// and whether it holds anything besides `src` and Aperture capabilities.
+#[derive(Default)]
 struct Facts<'g> {
     shape: (Vec<&'g str>, Vec<String>, String),
     models: Vec<&'g str>,
@@ -979,24 +980,34 @@ fn facts<'g>(g: &GrantRef<'g>) -> Facts<'g> {
                 .node
                 .members()
                 .is_some_and(|ms| ms.iter().all(|m| m.key == "role" || m.key == "models"));
-            (c.node.to_json().to_string(), simple)
+            (canonical(c.node), simple)
         })
         .collect();
-    let mut cap_set: Vec<String> = caps.iter().map(|(json, _)| json.clone()).collect();
+    let mut cap_set: Vec<String> = caps.iter().map(|(text, _)| text.clone()).collect();
     cap_set.sort_unstable();
     cap_set.dedup();
-    let mut rest = g.node.to_json();
+    // Everything of the grant but `src` and the Aperture capability, in canonical text.
+    let mut rest = String::new();
     let mut plain = true;
-    if let Some(object) = rest.as_object_mut() {
-        object.remove("src");
-        if let Some(app) = object.get_mut("app").and_then(|a| a.as_object_mut()) {
-            app.remove(access::APERTURE_CAP);
-            plain &= app.is_empty();
+    for member in g.node.unique_members() {
+        match member.key.as_str() {
+            "src" => {}
+            "app" => {
+                for cap in member.value.unique_members() {
+                    if cap.key != access::APERTURE_CAP {
+                        plain = false;
+                        write_canonical_member(cap, &mut rest);
+                    }
+                }
+            }
+            _ => {
+                plain = false;
+                write_canonical_member(member, &mut rest);
+            }
         }
-        plain &= object.keys().all(|k| k == "app");
     }
     Facts {
-        shape: (src, cap_set, rest.to_string()),
+        shape: (src, cap_set, rest),
         models: g
             .capabilities
             .iter()
@@ -1005,6 +1016,56 @@ fn facts<'g>(g: &GrantRef<'g>) -> Facts<'g> {
         caps,
         plain,
     }
+}
+
+/// A value as compact text that is equal exactly when the values are (member order kept, the
+/// last of duplicate keys counting): cheap to build for every grant of a large config.
+fn canonical(node: &Node) -> String {
+    let mut out = String::new();
+    write_canonical(node, &mut out);
+    out
+}
+
+fn write_canonical_member(member: &Member, out: &mut String) {
+    write_canonical_text(&member.key, out);
+    out.push(':');
+    write_canonical(&member.value, out);
+    out.push(',');
+}
+
+fn write_canonical(node: &Node, out: &mut String) {
+    match &node.value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(n.as_str()),
+        Value::String(text) => write_canonical_text(text, out),
+        Value::Array(items) => {
+            out.push('[');
+            for item in items {
+                write_canonical(item, out);
+                out.push(',');
+            }
+            out.push(']');
+        }
+        Value::Object(_) => {
+            out.push('{');
+            for member in node.unique_members() {
+                write_canonical_member(member, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+fn write_canonical_text(text: &str, out: &mut String) {
+    out.push('"');
+    for c in text.chars() {
+        if matches!(c, '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
 }
 
 /// Whether every caller `narrow` names is also named by `broad` (certain matches only).
@@ -1094,14 +1155,50 @@ impl<'g> Candidates<'g> {
     }
 }
 
+/// Which grants `redundancy` must look at: those sharing their set of sources with another
+/// grant (possible duplicates), those with a broader candidate, and those candidates.
+fn needs_facts(grants: &[GrantRef], candidates: &Candidates) -> Vec<bool> {
+    let mut needed = vec![false; grants.len()];
+    let mut by_sources: HashMap<Vec<&str>, usize> = HashMap::default();
+    for (i, g) in grants.iter().enumerate() {
+        let mut src = g.src.clone();
+        src.sort_unstable();
+        src.dedup();
+        match by_sources.get(&src) {
+            Some(&first) => {
+                needed[first] = true;
+                needed[i] = true;
+            }
+            None => {
+                by_sources.insert(src, i);
+            }
+        }
+        let broader = candidates.of(i, g);
+        if !broader.is_empty() {
+            needed[i] = true;
+            for j in broader {
+                needed[j] = true;
+            }
+        }
+    }
+    needed
+}
+
 /// Duplicate grants (AP227), a restriction a broader grant defeats (AP229), and grants wholly
 /// covered by another (AP228): each grant gets at most one of them, the most specific.
 fn redundancy(ctx: &mut Context, grants: &[GrantRef]) {
-    let all: Vec<Facts> = grants.iter().map(facts).collect();
-    let mut first_of: HashMap<&(Vec<&str>, Vec<String>, String), usize> = HashMap::default();
     let candidates = Candidates::new(grants);
+    // Facts cost text per capability: only grants that could repeat another (same sources) or
+    // have a broader candidate get them, so a large config of distinct grants stays cheap.
+    let needed = needs_facts(grants, &candidates);
+    let all: Vec<Facts> = grants
+        .iter()
+        .zip(&needed)
+        .map(|(g, &needed)| if needed { facts(g) } else { Facts::default() })
+        .collect();
+    let mut first_of: HashMap<&(Vec<&str>, Vec<String>, String), usize> = HashMap::default();
     for (i, g) in grants.iter().enumerate() {
-        if g.src.is_empty() || g.capabilities.is_empty() {
+        if !needed[i] || g.src.is_empty() || g.capabilities.is_empty() {
             continue;
         }
         let first = *first_of.entry(&all[i].shape).or_insert(i);
