@@ -258,13 +258,14 @@ pub enum SrcMatch {
 /// match it (`*`, its identity string, its groups).
 pub struct GrantIndex<'g, 'a> {
     grants: &'g [GrantRef<'a>],
-    by_src: std::collections::HashMap<&'a str, Vec<usize>>,
+    by_src: rustc_hash::FxHashMap<&'a str, Vec<usize>>,
 }
 
 impl<'g, 'a> GrantIndex<'g, 'a> {
     pub fn new(grants: &'g [GrantRef<'a>]) -> Self {
-        let mut by_src: std::collections::HashMap<&'a str, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut by_src: rustc_hash::FxHashMap<&'a str, Vec<usize>> =
+            rustc_hash::FxHashMap::default();
+        by_src.reserve(grants.len());
         for (i, g) in grants.iter().enumerate() {
             for s in &g.src {
                 let list = by_src.entry(*s).or_default();
@@ -278,6 +279,14 @@ impl<'g, 'a> GrantIndex<'g, 'a> {
 
     pub fn grants(&self) -> &'g [GrantRef<'a>] {
         self.grants
+    }
+
+    /// The indices (in config order) of the grants whose `src` lists `selector` itself.
+    pub fn naming(&self, selector: &str) -> &[usize] {
+        self.by_src
+            .get(selector)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
     }
 
     /// Every grant matching a caller, in config order, with how it matched.

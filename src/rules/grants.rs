@@ -839,8 +839,9 @@ fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
     }
     if temp_grants.is_empty() {
         coverage(ctx, grants, !index.providers.is_empty());
-        redundancy(ctx, grants);
-        admins_without_models(ctx, grants, !index.providers.is_empty());
+        let by_src = access::GrantIndex::new(grants);
+        redundancy(ctx, grants, &by_src);
+        admins_without_models(ctx, &by_src, !index.providers.is_empty());
     }
 }
 
@@ -1111,39 +1112,25 @@ const MAX_CANDIDATES: usize = 32;
 
 /// The grants that could name every caller of a grant: those with `*`, and those naming its
 /// first `src` entry (a grant naming all of its sources names that one).
-struct Candidates<'g> {
-    everyone: Vec<usize>,
-    by_src: HashMap<&'g str, Vec<usize>>,
+struct Candidates<'i, 'g, 'a> {
+    index: &'i access::GrantIndex<'g, 'a>,
 }
 
-impl<'g> Candidates<'g> {
-    fn new(grants: &[GrantRef<'g>]) -> Self {
-        let mut everyone = Vec::new();
-        let mut by_src: HashMap<&'g str, Vec<usize>> = HashMap::default();
-        for (i, g) in grants.iter().enumerate() {
-            if g.src.contains(&"*") {
-                everyone.push(i);
-            }
-            for s in &g.src {
-                let list = by_src.entry(*s).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
-                }
-            }
-        }
-        Candidates { everyone, by_src }
-    }
-
+impl<'i, 'g, 'a> Candidates<'i, 'g, 'a> {
     /// Indices (sorted, without `i`) of grants that may name every caller of `g`.
     fn of(&self, i: usize, g: &GrantRef) -> Vec<usize> {
         let named = match g.src.first() {
-            Some(first) if *first != "*" => self.by_src.get(first).map(Vec::as_slice),
-            _ => None,
+            Some(first) if *first != "*" => self.index.naming(first),
+            _ => &[],
         };
-        let mut out: Vec<usize> = self
-            .everyone
+        let everyone = self.index.naming("*");
+        if everyone.len() + named.len() <= 1 {
+            // Only `g` itself (or nothing) can be listed: no allocation for the common case.
+            return Vec::new();
+        }
+        let mut out: Vec<usize> = everyone
             .iter()
-            .chain(named.unwrap_or_default())
+            .chain(named)
             .copied()
             .filter(|&j| j != i)
             .take(2 * MAX_CANDIDATES)
@@ -1157,7 +1144,7 @@ impl<'g> Candidates<'g> {
 
 /// Which grants `redundancy` must look at: those sharing their set of sources with another
 /// grant (possible duplicates), those with a broader candidate, and those candidates.
-fn needs_facts(grants: &[GrantRef], candidates: &Candidates) -> Vec<bool> {
+fn needs_facts(grants: &[GrantRef], candidates: &Candidates<'_, '_, '_>) -> Vec<bool> {
     let mut needed = vec![false; grants.len()];
     let mut by_sources: HashMap<Vec<&str>, usize> = HashMap::default();
     for (i, g) in grants.iter().enumerate() {
@@ -1186,8 +1173,8 @@ fn needs_facts(grants: &[GrantRef], candidates: &Candidates) -> Vec<bool> {
 
 /// Duplicate grants (AP227), a restriction a broader grant defeats (AP229), and grants wholly
 /// covered by another (AP228): each grant gets at most one of them, the most specific.
-fn redundancy(ctx: &mut Context, grants: &[GrantRef]) {
-    let candidates = Candidates::new(grants);
+fn redundancy(ctx: &mut Context, grants: &[GrantRef], index: &access::GrantIndex) {
+    let candidates = Candidates { index };
     // Facts cost text per capability: only grants that could repeat another (same sources) or
     // have a broader candidate get them, so a large config of distinct grants stays cheap.
     let needed = needs_facts(grants, &candidates);
@@ -1330,11 +1317,11 @@ fn defeated_restriction(
 }
 
 /// AP230: an identity that is admin but gets no `models` from any grant (its own or `*`'s).
-fn admins_without_models(ctx: &mut Context, grants: &[GrantRef], has_providers: bool) {
+fn admins_without_models(ctx: &mut Context, index: &access::GrantIndex, has_providers: bool) {
     if !has_providers {
         return;
     }
-    let index = access::GrantIndex::new(grants);
+    let grants = index.grants();
     let mut seen = HashSet::default();
     for g in grants.iter().filter(|g| g.role() == Some(Role::Admin)) {
         for (k, s) in g.src.iter().enumerate() {
@@ -1342,7 +1329,7 @@ fn admins_without_models(ctx: &mut Context, grants: &[GrantRef], has_providers: 
                 continue;
             }
             let person = access::Person::of_selector(s);
-            let got = access::PersonAccess::of(&index, &person.identity);
+            let got = access::PersonAccess::of(index, &person.identity);
             if got.role != Some(Role::Admin) || !got.models.is_empty() {
                 continue;
             }
