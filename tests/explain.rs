@@ -3,17 +3,14 @@
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support;
 use aperture_orchestrator::access::Identity;
 use aperture_orchestrator::explain::Outcome;
 use aperture_orchestrator::tools::explain::{ExplainInput, ExplainOutput, explain_access};
 use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
 
 fn config(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/explain/{name}.hujson",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    support::explain_fixture(name)
 }
 
 fn login(l: &str) -> Identity {

@@ -4,26 +4,18 @@
 // Test code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::support;
 use aperture_orchestrator::access::Identity;
 use aperture_orchestrator::tools::explain::{ExplainInput, explain_access};
 use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
 
 fn config(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/explain/{name}.hujson",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    support::explain_fixture(name)
 }
 
 /// A caller from a login (or none), tags and groups.
 fn who(login: Option<&str>, tags: &[&str], groups: &[&str]) -> Identity {
-    let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
-    Identity {
-        login: login.map(Into::into),
-        tags: owned(tags),
-        groups: owned(groups),
-    }
+    support::identity(login, tags, groups)
 }
 
 fn login(l: &str) -> Identity {

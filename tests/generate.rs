@@ -25,15 +25,6 @@ const BASE: &str = r#"{
 }
 "#;
 
-fn errors(text: &str) -> Vec<String> {
-    validate_bytes(text.as_bytes(), Mode::Save)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{} {}: {}", d.code, d.path, d.message))
-        .collect()
-}
-
 /// Arguments a kind cannot do without (its catalog entry has placeholders instead).
 fn required_args(kind: &str) -> (Option<String>, Option<Vec<String>>) {
     match kind {
@@ -86,7 +77,7 @@ fn every_generated_provider_validates_in_save_mode() {
                         .unwrap_or_else(|e| panic!("{}: {e}", kind.kind));
                     checked += 1;
                     assert!(out.config.contains("// base config"), "comments kept");
-                    let errs = errors(&out.config);
+                    let errs = support::save_errors(&out.config);
                     if !errs.is_empty() {
                         failures.push(format!(
                             "{} region={region:?} id={id:?}: {errs:?}",
@@ -190,7 +181,7 @@ fn every_generated_grant_set_validates_in_save_mode() {
                     .unwrap_or_else(|e| panic!("{src:?} {models:?}: {e}"));
                     let merged = out.config.expect("merged config");
                     // Legacy grants are deprecated by design (AP701): everything else must be clean.
-                    let errs: Vec<_> = errors(&merged)
+                    let errs: Vec<_> = support::save_errors(&merged)
                         .into_iter()
                         .filter(|e| !e.starts_with("AP701"))
                         .collect();
@@ -254,7 +245,7 @@ fn the_old_guide_example_migrates_to_a_save_clean_config() {
     .unwrap();
     let out = migrate_text(&text).unwrap();
     assert!(out.changed);
-    assert_eq!(errors(&out.config), Vec::<String>::new());
+    assert_eq!(support::save_errors(&out.config), Vec::<String>::new());
 }
 
 #[test]

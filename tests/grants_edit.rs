@@ -8,13 +8,11 @@
 use crate::support;
 
 use aperture_orchestrator::access::{Identity, Role};
-use aperture_orchestrator::diagnostic::Severity;
 use aperture_orchestrator::explain::{Outcome, StepResult};
 use aperture_orchestrator::tools::explain::{ExplainInput, explain_access};
 use aperture_orchestrator::tools::grants::{
     Budget, BudgetScope, EditMode, GrantRule, GrantsInput, GrantsOutput, generate_grants,
 };
-use aperture_orchestrator::tools::validate::{Mode, validate_bytes};
 use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
 use serde_json::Value;
 
@@ -74,11 +72,7 @@ fn edit(config: &str, rules: Vec<GrantRule>, mode: EditMode) -> GrantsOutput {
 }
 
 fn who(login: &str, groups: &[&str]) -> Identity {
-    Identity {
-        login: Some(login.into()),
-        groups: groups.iter().map(|g| (*g).to_owned()).collect(),
-        ..Default::default()
-    }
+    support::identity(Some(login), &[], groups)
 }
 
 fn explain(
@@ -102,15 +96,6 @@ fn explain(
 
 fn outcome(config: &str, identity: Identity, model: &str) -> Outcome {
     explain(config, identity, model).outcome
-}
-
-fn errors(text: &str) -> Vec<String> {
-    validate_bytes(text.as_bytes(), Mode::Save)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| format!("{} {}: {}", d.code, d.path, d.message))
-        .collect()
 }
 
 /// The tiers as explain sees them: a plain user gets Haiku only, a senior engineer Opus.
@@ -158,7 +143,11 @@ fn replace_makes_the_grants_exactly_the_rules_and_keeps_comments() {
   ],"#
     ));
     assert_eq!(out.changed, Some(true));
-    assert!(errors(&config).is_empty(), "{:?}", errors(&config));
+    assert!(
+        support::save_errors(&config).is_empty(),
+        "{:?}",
+        support::save_errors(&config)
+    );
     let grants = aperture_orchestrator::config::Document::parse(&config).unwrap();
     assert_eq!(
         grants.root.get("grants").unwrap().as_array().unwrap().len(),
@@ -371,7 +360,11 @@ fn budgets_define_buckets_that_validate_and_are_charged() {
     ];
     let out = edit(BASE, rules.clone(), EditMode::Replace);
     let text = out.config.clone().unwrap();
-    assert!(errors(&text).is_empty(), "{:?}\n{text}", errors(&text));
+    assert!(
+        support::save_errors(&text).is_empty(),
+        "{:?}\n{text}",
+        support::save_errors(&text)
+    );
     assert_eq!(
         out.quotas.keys().collect::<Vec<_>>(),
         ["everyone:<user>", "team"]

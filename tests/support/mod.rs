@@ -70,6 +70,40 @@ pub fn fixtures(dir: &str, extensions: &[&str]) -> Vec<PathBuf> {
     files_in(&format!("tests/fixtures/{dir}"), extensions)
 }
 
+/// The text of `tests/fixtures/explain/<name>.hujson`.
+pub fn explain_fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/explain")
+        .join(format!("{name}.hujson"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A caller from a login (or none), tags and groups.
+pub fn identity(
+    login: Option<&str>,
+    tags: &[&str],
+    groups: &[&str],
+) -> aperture_orchestrator::access::Identity {
+    let owned = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+    aperture_orchestrator::access::Identity {
+        login: login.map(Into::into),
+        tags: owned(tags),
+        groups: owned(groups),
+    }
+}
+
+/// The findings a save would refuse, as `CODE POINTER: message` lines (empty when it passes).
+pub fn save_errors(text: &str) -> Vec<String> {
+    use aperture_orchestrator::diagnostic::Severity;
+    use aperture_orchestrator::tools::validate::{Mode, validate_bytes};
+    validate_bytes(text.as_bytes(), Mode::Save)
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| format!("{} {}: {}", d.code, d.path, d.message))
+        .collect()
+}
+
 /// A rule fixture (`tests/fixtures/configs/invalid/APnnn-*.hujson`) may carry its near miss
 /// after this line, so a new rule needs one fixture file: the document above the line reports
 /// the expected findings, the one below must not fire the rule.
