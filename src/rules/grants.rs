@@ -1143,9 +1143,14 @@ impl<'i, 'g, 'a> Candidates<'i, 'g, 'a> {
 }
 
 /// Which grants `redundancy` must look at: those sharing their set of sources with another
-/// grant (possible duplicates), those with a broader candidate, and those candidates.
-fn needs_facts(grants: &[GrantRef], candidates: &Candidates<'_, '_, '_>) -> Vec<bool> {
+/// grant (possible duplicates), those with a broader candidate, and those candidates; and each
+/// grant's candidates, found once here for the checks to reuse.
+fn needs_facts(
+    grants: &[GrantRef],
+    candidates: &Candidates<'_, '_, '_>,
+) -> (Vec<bool>, Vec<Vec<usize>>) {
     let mut needed = vec![false; grants.len()];
+    let mut broader_of = Vec::with_capacity(grants.len());
     let mut by_sources: HashMap<Vec<&str>, usize> = HashMap::default();
     for (i, g) in grants.iter().enumerate() {
         let mut src = g.src.clone();
@@ -1163,12 +1168,13 @@ fn needs_facts(grants: &[GrantRef], candidates: &Candidates<'_, '_, '_>) -> Vec<
         let broader = candidates.of(i, g);
         if !broader.is_empty() {
             needed[i] = true;
-            for j in broader {
+            for &j in &broader {
                 needed[j] = true;
             }
         }
+        broader_of.push(broader);
     }
-    needed
+    (needed, broader_of)
 }
 
 /// Duplicate grants (AP227), a restriction a broader grant defeats (AP229), and grants wholly
@@ -1177,7 +1183,7 @@ fn redundancy(ctx: &mut Context, grants: &[GrantRef], index: &access::GrantIndex
     let candidates = Candidates { index };
     // Facts cost text per capability: only grants that could repeat another (same sources) or
     // have a broader candidate get them, so a large config of distinct grants stays cheap.
-    let needed = needs_facts(grants, &candidates);
+    let (needed, broader_of) = needs_facts(grants, &candidates);
     let all: Vec<Facts> = grants
         .iter()
         .zip(&needed)
@@ -1205,9 +1211,9 @@ fn redundancy(ctx: &mut Context, grants: &[GrantRef], index: &access::GrantIndex
             );
             continue;
         }
-        let broader: Vec<usize> = candidates
-            .of(i, g)
-            .into_iter()
+        let broader: Vec<usize> = broader_of[i]
+            .iter()
+            .copied()
             .filter(|&j| src_reaches(&grants[j], g) && all[j].shape != all[i].shape)
             .collect();
         if defeated_restriction(ctx, grants, &all, &broader, i) {
