@@ -74,11 +74,21 @@ pub fn matrix(root: &Node, grants: &[GrantRef<'_>]) -> Matrix {
 
 /// The access matrix of the given identities (a plan passes the people of both sides).
 pub fn matrix_for(root: &Node, grants: &[GrantRef<'_>], people: &[Person]) -> Matrix {
+    matrix_of_resolved(root, grants, &resolve(grants, people))
+}
+
+/// The access matrix of identities whose access is already resolved (in that order), for a
+/// caller that needs the resolution too.
+pub fn matrix_of_resolved(
+    root: &Node,
+    grants: &[GrantRef<'_>],
+    resolved: &[(Person, PersonAccess)],
+) -> Matrix {
     let models = served_models(root);
     let connectors = declared_connectors(root);
-    let rows = resolve(grants, people)
-        .into_iter()
-        .map(|(person, access)| row(root, grants, person, &access, &models, &connectors))
+    let rows = resolved
+        .iter()
+        .map(|(person, access)| row(root, grants, person.clone(), access, &models, &connectors))
         .collect();
     Matrix {
         models: models

@@ -26,7 +26,7 @@ use crate::access::{Effective, GrantIndex, GrantRef, Identity};
 use crate::config::Node;
 
 pub use connector::connector_in_endpoint;
-pub use matrix::{Matrix, MatrixRow, matrix, matrix_for};
+pub use matrix::{Matrix, MatrixRow, matrix, matrix_for, matrix_of_resolved};
 pub use route::endpoint_flag;
 pub use types::{Explanation, HookUse, Outcome, QuotaUse, Stage, Step, StepResult};
 

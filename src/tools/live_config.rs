@@ -346,8 +346,10 @@ fn access_changes(
         crate::access::people(&before_refs),
         crate::access::people(&after_refs),
     ]);
-    let mb = crate::explain::matrix_for(before.root(), &before_refs, &everyone);
-    let ma = crate::explain::matrix_for(after.root(), &after_refs, &everyone);
+    let pb = crate::access::resolve(&before_refs, &everyone);
+    let pa = crate::access::resolve(&after_refs, &everyone);
+    let mb = crate::explain::matrix_of_resolved(before.root(), &before_refs, &pb);
+    let ma = crate::explain::matrix_of_resolved(after.root(), &after_refs, &pa);
     let admins = |refs: &[crate::access::GrantRef<'_>]| -> Vec<String> {
         let own = crate::access::people(refs);
         crate::access::resolve(refs, &own)
@@ -356,8 +358,6 @@ fn access_changes(
             .map(|(p, _)| p.src)
             .collect()
     };
-    let pb = crate::access::resolve(&before_refs, &everyone);
-    let pa = crate::access::resolve(&after_refs, &everyone);
     let mut changes = Vec::new();
     // Both matrices and both resolutions list `everyone` in the same order.
     for (((b, a), (_, xb)), (_, xa)) in mb.rows.iter().zip(&ma.rows).zip(&pb).zip(&pa) {
