@@ -74,47 +74,44 @@ impl Rule {
     /// Aperture's template with its `{…}` holes filled in order, for a finding's
     /// `aperture_message`. Fails (in tests) when the values do not fit the holes.
     pub fn aperture_text(&self, values: &[&str]) -> Option<String> {
-        let template = self.aperture_message?;
-        let mut out = String::with_capacity(template.len());
-        let mut values = values.iter();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            out.push_str(&rest[..open]);
-            match values.next() {
-                Some(value) => out.push_str(value),
-                None => out.push_str(&rest[open..open + close + 1]),
-            }
-            rest = &rest[open + close + 1..];
-        }
-        out.push_str(rest);
+        let (parts, holes) = template_parts(self.aperture_message?);
         debug_assert!(
-            values.next().is_none(),
+            values.len() <= holes.len(),
             "{}: more values than holes",
             self.code
         );
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            out.push_str(part);
+            // A hole without a value keeps its `{name}`.
+            if let Some(hole) = holes.get(i) {
+                out.push_str(values.get(i).copied().unwrap_or(hole));
+            }
+        }
         Some(out)
     }
 
     /// Whether `text` is this rule's Aperture template with its holes filled in.
     pub fn matches_aperture_text(&self, text: &str) -> bool {
-        let Some(template) = self.aperture_message else {
-            return false;
-        };
-        let mut parts = Vec::new();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else {
-                break;
-            };
-            parts.push(&rest[..open]);
-            rest = &rest[open + close + 1..];
-        }
-        parts.push(rest);
-        matches_parts(text, &parts)
+        self.aperture_message
+            .is_some_and(|template| matches_parts(text, &template_parts(template).0))
     }
+}
+
+/// A template's fixed text around its `{…}` holes (one more part than holes), and the holes.
+fn template_parts(template: &str) -> (Vec<&str>, Vec<&str>) {
+    let (mut parts, mut holes) = (Vec::new(), Vec::new());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        parts.push(&rest[..open]);
+        holes.push(&rest[open..open + close + 1]);
+        rest = &rest[open + close + 1..];
+    }
+    parts.push(rest);
+    (parts, holes)
 }
 
 /// `text` is `parts` joined by arbitrary (possibly empty) fills, anchored at both ends.
