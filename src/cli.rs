@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -13,12 +12,15 @@ use crate::config::model::config_schema;
 use crate::render::{self, Format};
 use crate::tools::validate::{self, Mode};
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
-pub use streams::{OutputArgs, OutputFormat};
+pub use live::ConfigCommand;
+pub use streams::{ExitStatus, OutputArgs, OutputFormat};
 use streams::{
-    is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
+    block_on, is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json,
+    write_text,
 };
 
 mod grants;
+mod live;
 mod streams;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
@@ -208,49 +210,6 @@ pub struct ExplainArgs {
     pub output: OutputArgs,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ConfigCommand {
-    /// Print the live config exactly as served (or write it to --out).
-    Pull {
-        /// The gateway, e.g. http://ai.
-        url: String,
-        /// Write the document here (a backup of an existing file is kept).
-        #[arg(long, value_name = "FILE")]
-        out: Option<String>,
-        #[command(flatten)]
-        output: OutputArgs,
-    },
-    /// Show what applying FILE would do: validation, diff (secrets fingerprinted), access changes.
-    Plan {
-        url: String,
-        file: String,
-        /// Your identity (login or tag:a,tag:b): checks that you stay admin.
-        #[arg(long = "as", value_name = "IDENTITY")]
-        as_identity: Option<String>,
-        #[command(flatten)]
-        output: OutputArgs,
-    },
-    /// Apply FILE to the gateway: a dry run unless --apply.
-    Push {
-        url: String,
-        file: String,
-        /// Write it (without this, only the plan is shown).
-        #[arg(long)]
-        apply: bool,
-        /// Apply even if it leaves no admin or removes your own admin role.
-        #[arg(long)]
-        confirm: bool,
-        /// Your identity (login or tag:a,tag:b): refuses removing your own admin role.
-        #[arg(long = "as", value_name = "IDENTITY")]
-        as_identity: Option<String>,
-        /// Where the previous live document is saved before the write.
-        #[arg(long, value_name = "DIR", default_value = "aperture-backups")]
-        backup_dir: PathBuf,
-        #[command(flatten)]
-        output: OutputArgs,
-    },
-}
-
 #[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// The problem in your words, e.g. "Claude Code says 405".
@@ -349,27 +308,6 @@ pub struct ServeArgs {
     pub allow_write: bool,
 }
 
-/// The documented exit statuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    Success = 0,
-    Findings = 1,
-    Error = 2,
-}
-
-impl ExitStatus {
-    /// Success when the result is clean, findings otherwise.
-    fn clean_if(clean: bool) -> Self {
-        if clean { Self::Success } else { Self::Findings }
-    }
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(status: ExitStatus) -> Self {
-        ExitCode::from(status as u8)
-    }
-}
-
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
@@ -383,7 +321,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Explain(args) => run_explain(args),
         Command::Diagnose(args) => run_diagnose(args),
         Command::Test(args) => run_test(args),
-        Command::Config(command) => run_config(command),
+        Command::Config(command) => live::run(command),
         Command::Serve(args) => run_serve(args),
         Command::Skill(SkillCommand::Install {
             project,
@@ -540,60 +478,6 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     ))
 }
 
-fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
-    use tools::live_config::{self, ChangeInput, GetInput};
-    let change = |url, file: &str, as_identity, confirm| -> anyhow::Result<ChangeInput> {
-        let source = ConfigInput::text(read_text(file)?);
-        Ok(ChangeInput {
-            url,
-            source,
-            as_identity,
-            confirm,
-        })
-    };
-    match command {
-        ConfigCommand::Pull { url, out, output } => {
-            let live = block_on(live_config::get_config(&GetInput { url }))?;
-            if let Some(path) = &out {
-                tools::write::write_with_backup(path, &live.config)?;
-            }
-            print_result(&live, &output, || {
-                render::pulled_config(&live, out.as_deref())
-            })?;
-            Ok(ExitStatus::Success)
-        }
-        ConfigCommand::Plan {
-            url,
-            file,
-            as_identity,
-            output,
-        } => {
-            let input = change(url, &file, as_identity, false)?;
-            let plan = block_on(live_config::plan_config(&input, PathPolicy::Allowed))?;
-            print_result(&plan, &output, || render::plan_report(&plan))?;
-            Ok(ExitStatus::clean_if(plan.valid && plan.lockout.is_none()))
-        }
-        ConfigCommand::Push {
-            url,
-            file,
-            apply,
-            confirm,
-            as_identity,
-            backup_dir,
-            output,
-        } => {
-            let input = change(url, &file, as_identity, confirm)?;
-            let dry_run = !apply;
-            let apply =
-                live_config::apply_config(&input, PathPolicy::Allowed, dry_run, &backup_dir);
-            let out = block_on(apply)?;
-            print_result(&out, &output, || render::apply_report(&out))?;
-            let dry_run_only = out.refusal == Some(live_config::Refusal::DryRun);
-            Ok(ExitStatus::clean_if(out.applied || dry_run_only))
-        }
-    }
-}
-
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
     use tools::diagnose::{DiagnoseInput, diagnose_symptom};
     let config = args.config.as_deref().map(read_text).transpose()?;
@@ -655,17 +539,6 @@ fn run_skill_install(
     let options = crate::skill::InstallOptions::for_scope(project, dir, force)?;
     write_text(&render::install_report(&crate::skill::install(&options)?))?;
     Ok(ExitStatus::Success)
-}
-
-/// Run an async call on one thread: the CLI makes one call per process.
-fn block_on<T, E>(future: impl std::future::Future<Output = Result<T, E>>) -> anyhow::Result<T>
-where
-    E: std::error::Error + Send + Sync + 'static,
-{
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    Ok(runtime.block_on(future)?)
 }
 
 fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {

@@ -64,13 +64,17 @@ pub fn mask_text(text: &str) -> String {
 /// of its value (`sk-a…#3f2a91`): a diff stays readable and a changed key shows as a changed
 /// line, without the key.
 pub fn fingerprint_text(text: &str) -> String {
-    replace_secrets(text, json_separator, |token| {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        token.hash(&mut hasher);
-        let head: String = token.chars().take(4).collect();
-        format!("{head}…#{:06x}", hasher.finish() & 0xff_ffff)
-    })
+    replace_secrets(text, json_separator, fingerprint)
+}
+
+/// One secret as its first four characters and a short fingerprint of its value
+/// (`sk-a…#3f2a91`): equal values show equal, the value itself never.
+pub fn fingerprint(token: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    token.hash(&mut hasher);
+    let head: String = token.chars().take(4).collect();
+    format!("{head}…#{:06x}", hasher.finish() & 0xff_ffff)
 }
 
 /// What separates tokens in JSON or HuJSON text, escaped quotes included.

@@ -8,10 +8,13 @@
 use crate::support;
 
 use aperture_orchestrator::tools::live_config::{
-    ApplyOutput, ChangeInput, ConfigApi, GetInput, apply_config, get_config,
+    ApplyOptions, ApplyOutput, ChangeInput, ConfigApi, Daemon, GetInput, Refusal, apply_config,
+    get_config,
 };
 use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
-use support::fake_aperture::{ConfigApiSpec, FakeAperture, Grant, Role, Spec};
+use support::fake_aperture::{
+    ConfigApiSpec, DEFAULT_MASK, FakeAperture, Grant, Role, Spec, mask_keys,
+};
 
 const OLD_KEY: &str = "sk-proj-LIVEkeyOLD0123456789abcdefXYZ";
 const NEW_KEY: &str = "sk-proj-LIVEkeyNEW9876543210zyxwvuABC";
@@ -87,10 +90,29 @@ async fn apply(
         source: ConfigInput::text(proposed),
         as_identity: as_identity.map(str::to_owned),
         confirm,
+        ..ChangeInput::default()
     };
-    apply_config(&input, PathPolicy::Allowed, false, dir)
+    apply_input(&input, dir).await
+}
+
+/// Apply with the local daemon never asked: the caller is `as` or unknown.
+async fn apply_input(input: &ChangeInput, dir: &std::path::Path) -> ApplyOutput {
+    let options = ApplyOptions {
+        daemon: Daemon::Off,
+        ..ApplyOptions::new(dir)
+    };
+    apply_config(input, PathPolicy::Allowed, &options)
         .await
         .expect("the gateway answered")
+}
+
+/// The live document as each API serves it: the current one redacts keys.
+fn served(spec: &ConfigApiSpec, text: &str) -> String {
+    if spec.current {
+        mask_keys(text, spec.mask.as_deref().unwrap_or(DEFAULT_MASK))
+    } else {
+        text.to_owned()
+    }
 }
 
 #[tokio::test]
@@ -99,16 +121,20 @@ async fn reads_detect_the_api_generation_and_keep_the_text() {
         (current(), ConfigApi::Aperture, "\"v1\""),
         (legacy(), ConfigApi::Legacy, "h1"),
     ] {
-        let fake = gateway(spec).await;
+        let fake = gateway(spec.clone()).await;
         let got = get_config(&GetInput { url: fake.url() }).await.unwrap();
         assert_eq!(got.api, api);
         assert_eq!(got.version, version);
         assert_eq!(
             got.config,
-            live(),
+            served(&spec, &live()),
             "the HuJSON text exactly as served, comments included"
         );
     }
+    // The current API redacts keys on read.
+    let fake = gateway(current()).await;
+    let got = get_config(&GetInput { url: fake.url() }).await.unwrap();
+    assert!(!got.config.contains(OLD_KEY) && got.config.contains(DEFAULT_MASK));
     // Not an admin: the 403 says so.
     let fake = FakeAperture::start(Spec {
         config_api: Some(current()),
@@ -122,7 +148,7 @@ async fn reads_detect_the_api_generation_and_keep_the_text() {
 #[tokio::test]
 async fn a_clean_apply_writes_backs_up_and_confirms_on_both_generations() {
     for spec in [current(), legacy()] {
-        let fake = gateway(spec).await;
+        let fake = gateway(spec.clone()).await;
         let dir = backups();
         let proposed = document(NEW_KEY, "alice@example.com", true);
         let out = apply(&fake, &proposed, Some("alice@example.com"), false, &dir).await;
@@ -131,9 +157,15 @@ async fn a_clean_apply_writes_backs_up_and_confirms_on_both_generations() {
         let backup = out.backup.expect("a backup");
         assert_eq!(
             std::fs::read_to_string(&backup).unwrap(),
-            live(),
-            "the previous live document"
+            served(&spec, &live()),
+            "the previous live document as served"
         );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "backups are owner-only");
+        }
         assert!(out.reread.unwrap().contains("exactly the applied document"));
         assert!(out.new_version.is_some());
         assert!(
@@ -152,7 +184,7 @@ async fn a_concurrent_edit_is_reported_as_stale_and_nothing_is_written() {
     for spec in [current(), legacy()] {
         let fake = gateway(ConfigApiSpec {
             concurrent_editor: true,
-            ..spec
+            ..spec.clone()
         })
         .await;
         let dir = backups();
@@ -174,7 +206,7 @@ async fn a_concurrent_edit_is_reported_as_stale_and_nothing_is_written() {
         // The backup was written before the attempt.
         assert_eq!(
             std::fs::read_to_string(out.backup.unwrap()).unwrap(),
-            live()
+            served(&spec, &live())
         );
     }
 }
@@ -379,8 +411,378 @@ async fn the_mcp_tools_plan_and_apply_through_the_server() {
     assert_eq!(applied["applied"], true, "{applied}");
     assert_eq!(fake.config.lock().unwrap().text, proposed);
     let backup = applied["backup"].as_str().unwrap();
-    assert_eq!(std::fs::read_to_string(backup).unwrap(), live());
+    assert_eq!(
+        std::fs::read_to_string(backup).unwrap(),
+        served(&current(), &live())
+    );
     let _ = std::fs::remove_file(backup);
     let _ = std::fs::remove_dir(dir);
     client.cancel().await.unwrap();
+}
+
+/// `config pull|plan|push` as a user runs them, on this test's runtime (the fake keeps
+/// serving meanwhile); the caller is never asked of a local daemon.
+async fn cli(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+    let out = support::async_bin()
+        .args(args)
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "trace")
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Pull into a file, add a user grant to it, as a person editing the pulled text would.
+async fn pull_and_edit(fake: &FakeAperture, file: &std::path::Path) {
+    let (code, _, stderr) = cli(
+        &[
+            "config",
+            "pull",
+            &fake.url(),
+            "--out",
+            file.to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(code, Some(0), "{stderr}");
+    let pulled = std::fs::read_to_string(file).unwrap();
+    let edited = pulled.replacen(
+        "  \"grants\": [\n",
+        "  \"grants\": [\n    {\"src\": [\"carol@example.com\"], \"app\": {\"tailscale.com/cap/aperture\": [{\"role\": \"user\"}, {\"models\": \"openai/gpt-5\"}]}},\n",
+        1,
+    );
+    assert_ne!(pulled, edited, "the pulled text has a grants array to edit");
+    std::fs::write(file, edited).unwrap();
+}
+
+#[tokio::test]
+async fn a_push_never_writes_the_served_mask_over_a_real_key() {
+    // Two marker spellings: the check does not depend on one.
+    for mask in [DEFAULT_MASK, "opaque-7f3a"] {
+        let spec = ConfigApiSpec {
+            mask: Some(mask.into()),
+            ..current()
+        };
+        let fake = gateway(spec).await;
+        let dir = backups();
+        let file = dir.join("gw.hujson");
+        pull_and_edit(&fake, &file).await;
+        let push = |extra: &'static [&'static str],
+                    env: &'static [(&'static str, &'static str)]| {
+            let mut args = vec![
+                "config".to_owned(),
+                "push".into(),
+                fake.url(),
+                file.to_str().unwrap().into(),
+                "--apply".into(),
+                "--as".into(),
+                "alice@example.com".into(),
+                "--backup-dir".into(),
+                dir.join("b").to_str().unwrap().into(),
+            ];
+            args.extend(extra.iter().map(|s| (*s).to_owned()));
+            async move {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                cli(&args, env).await
+            }
+        };
+        let (code, stdout, stderr) = push(&[], &[]).await;
+        assert_eq!(code, Some(1), "refused: {stdout}{stderr}");
+        assert!(
+            stdout.contains("`openai`") && stdout.contains("--secret-env"),
+            "names the provider and the flag: {stdout}"
+        );
+        assert_eq!(fake.config.lock().unwrap().writes, 0);
+        assert!(
+            fake.config.lock().unwrap().text.contains(OLD_KEY),
+            "live key intact"
+        );
+        // With the key from the environment: applied, the key is the environment's, never shown.
+        const ROTATED: &str = "plainlowercasekeyvalue42";
+        let (code, stdout, stderr) = push(
+            &["--secret-env", "openai=TEST_OPENAI_KEY"],
+            &[("TEST_OPENAI_KEY", ROTATED)],
+        )
+        .await;
+        assert_eq!(code, Some(0), "{stdout}{stderr}");
+        let stored = fake.config.lock().unwrap().text.clone();
+        assert!(stored.contains(ROTATED) && stored.contains("carol@example.com"));
+        assert!(!stored.contains(mask), "no mask stored: {stored}");
+        for text in [&stdout, &stderr] {
+            assert!(!text.contains(ROTATED), "the key was printed:\n{text}");
+        }
+        for backup in std::fs::read_dir(dir.join("b")).unwrap() {
+            let text = std::fs::read_to_string(backup.unwrap().path()).unwrap();
+            assert!(!text.contains(ROTATED));
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_admin_change_by_an_unknown_caller_needs_confirm() {
+    let fake = gateway(current()).await;
+    let dir = backups();
+    // Bob becomes admin too; who is calling is not known.
+    let more_admins = document(NEW_KEY, "alice@example.com", false).replace(
+        "\"src\": [\"alice@example.com\"]",
+        "\"src\": [\"alice@example.com\", \"bob@example.com\"]",
+    );
+    let out = apply(&fake, &more_admins, None, false, &dir).await;
+    assert!(!out.applied);
+    assert_eq!(
+        out.refusal,
+        Some(Refusal::UnknownCaller),
+        "{:?}",
+        out.refused
+    );
+    assert!(out.refused.unwrap().contains("`as`"));
+    assert_eq!(fake.config.lock().unwrap().writes, 0);
+    assert!(out.backup.is_none());
+    let out = apply(&fake, &more_admins, None, true, &dir).await;
+    assert!(out.applied, "{:?}", out.refused);
+    // A change that leaves the admins alone needs no identity.
+    let fake = gateway(current()).await;
+    let out = apply(
+        &fake,
+        &document(NEW_KEY, "alice@example.com", true),
+        None,
+        false,
+        &dir,
+    )
+    .await;
+    assert!(out.applied, "{:?}", out.refused);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_caller_comes_from_the_local_daemon() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = backups();
+    let script = dir.join("tailscale");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '{\"BackendState\":\"Running\",\"Self\":{\"UserID\":7},\"User\":{\"7\":{\"LoginName\":\"alice@example.com\"}}}'\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let fake = gateway(current()).await;
+    // Alice hands the admin role to bob: the daemon says the caller is alice, a lockout.
+    let input = ChangeInput {
+        url: fake.url(),
+        source: ConfigInput::text(document(NEW_KEY, "bob@example.com", false)),
+        ..ChangeInput::default()
+    };
+    let options = ApplyOptions {
+        daemon: Daemon::Cli(script.clone()),
+        ..ApplyOptions::new(dir.join("b"))
+    };
+    let out = apply_config(&input, PathPolicy::Allowed, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        out.plan.caller.identity.as_deref(),
+        Some("alice@example.com")
+    );
+    assert_eq!(out.refusal, Some(Refusal::Lockout), "{:?}", out.refused);
+    assert!(out.refused.unwrap().contains("your own admin role"));
+}
+
+#[tokio::test]
+async fn a_change_made_before_a_colleagues_edit_is_refused_as_stale() {
+    let fake = gateway(current()).await;
+    let dir = backups();
+    let file = dir.join("gw.hujson");
+    pull_and_edit(&fake, &file).await;
+    // A colleague makes dave an admin meanwhile.
+    {
+        let mut state = fake.config.lock().unwrap();
+        state.text = state.text.replacen(
+            "  \"grants\": [\n",
+            "  \"grants\": [\n    {\"src\": [\"dave@example.com\"], \"app\": {\"tailscale.com/cap/aperture\": [{\"role\": \"admin\"}]}},\n",
+            1,
+        );
+        state.version += 1;
+    }
+    let args = [
+        "config",
+        "push",
+        &fake.url(),
+        file.to_str().unwrap(),
+        "--apply",
+        "--as",
+        "alice@example.com",
+        "--secret-env",
+        "openai=TEST_OPENAI_KEY",
+        "--format",
+        "json",
+    ];
+    let (code, stdout, stderr) = cli(&args, &[("TEST_OPENAI_KEY", NEW_KEY)]).await;
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["refusal"], "stale", "{out}");
+    assert!(
+        out["stale"]["diff"]
+            .as_str()
+            .unwrap()
+            .contains("+    {\"src\": [\"dave@example.com\"]")
+    );
+    assert_eq!(out["stale"]["access"][0]["src"], "dave@example.com");
+    assert_eq!(out["stale"]["access"][0]["role_after"], "admin");
+    assert!(
+        out["refused"]
+            .as_str()
+            .unwrap()
+            .contains("dave@example.com")
+    );
+    assert_eq!(fake.config.lock().unwrap().writes, 0);
+    assert!(
+        fake.config
+            .lock()
+            .unwrap()
+            .text
+            .contains("dave@example.com")
+    );
+    // --base says which version the file was made from: the current one is accepted.
+    let (code, stdout, stderr) = cli(
+        &[&args[..], &["--base", "\"v2\""]].concat(),
+        &[("TEST_OPENAI_KEY", NEW_KEY)],
+    )
+    .await;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+}
+
+#[tokio::test]
+async fn a_push_records_its_new_base_and_a_rerun_changes_nothing() {
+    let fake = gateway(current()).await;
+    let dir = backups();
+    let file = dir.join("gw.hujson");
+    pull_and_edit(&fake, &file).await;
+    let args = [
+        "config",
+        "push",
+        &fake.url(),
+        file.to_str().unwrap(),
+        "--apply",
+        "--as",
+        "alice@example.com",
+        "--format",
+        "json",
+    ];
+    let (code, stdout, _) = cli(&args, &[]).await;
+    // The pulled key is the mask: refused, and nothing recorded changes.
+    assert_eq!(code, Some(1), "{stdout}");
+    // Put the real key in the file instead, as a user may.
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace(DEFAULT_MASK, OLD_KEY);
+    std::fs::write(&file, text).unwrap();
+    let (code, stdout, stderr) = cli(&args, &[]).await;
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert_eq!(fake.config.lock().unwrap().writes, 1);
+    // The same push again: the base moved with the write, and there is nothing to apply.
+    let (code, stdout, _) = cli(&args, &[]).await;
+    let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["refusal"], "unchanged", "{out}");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        fake.config.lock().unwrap().writes,
+        1,
+        "a re-run writes nothing"
+    );
+}
+
+#[tokio::test]
+async fn any_2xx_is_success_and_a_late_500_is_settled_by_rereading() {
+    for status in [201, 204] {
+        let fake = gateway(ConfigApiSpec {
+            committed_status: Some(status),
+            ..current()
+        })
+        .await;
+        let dir = backups();
+        let out = apply(
+            &fake,
+            &document(NEW_KEY, "alice@example.com", true),
+            Some("alice@example.com"),
+            false,
+            &dir,
+        )
+        .await;
+        assert!(out.applied, "{status}: {:?}", out.refused);
+        assert!(out.new_version.is_some(), "{status}");
+        assert!(out.reread.unwrap().contains("exactly the applied document"));
+    }
+    let fake = gateway(ConfigApiSpec {
+        committed_status: Some(500),
+        ..current()
+    })
+    .await;
+    let dir = backups();
+    let out = apply(
+        &fake,
+        &document(NEW_KEY, "alice@example.com", true),
+        Some("alice@example.com"),
+        false,
+        &dir,
+    )
+    .await;
+    let answer = out.answer.clone().unwrap();
+    assert!(
+        answer.contains("HTTP 500") && answer.contains("may or may not"),
+        "{answer}"
+    );
+    assert!(out.applied, "the re-read shows it applied: {out:?}");
+    assert!(out.reread.unwrap().contains("it was applied"));
+    assert_eq!(out.refusal, None);
+}
+
+#[tokio::test]
+async fn two_concurrent_pushes_from_one_base_write_once() {
+    let fake = gateway(current()).await;
+    let dir = backups();
+    let input = |who: &str| ChangeInput {
+        url: fake.url(),
+        source: ConfigInput::text(
+            document(NEW_KEY, "alice@example.com", true)
+                .replace("\"src\": [\"*\"]", &format!("\"src\": [\"{who}\"]")),
+        ),
+        as_identity: Some("alice@example.com".into()),
+        base_version: Some("\"v1\"".into()),
+        ..ChangeInput::default()
+    };
+    let (a, b) = (input("x@example.com"), input("y@example.com"));
+    let (a, b) = tokio::join!(apply_input(&a, &dir), apply_input(&b, &dir));
+    let applied = [&a, &b].iter().filter(|o| o.applied).count();
+    assert_eq!(applied, 1, "{:?} / {:?}", a.refused, b.refused);
+    let loser = if a.applied { &b } else { &a };
+    assert_eq!(loser.refusal, Some(Refusal::Stale), "{:?}", loser.refused);
+    assert_eq!(fake.config.lock().unwrap().writes, 1);
+}
+
+#[tokio::test]
+async fn secrets_env_is_refused_over_http_without_allow_paths() {
+    let fake = gateway(current()).await;
+    let input = ChangeInput {
+        url: fake.url(),
+        source: ConfigInput::text(live()),
+        secrets_env: [("openai".to_owned(), "PATH".to_owned())].into(),
+        ..ChangeInput::default()
+    };
+    let options = ApplyOptions {
+        daemon: Daemon::Off,
+        ..ApplyOptions::new(backups().path())
+    };
+    let err = apply_config(&input, PathPolicy::Refused, &options)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("`secrets_env` is refused"),
+        "{err}"
+    );
 }

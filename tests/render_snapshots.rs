@@ -122,6 +122,9 @@ fn apply_and_pull_render_what_was_done() {
         backup: Some("aperture-backups/127.0.0.1-etag-1.hujson".into()),
         new_version: Some("\"etag-2\"".into()),
         reread: Some("the gateway serves the applied document".into()),
+        answer: None,
+        served_after: None,
+        keys_written: Default::default(),
     };
     let text = format!(
         "{}---\n{}---\n{}",

@@ -1,6 +1,7 @@
 //! The command line's I/O: config files or stdin in, a tool's result (JSON or human text) out.
 
 use std::io::{Read, Write};
+use std::process::ExitCode;
 
 use clap::Args;
 
@@ -82,4 +83,36 @@ pub(super) fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The documented exit statuses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    Success = 0,
+    Findings = 1,
+    Error = 2,
+}
+
+impl ExitStatus {
+    /// Success when the result is clean, findings otherwise.
+    pub fn clean_if(clean: bool) -> Self {
+        if clean { Self::Success } else { Self::Findings }
+    }
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> Self {
+        ExitCode::from(status as u8)
+    }
+}
+
+/// Run an async call on one thread: the CLI makes one call per process.
+pub fn block_on<T, E>(future: impl std::future::Future<Output = Result<T, E>>) -> anyhow::Result<T>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(future)?)
 }

@@ -350,7 +350,8 @@ impl Server {
     ) -> Result<Json<Plan>, String> {
         let policy = self.policy;
         run_async_tool("plan_config", async move {
-            live_config::plan_config(&input, policy).await
+            let options = live_config::ApplyOptions::new("aperture-backups");
+            live_config::plan_config(&input, policy, &options).await
         })
         .await
     }
@@ -372,13 +373,8 @@ impl Server {
     ) -> Result<Json<ApplyOutput>, String> {
         let policy = self.policy;
         run_async_tool("apply_config", async move {
-            live_config::apply_config(
-                &input,
-                policy,
-                false,
-                std::path::Path::new("aperture-backups"),
-            )
-            .await
+            let options = live_config::ApplyOptions::new("aperture-backups");
+            live_config::apply_config(&input, policy, &options).await
         })
         .await
     }

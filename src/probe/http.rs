@@ -90,6 +90,31 @@ pub enum NetError {
     Other(String),
 }
 
+impl std::fmt::Display for NetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NetError::Dns(e) => write!(f, "the name did not resolve: {e}"),
+            NetError::Refused => f.write_str("the connection was refused"),
+            NetError::Unreachable(e) => write!(f, "the host is unreachable: {e}"),
+            NetError::Tls(e) => write!(f, "TLS failed: {e}"),
+            NetError::Timeout => f.write_str("no answer before the timeout"),
+            NetError::NotHttp(e) => write!(f, "the answer was not HTTP: {e}"),
+            NetError::Other(e) => f.write_str(e),
+        }
+    }
+}
+
+impl NetError {
+    /// Whether the request certainly never reached the server (so nothing it asked for
+    /// happened); otherwise it may have been received and acted on.
+    pub fn before_sending(&self) -> bool {
+        matches!(
+            self,
+            NetError::Dns(_) | NetError::Refused | NetError::Tls(_)
+        )
+    }
+}
+
 /// One HTTP exchange as the probes see it.
 #[derive(Debug, Clone, Default)]
 pub struct Exchange {

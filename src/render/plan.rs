@@ -21,6 +21,32 @@ pub fn plan_report(plan: &Plan) -> String {
         "{} ({:?} API, live version {})\n",
         plan.url, plan.api, plan.live_version
     );
+    text.push_str(&match (&plan.caller.identity, &plan.caller.detail) {
+        (Some(who), Some(how)) => format!("you are {who} (from {how})\n"),
+        (Some(who), None) => format!("you are {who}\n"),
+        (None, why) => format!(
+            "your identity is unknown ({})\n",
+            why.as_deref().unwrap_or("?")
+        ),
+    });
+    if let Some(drift) = &plan.stale {
+        text.push_str(&format!(
+            "STALE: the gateway moved from your base version {} to {} since you read it:\n{}",
+            drift.base_version, drift.live_version, drift.diff
+        ));
+    }
+    for key in &plan.supplied_keys {
+        text.push_str(&format!(
+            "key of {} from ${} ({})\n",
+            key.provider, key.env, key.fingerprint
+        ));
+    }
+    if !plan.masked_keys.is_empty() {
+        text.push_str(&format!(
+            "MASKED KEYS: {} would be written with the key as served (redacted)\n",
+            plan.masked_keys.join(", ")
+        ));
+    }
     if !plan.valid {
         for e in &plan.errors {
             text.push_str(&format!("error[{}] {} ({})\n", e.code, e.message, e.path));
@@ -70,6 +96,9 @@ pub fn plan_report(plan: &Plan) -> String {
 /// The plan, then what the push did (refusal, backup, new version, re-read).
 pub fn apply_report(out: &ApplyOutput) -> String {
     let mut text = plan_report(&out.plan);
+    if let Some(answer) = &out.answer {
+        text.push_str(&format!("the gateway's answer: {answer}\n"));
+    }
     if let Some(why) = &out.refused {
         text.push_str(&format!("not applied: {why}\n"));
     }

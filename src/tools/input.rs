@@ -129,3 +129,21 @@ pub fn read_file(path: &str) -> Result<Vec<u8>, ToolError> {
         .map_err(io)?;
     Ok(bytes)
 }
+
+/// The value of the environment variable `name`, given in the input field `field`: the name
+/// must be a variable name and the value set and non-empty. Never echoes the value.
+pub fn env_secret(field: &str, name: &str) -> Result<String, ToolError> {
+    let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !valid {
+        return Err(ToolError::BadArguments(format!(
+            "`{field}` must name an environment variable such as OPENAI_API_KEY (got `{}`)",
+            crate::redact::excerpt(name, 40)
+        )));
+    }
+    match std::env::var(name) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        _ => Err(ToolError::BadArguments(format!(
+            "the environment variable {name} ({field}) is not set or empty"
+        ))),
+    }
+}

@@ -119,27 +119,10 @@ fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Opti
                 "`api_key_env` is refused by this server (it serves HTTP without --allow-paths): a remote caller must not send the server's secrets elsewhere. Aperture itself needs no key".into(),
             ));
         }
-        Some(name) => {
-            let valid =
-                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if !valid {
-                return Err(ToolError::BadArguments(format!(
-                    "`api_key_env` must be an environment variable name such as LITELLM_KEY (got `{}`)",
-                    crate::redact::excerpt(name, 40)
-                )));
-            }
-            match std::env::var(name) {
-                Ok(value) if !value.is_empty() => Some(ApiKey {
-                    value,
-                    shown_as: format!("${name}"),
-                }),
-                _ => {
-                    return Err(ToolError::BadArguments(format!(
-                        "the environment variable {name} (api_key_env) is not set or empty"
-                    )));
-                }
-            }
-        }
+        Some(name) => Some(ApiKey {
+            value: super::input::env_secret("api_key_env", name)?,
+            shown_as: format!("${name}"),
+        }),
     };
     Ok((
         target,

@@ -137,9 +137,42 @@ pub struct ConfigApiSpec {
     pub reject: Option<String>,
     /// Store what is written with a comment added (a re-read sees a different document).
     pub normalise: bool,
+    /// What `GET /aperture/config` shows instead of each provider `apikey` (the current API
+    /// redacts keys on read; the real marker is UNCONFIRMED, so tests vary it). `None`: the
+    /// default marker. The legacy `/api/config` serves keys as stored.
+    pub mask: Option<String>,
+    /// Answer a write that was committed with this status instead of 200 (201, 204, or a 500
+    /// after the commit, as a gateway that fails late does).
+    pub committed_status: Option<u16>,
 }
 
-/// The stored config and its version.
+/// The fake's default redaction marker for keys read through `/aperture/config`.
+pub const DEFAULT_MASK: &str = "**********";
+
+/// `text` with every `"apikey": "…"` string value replaced by `mask` (a scan of the text, so
+/// comments and layout stay as stored, as a server-side redaction would keep them).
+pub fn mask_keys(text: &str, mask: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\"apikey\"") {
+        let (head, tail) = rest.split_at(at + "\"apikey\"".len());
+        out.push_str(head);
+        let after_colon = tail.trim_start().strip_prefix(':').map(str::trim_start);
+        match after_colon.and_then(|t| t.strip_prefix('"')) {
+            Some(value) => {
+                let end = value.find('"').unwrap_or(value.len());
+                out.push_str(&tail[..tail.len() - value.len()]);
+                out.push_str(mask);
+                rest = &value[end..];
+            }
+            None => rest = tail,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The stored config and its version (`text` holds the real keys; reads may mask them).
 #[derive(Debug, Default)]
 pub struct ConfigState {
     pub text: String,
@@ -614,7 +647,8 @@ fn config_route(
             stored.version += 1;
         }
         return Some(if current {
-            let mut r = json(200, json!({"config": text}));
+            let shown = mask_keys(&text, api.mask.as_deref().unwrap_or(DEFAULT_MASK));
+            let mut r = json(200, json!({"config": shown}));
             r.headers_mut()
                 .insert("etag", format!("\"v{version}\"").parse().expect("etag"));
             r
@@ -664,12 +698,31 @@ fn config_route(
     stored.version += 1;
     stored.writes += 1;
     let version = stored.version;
+    match api.committed_status {
+        Some(204) => {
+            let mut r = StatusCode::NO_CONTENT.into_response();
+            if current {
+                r.headers_mut()
+                    .insert("etag", format!("\"v{version}\"").parse().expect("etag"));
+            }
+            return Some(r);
+        }
+        Some(status) if status >= 300 => {
+            return Some(json(
+                status,
+                json!({"title": "Internal Server Error", "status": status, "detail": "upstream store timed out"}),
+            ));
+        }
+        _ => {}
+    }
+    let status = api.committed_status.unwrap_or(200);
     Some(if current {
-        let mut r = json(200, json!({"config": stored.text}));
+        let shown = mask_keys(&stored.text, api.mask.as_deref().unwrap_or(DEFAULT_MASK));
+        let mut r = json(status, json!({"config": shown}));
         r.headers_mut()
             .insert("etag", format!("\"v{version}\"").parse().expect("etag"));
         r
     } else {
-        json(200, json!({"hash": format!("h{version}")}))
+        json(status, json!({"hash": format!("h{version}")}))
     })
 }

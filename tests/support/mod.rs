@@ -39,13 +39,19 @@ pub fn text_of(result: &CallToolResult) -> String {
 }
 
 /// The built binary, ready for arguments.
+/// The local Tailscale daemon is never asked (the caller is `--as` or unknown), so no test
+/// depends on the machine it runs on.
 pub fn bin() -> std::process::Command {
-    std::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"));
+    command.env("APERTURE_ORCHESTRATOR_TAILSCALE", "");
+    command
 }
 
 /// The built binary for tests that must keep their runtime serving (a fake gateway) meanwhile.
 pub fn async_bin() -> tokio::process::Command {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"))
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"));
+    command.env("APERTURE_ORCHESTRATOR_TAILSCALE", "");
+    command
 }
 
 /// The files directly in `dir` (relative to the crate root) whose extension is one of
