@@ -3,14 +3,16 @@
 
 use super::blocks::notes_block;
 use crate::access::Role;
-use crate::tools::live_config::{ApplyOutput, LiveConfig, Plan};
+use crate::tools::live_config::{ApplyOutput, BaseRecord, LiveConfig, Plan};
 
 /// A pulled config: the document itself, or where it was written.
 pub fn pulled_config(live: &LiveConfig, written_to: Option<&str>) -> String {
     match written_to {
         Some(path) => format!(
-            "wrote {path} ({:?} API, version {})\n",
-            live.api, live.version
+            "wrote {path} ({:?} API, version {}); the version is recorded in {} (never sent to the gateway)\n",
+            live.api,
+            live.version,
+            BaseRecord::path_for(std::path::Path::new(path)).display()
         ),
         None => live.config.clone(),
     }
