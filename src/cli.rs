@@ -19,6 +19,7 @@ use streams::{
     write_text,
 };
 
+mod day2;
 mod grants;
 mod live;
 mod streams;
@@ -62,6 +63,11 @@ pub enum Command {
     /// Read, plan and apply a running gateway's config (needs an admin role on it).
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Budgets on a running gateway: status, refill.
+    #[command(subcommand)]
+    Quota(day2::QuotaCommand),
+    /// A running gateway in one call: reachable, you, your role, models, budgets, connectors.
+    Status(day2::StatusArgs),
     /// Serve MCP over stdio, or over streamable HTTP at /mcp with --http.
     Serve(ServeArgs),
     /// Install the Claude Code skill.
@@ -322,6 +328,8 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Diagnose(args) => run_diagnose(args),
         Command::Test(args) => run_test(args),
         Command::Config(command) => live::run(command),
+        Command::Quota(command) => day2::run_quota(command),
+        Command::Status(args) => day2::run_status(args),
         Command::Serve(args) => run_serve(args),
         Command::Skill(SkillCommand::Install {
             project,

@@ -6,6 +6,7 @@
 mod support;
 
 mod connector_access;
+mod day2;
 mod diagnose;
 mod edit_roundtrip;
 mod explain;

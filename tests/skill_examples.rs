@@ -102,10 +102,44 @@ fn front_matter_parses() {
     }
 }
 
+/// The gateway the worked examples' `http://ai` stands for: alice is admin, with a daily
+/// budget and a GitHub connector.
+async fn example_gateway() -> support::fake_aperture::FakeAperture {
+    use support::fake_aperture::{ConfigApiSpec, FakeAperture, FakeBucket, Grant, Role, Spec};
+    FakeAperture::start(Spec {
+        grants: vec![Grant {
+            role: Some(Role::Admin),
+            ..Grant::user("alice@example.com", &["*"])
+        }],
+        buckets: vec![FakeBucket {
+            name: "daily:alice@example.com".into(),
+            current: 1_250_000_000,
+            capacity: 10_000_000_000,
+            rate: "$5.00/day".into(),
+        }],
+        connectors: vec![("github".into(), "mcp".into())],
+        config_api: Some(ConfigApiSpec {
+            current: true,
+            initial: "{}".into(),
+            ..ConfigApiSpec::default()
+        }),
+        ..Spec::default()
+    })
+    .await
+}
+
 #[tokio::test]
 async fn worked_examples_are_real() {
     support::bounded(async {
         let client = support::mcp::connect(PathPolicy::Allowed).await;
+        // Examples that call a live gateway name `http://ai`: here that is the fake Aperture.
+        let gateway = example_gateway().await;
+        let live = |text: &str| {
+            text.replace(
+                r#""url": "http://ai""#,
+                &format!(r#""url": "{}""#, gateway.url()),
+            )
+        };
         let all = blocks(SKILL);
         let mut tools_seen = Vec::new();
         let mut prompts_seen = Vec::new();
@@ -114,13 +148,13 @@ async fn worked_examples_are_real() {
             let (Some("json"), Some(kind), Some(name)) = (words.next(), words.next(), words.next()) else {
                 continue;
             };
-            let args: Value = serde_json::from_str(block.body).unwrap_or_else(|e| panic!("{name} example arguments: {e}"));
+            let args: Value = serde_json::from_str(&live(block.body)).unwrap_or_else(|e| panic!("{name} example arguments: {e}"));
             let Value::Object(args) = args else { panic!("{name}: arguments must be an object") };
             let next = all.get(i + 1).unwrap_or_else(|| panic!("{name} example has no result block"));
             match kind {
                 "example" => {
                     assert_eq!(next.info, "json result", "{name}: the block after an example is its result");
-                    let expected: Value = serde_json::from_str(next.body).unwrap_or_else(|e| panic!("{name} result: {e}"));
+                    let expected: Value = serde_json::from_str(&live(next.body)).unwrap_or_else(|e| panic!("{name} result: {e}"));
                     let result = client
                         .call_tool(CallToolRequestParams::new(name.to_owned()).with_arguments(args))
                         .await

@@ -178,7 +178,10 @@ const FLAGS: &[(&str, &str)] = &[
     ("`as`", "`--as IDENTITY`"),
     ("`confirm`", "`--confirm`"),
     ("`config_path`", "FILE"),
-    ("(validate_config)", "(`aperture-orchestrator validate FILE`)"),
+    (
+        "(validate_config)",
+        "(`aperture-orchestrator validate FILE`)",
+    ),
 ];
 
 /// A report with every input field named by its flag.

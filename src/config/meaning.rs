@@ -32,6 +32,39 @@ pub fn parse_dollars(text: &str) -> Option<f64> {
     if valid { amount.parse().ok() } else { None }
 }
 
+/// Nanodollars per dollar: the unit of Aperture's quota state and hook payloads.
+pub const NANODOLLARS_PER_DOLLAR: i64 = 1_000_000_000;
+
+/// `$<amount>` → nanodollars, exactly (at most nine decimals; no float rounding).
+pub fn dollars_to_nanodollars(text: &str) -> Option<i64> {
+    parse_dollars(text)?;
+    let amount = &text[1..];
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    if fraction.len() > 9 {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = format!("{fraction:0<9}").parse().ok()?;
+    whole
+        .checked_mul(NANODOLLARS_PER_DOLLAR)?
+        .checked_add(fraction)
+}
+
+/// Nanodollars as dollars: `$1.25` for 1,250,000,000; cents always, finer digits when set.
+pub fn format_nanodollars(nanodollars: i64) -> String {
+    let sign = if nanodollars < 0 { "-" } else { "" };
+    let n = nanodollars.unsigned_abs();
+    let per = NANODOLLARS_PER_DOLLAR as u64;
+    let fraction = format!("{:09}", n % per);
+    let trimmed = fraction.trim_end_matches('0');
+    let shown = if trimmed.len() <= 2 {
+        &fraction[..2]
+    } else {
+        trimmed
+    };
+    format!("{sign}${}.{shown}", n / per)
+}
+
 /// `$<amount>/<unit>` → (amount, unit).
 pub fn parse_rate(text: &str) -> Option<(f64, &str)> {
     let (amount, unit) = text.split_once('/')?;
@@ -53,5 +86,18 @@ mod tests {
         assert_eq!(parse_rate("$5.00/day"), Some((5.0, "day")));
         assert_eq!(parse_rate("$5.00/days"), None);
         assert_eq!(parse_rate("$5.00 per day"), None);
+    }
+
+    #[test]
+    fn dollars_and_nanodollars_round_trip_exactly() {
+        assert_eq!(dollars_to_nanodollars("$1.25"), Some(1_250_000_000));
+        assert_eq!(dollars_to_nanodollars("$2.50"), Some(2_500_000_000));
+        assert_eq!(dollars_to_nanodollars("$0.000000001"), Some(1));
+        assert_eq!(dollars_to_nanodollars("$0.0000000001"), None);
+        assert_eq!(dollars_to_nanodollars("2.50"), None);
+        assert_eq!(format_nanodollars(1_250_000_000), "$1.25");
+        assert_eq!(format_nanodollars(10_000_000_000), "$10.00");
+        assert_eq!(format_nanodollars(1), "$0.000000001");
+        assert_eq!(format_nanodollars(-500_000_000), "-$0.50");
     }
 }

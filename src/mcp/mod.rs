@@ -15,7 +15,7 @@ pub mod server;
 mod stdio;
 
 pub use options::{HttpOptions, MAX_MESSAGE_BYTES, ServeError};
-pub use server::{INSTRUCTIONS, LIVE_CONFIG_TOOLS, Server, tool_names};
+pub use server::{INSTRUCTIONS, Server, WRITE_TOOLS, tool_names};
 
 /// Serve MCP over stdin/stdout until stdin closes.
 pub async fn serve_stdio(allow_write: bool) -> Result<(), ServeError> {

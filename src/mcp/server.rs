@@ -30,6 +30,8 @@ use crate::tools::grants::{self, GrantsInput, GrantsOutput};
 use crate::tools::live_config::{self, ApplyOutput, ChangeInput, GetInput, LiveConfig, Plan};
 use crate::tools::migrate::{self, MigrateInput, MigrateOutput};
 use crate::tools::provider::{self, ProviderInput, ProviderOutput};
+use crate::tools::quota::{self, QuotaInput, QuotaStatus, RefillInput, RefillOutput};
+use crate::tools::status::{self, GatewayStatus, StatusInput};
 use crate::tools::test_endpoint::{self, TestInput, TestOutput};
 use crate::tools::validate::{self, ValidateInput, ValidateOutput};
 use crate::tools::{PathPolicy, ToolError};
@@ -54,7 +56,8 @@ pub struct Server {
 }
 
 /// The tools that read and change a running gateway: listed only with `--allow-write`.
-pub const LIVE_CONFIG_TOOLS: &[&str] = &["get_config", "plan_config", "apply_config"];
+/// Tools offered only with `serve --allow-write`: the live config tools and the budget refill.
+pub const WRITE_TOOLS: &[&str] = &["get_config", "plan_config", "apply_config", "refill_quota"];
 
 /// The names of the tools a server offers, sorted, read from its tool router: with
 /// `allow_write` (`serve --allow-write`) the live config tools are among them.
@@ -141,7 +144,7 @@ impl Server {
         } else {
             DEFAULT.get_or_init(|| {
                 let mut router = Self::compacted_tool_router();
-                for name in LIVE_CONFIG_TOOLS {
+                for name in WRITE_TOOLS {
                     router.remove_route(name);
                 }
                 router
@@ -286,6 +289,73 @@ impl Server {
         run_async_tool("test_endpoint", async move {
             test_endpoint::test_endpoint(&input, policy).await
         })
+        .await
+    }
+
+    #[tool(
+        name = "gateway_status",
+        description = include_str!("../../tools/gateway_status.md").trim_ascii(),
+        annotations(
+            title = "A gateway's status in one call",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn gateway_status(
+        &self,
+        Parameters(input): Parameters<StatusInput>,
+    ) -> Result<Json<GatewayStatus>, String> {
+        let policy = self.policy;
+        run_async_tool("gateway_status", async move {
+            let daemon = crate::tools::live_config::Daemon::from_env();
+            status::gateway_status(&input, policy, &daemon).await
+        })
+        .await
+    }
+
+    #[tool(
+        name = "get_quotas",
+        description = include_str!("../../tools/get_quotas.md").trim_ascii(),
+        annotations(
+            title = "Budgets on a gateway",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn get_quotas(
+        &self,
+        Parameters(input): Parameters<QuotaInput>,
+    ) -> Result<Json<QuotaStatus>, String> {
+        let policy = self.policy;
+        run_async_tool("get_quotas", async move {
+            quota::get_quotas(&input, policy).await
+        })
+        .await
+    }
+
+    #[tool(
+        name = "refill_quota",
+        description = include_str!("../../tools/refill_quota.md").trim_ascii(),
+        annotations(
+            title = "Refill a budget bucket",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = false,
+            open_world_hint = true
+        )
+    )]
+    async fn refill_quota(
+        &self,
+        Parameters(input): Parameters<RefillInput>,
+    ) -> Result<Json<RefillOutput>, String> {
+        run_async_tool(
+            "refill_quota",
+            async move { quota::refill_quota(&input).await },
+        )
         .await
     }
 

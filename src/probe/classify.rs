@@ -64,6 +64,8 @@ pub struct Listed {
     pub id: String,
     pub endpoints: Vec<String>,
     pub provider: Option<String>,
+    /// The provider's upstream kind (`openai`, `anthropic`, ...; the full set is UNCONFIRMED).
+    pub upstream: Option<String>,
     pub requires_client_auth: bool,
 }
 
@@ -393,7 +395,8 @@ pub fn models(ex: &Exchange, target: &Target) -> (Classified, Option<Listing>) {
     )
 }
 
-fn parse_listing(body: &[u8]) -> Option<Listing> {
+/// The model list in a `GET /v1/models` body, as far as it can be read.
+pub fn parse_listing(body: &[u8]) -> Option<Listing> {
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
     let data = v.get("data")?.as_array()?;
     let mut listing = Listing::default();
@@ -416,6 +419,10 @@ fn parse_listing(body: &[u8]) -> Option<Listing> {
             provider: provider
                 .and_then(|p| p.get("id"))
                 .and_then(|i| i.as_str())
+                .map(str::to_owned),
+            upstream: provider
+                .and_then(|p| p.get("upstream"))
+                .and_then(|u| u.as_str())
                 .map(str::to_owned),
             requires_client_auth: provider
                 .and_then(|p| p.get("requires_client_auth"))

@@ -2,7 +2,7 @@
 //! optional completions) and the classification of every failure into a finding with its
 //! cause and fix. The engine behind `test_endpoint`.
 
-mod classify;
+pub mod classify;
 mod curl;
 pub mod findings;
 pub mod http;
@@ -267,15 +267,7 @@ impl<'a> Run<'a> {
             }
             return;
         }
-        self.findings.push(Finding {
-            code: kind.code.to_owned(),
-            slug: kind.slug.to_owned(),
-            severity: kind.severity,
-            message,
-            cause: Some(cause.unwrap_or_else(|| kind.cause.to_owned())),
-            fix: kind.fix.to_owned(),
-            probes: vec![probe.to_owned()],
-        });
+        self.findings.push(Finding::of(kind, probe, message, cause));
     }
 
     fn record_dns(&mut self, dns: Option<DnsResult>) {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::findings::Severity;
+use super::findings::{FindingKind, Severity};
 use super::resolver::Resolver;
 use crate::catalog::apis::Api;
 
@@ -79,6 +79,22 @@ pub struct Finding {
     pub fix: String,
     /// The probes that showed it.
     pub probes: Vec<String>,
+}
+
+impl Finding {
+    /// A finding of `kind` seen by `probe`: what was seen, and the kind's cause unless a more
+    /// specific one is given.
+    pub fn of(kind: FindingKind, probe: &str, message: String, cause: Option<String>) -> Finding {
+        Finding {
+            code: kind.code.to_owned(),
+            slug: kind.slug.to_owned(),
+            severity: kind.severity,
+            message,
+            cause: Some(cause.unwrap_or_else(|| kind.cause.to_owned())),
+            fix: kind.fix.to_owned(),
+            probes: vec![probe.to_owned()],
+        }
+    }
 }
 
 /// A key for gateways that want one (Aperture does not): the value is sent, never shown.

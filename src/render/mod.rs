@@ -6,6 +6,7 @@
 
 mod blocks;
 mod client;
+mod day2;
 mod diagnosis;
 mod explain;
 mod github;
@@ -21,6 +22,7 @@ mod sarif;
 mod skill;
 
 pub use client::client_report;
+pub use day2::{quota_report, refill_report, status_report};
 pub use diagnosis::diagnosis_report;
 pub use explain::explain_report;
 pub use github::github;

@@ -3,12 +3,15 @@
 pub mod client;
 pub mod diagnose;
 pub mod explain;
+pub mod gateway;
 pub mod grant_merge;
 pub mod grants;
 pub mod input;
 pub mod live_config;
 pub mod migrate;
 pub mod provider;
+pub mod quota;
+pub mod status;
 pub mod test_endpoint;
 pub mod validate;
 pub mod write;

@@ -120,6 +120,19 @@ pub struct Spec {
     pub echo_header: Option<String>,
     /// The config API, when served.
     pub config_api: Option<ConfigApiSpec>,
+    /// Budget buckets `GET /api/quotas` lists and `POST /api/quotas/refill` tops up.
+    pub buckets: Vec<FakeBucket>,
+    /// Connectors `GET /api/connectors` lists: (id, protocol).
+    pub connectors: Vec<(String, String)>,
+}
+
+/// One budget bucket, amounts in nanodollars as Aperture keeps them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FakeBucket {
+    pub name: String,
+    pub current: i64,
+    pub capacity: i64,
+    pub rate: String,
 }
 
 /// How the fake serves its configuration API.
@@ -198,6 +211,8 @@ impl Default for Spec {
             ui_redirect: None,
             echo_header: None,
             config_api: None,
+            buckets: Vec::new(),
+            connectors: Vec::new(),
         }
     }
 }
@@ -207,6 +222,8 @@ pub struct FakeAperture {
     pub addr: SocketAddr,
     /// The config API's stored document (tests read it after a write).
     pub config: Arc<std::sync::Mutex<ConfigState>>,
+    /// The budget buckets as they stand (refills change them).
+    pub buckets: Arc<std::sync::Mutex<Vec<FakeBucket>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -225,19 +242,27 @@ impl FakeAperture {
             version: 1,
             writes: 0,
         }));
+        let buckets = Arc::new(std::sync::Mutex::new(spec.buckets.clone()));
         let spec = Arc::new(spec);
         let state = config.clone();
+        let budget = buckets.clone();
         let app = axum::Router::new().fallback(
             move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
                 let spec = spec.clone();
                 let state = state.clone();
-                async move { handle(&spec, &state, method, uri, headers, body).await }
+                let budget = budget.clone();
+                async move { handle(&spec, &state, &budget, method, uri, headers, body).await }
             },
         );
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        FakeAperture { addr, config, task }
+        FakeAperture {
+            addr,
+            config,
+            buckets,
+            task,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -404,6 +429,7 @@ fn grants_for<'a>(spec: &'a Spec, identity: &str) -> Vec<&'a Grant> {
 async fn handle(
     spec: &Spec,
     state: &std::sync::Mutex<ConfigState>,
+    buckets: &std::sync::Mutex<Vec<FakeBucket>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -412,9 +438,13 @@ async fn handle(
     if !spec.delay.is_zero() {
         tokio::time::sleep(spec.delay).await;
     }
-    let mut response = match config_route(spec, state, &method, uri.path(), &headers, &body) {
+    let path = uri.path();
+    let mut response = match config_route(spec, state, &method, path, &headers, &body) {
         Some(r) => r,
-        None => route(spec, &method, uri.path(), &headers, &body),
+        None => match discovery_route(spec, buckets, &method, path, &headers, &body) {
+            Some(r) => r,
+            None => route(spec, &method, path, &headers, &body),
+        },
     };
     if let Some(value) = &spec.echo_header
         && let Ok(v) = value.parse()
@@ -487,19 +517,6 @@ fn route(spec: &Spec, method: &Method, path: &str, headers: &HeaderMap, body: &[
             }
         }
         return json(200, json!({"object": "list", "data": data}));
-    }
-    if method == Method::GET && path == "/api/quotas" {
-        let buckets: serde_json::Map<_, _> = spec
-            .empty_buckets
-            .iter()
-            .map(|(name, _)| {
-                (
-                    name.clone(),
-                    json!({"current": 0, "capacity": 1_000_000_000, "rate": "$1.00/day"}),
-                )
-            })
-            .collect();
-        return json(200, serde_json::Value::Object(buckets));
     }
     let Some((format, path_model)) = Format::of(path).filter(|_| method == Method::POST) else {
         return (StatusCode::NOT_FOUND, "404 page not found\n").into_response();
@@ -725,4 +742,107 @@ fn config_route(
     } else {
         json(status, json!({"hash": format!("h{version}")}))
     })
+}
+
+/// Budgets and discovery (http-api.md §3, §5): `GET /api/quotas` (admins see every bucket,
+/// users their own and shared ones), `POST /api/quotas/refill` (admin only; capped at the
+/// capacity), `GET /api/providers` (disabled ones too) and `GET /api/connectors`.
+fn discovery_route(
+    spec: &Spec,
+    buckets: &std::sync::Mutex<Vec<FakeBucket>>,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Option<Response> {
+    use serde_json::json;
+    let identity = headers
+        .get(IDENTITY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(&spec.identity)
+        .to_owned();
+    let role = grants_for(spec, &identity)
+        .iter()
+        .filter_map(|g| g.role)
+        .max();
+    let no_role = || json(403, json!({"error": "access denied: no role granted"}));
+    match (method.as_str(), path) {
+        ("GET", "/api/quotas") => {
+            if role.is_none() {
+                return Some(no_role());
+            }
+            let mut listed = serde_json::Map::new();
+            for (name, _) in &spec.empty_buckets {
+                listed.insert(
+                    name.clone(),
+                    json!({"current": 0, "capacity": 1_000_000_000, "rate": "$1.00/day"}),
+                );
+            }
+            for b in buckets.lock().expect("buckets").iter() {
+                let own = !b.name.contains(':') || b.name.ends_with(&format!(":{identity}"));
+                if role == Some(Role::Admin) || own {
+                    listed.insert(
+                        b.name.clone(),
+                        json!({"current": b.current, "capacity": b.capacity, "rate": b.rate}),
+                    );
+                }
+            }
+            Some(json(200, serde_json::Value::Object(listed)))
+        }
+        ("POST", "/api/quotas/refill") => {
+            if role != Some(Role::Admin) {
+                return Some(json(
+                    403,
+                    json!({"error": "access denied: admin role required"}),
+                ));
+            }
+            let request: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+            let amount = request["amount"]
+                .as_str()
+                .and_then(|a| a.strip_prefix('$'))
+                .and_then(|a| a.parse::<f64>().ok())
+                .map(|dollars| (dollars * 1e9).round() as i64);
+            let (Some(bucket), Some(amount)) = (request["bucket"].as_str(), amount) else {
+                return Some(json(
+                    400,
+                    json!({"error": "bucket and amount are required"}),
+                ));
+            };
+            let mut all = buckets.lock().expect("buckets");
+            let Some(b) = all.iter_mut().find(|b| b.name == bucket) else {
+                return Some(json(
+                    404,
+                    json!({"error": format!("unknown bucket {bucket:?}")}),
+                ));
+            };
+            b.current = (b.current + amount).min(b.capacity);
+            Some(json(200, json!({"bucket": bucket, "current": b.current})))
+        }
+        ("GET", "/api/providers") => {
+            if role.is_none() {
+                return Some(no_role());
+            }
+            let listed: Vec<_> = spec
+                .providers
+                .iter()
+                .map(|p| {
+                    json!({"id": p.id, "name": p.id, "description": "", "models": p.models,
+                        "compatibility": p.flags.iter().map(|f| (f.to_string(), json!(true))).collect::<serde_json::Map<_, _>>()})
+                })
+                .collect();
+            Some(json(200, json!(listed)))
+        }
+        ("GET", "/api/connectors") => {
+            if role.is_none() {
+                return Some(no_role());
+            }
+            let listed: Vec<_> = spec
+                .connectors
+                .iter()
+                .map(|(id, protocol)| json!({"id": id, "description": "", "protocol": protocol, "provider": "Custom", "category": "", "status": "ready"}))
+                .collect();
+            Some(json(200, json!({"connectors": listed})))
+        }
+        _ => None,
+    }
 }

@@ -1,18 +1,14 @@
 //! The config API on the wire (`http-api.md` §4): which generation a gateway speaks, reading
 //! the live document with its version, and the write carrying that version back.
 
-use std::time::Duration;
-
 use reqwest::Method;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::MAX_DOCUMENT_BYTES;
-use crate::probe::http::{self, Exchange, Request};
+use crate::probe::http::Exchange;
+use crate::tools::gateway::{failure, request, root_of, send};
 use crate::tools::input::ToolError;
-
-const TIMEOUT: Duration = Duration::from_secs(15);
 
 /// Which config API the gateway speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -56,57 +52,6 @@ pub struct LiveConfig {
 pub struct GetInput {
     /// The gateway, e.g. `http://ai` (needs an admin role there).
     pub url: String,
-}
-
-fn root_of(url: &str) -> Result<String, ToolError> {
-    Ok(crate::probe::target::parse(url)?.base())
-}
-
-async fn send(request: Request) -> Exchange {
-    let deadline = tokio::time::Instant::now() + TIMEOUT;
-    http::exchange_capped(
-        http::client(),
-        &request,
-        deadline,
-        MAX_DOCUMENT_BYTES + 1024 * 1024,
-    )
-    .await
-}
-
-fn request(
-    method: Method,
-    url: String,
-    headers: Vec<(&str, String)>,
-    body: Option<Value>,
-) -> Request {
-    let mut headers: Vec<(String, String)> = headers
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-    if body.is_some() {
-        headers.push(("content-type".into(), "application/json".into()));
-    }
-    Request {
-        method,
-        url,
-        headers,
-        body: body.map(|b| b.to_string()),
-        key: None,
-    }
-}
-
-/// Why a read failed, in words: the status and Aperture's error text, or the network error.
-pub fn failure(what: &str, ex: &Exchange) -> ToolError {
-    let detail = crate::probe::quoted_error(&ex.body);
-    let why = match (ex.status, &ex.error) {
-        (Some(403), _) => format!(
-            "403 Forbidden{detail}: the config API needs `role: admin` for the calling identity"
-        ),
-        (Some(status), _) => format!("HTTP {status}{detail}"),
-        (None, Some(e)) => format!("no answer ({e})"),
-        (None, None) => "no answer".into(),
-    };
-    ToolError::Gateway(crate::redact::mask_text(&format!("{what}: {why}")))
 }
 
 /// A config API answer: its JSON body and the document in its `config` string.

@@ -7,7 +7,7 @@
 
 mod api;
 mod base;
-mod caller;
+pub mod caller;
 mod plan;
 mod secrets;
 
