@@ -43,7 +43,10 @@ pub struct Editor {
 }
 
 impl Editor {
+    /// Parse a document for editing; a leading byte order mark is dropped, as the validator
+    /// drops it (the edited text starts at the same character the validator reads).
     pub fn parse(text: &str) -> Result<Editor, EditError> {
+        let text = super::document::without_bom(text);
         let root = CstRootNode::parse(text, &hujson_options()).map_err(|e| EditError::Parse {
             line: e.line_display(),
             column: e.column_display(),
