@@ -236,24 +236,24 @@ pub fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(without_bom(text)),
         Err(_) if looks_utf16(bytes) => Err(utf16_error()),
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                // The prefix is valid UTF-8 by construction.
-                let prefix = std::str::from_utf8(valid).unwrap_or_default();
-                let (line, column) = line_col_in(prefix, prefix.len());
-                Err(LoadError::new(
-                    LoadErrorKind::NotText,
-                    format!(
-                        "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
-                        bytes[e.valid_up_to()],
-                        e.valid_up_to()
-                    ),
-                    Some((line, column)),
-                    "save the config as UTF-8 (HuJSON is always UTF-8); if this is a binary file, pass the config file instead",
-                ))
-            }
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            // The prefix is valid UTF-8 by construction.
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_col_in(prefix, prefix.len());
+            Err(LoadError::new(
+                LoadErrorKind::NotText,
+                format!(
+                    "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+                Some((line, column)),
+                "save the config as UTF-8 (HuJSON is always UTF-8); if this is a binary file, pass the config file instead",
+            ))
         }
     }
+}
 
 /// A leading UTF-8 byte order mark is not part of the document (editors on Windows add one);
 /// defined once so the parser and the editor start at the same character.

@@ -46,7 +46,7 @@ pub enum WriteError {
     )]
     Busy { path: String, waited_ms: u128 },
     #[error(
-        "{path} is read-only (mode {mode:o}); nothing was written: make it writable (`chmod u+w`), or pass --force to replace it (the new file keeps mode {mode:o})"
+        "{path} is read-only (mode {mode:04o}); nothing was written: make it writable (`chmod u+w`), or pass --force to replace it (the new file keeps mode {mode:04o})"
     )]
     ReadOnly { path: String, mode: u32 },
     #[error(
@@ -87,11 +87,7 @@ pub fn write_with_backup(path: &str, text: &str) -> std::io::Result<()> {
 /// is never readable beyond its owner when either document holds a key. Temporaries are
 /// created owner-only (`0600`) and exclusively (`O_EXCL`, so a planted symlink cannot
 /// redirect them); a planted `path.bak` symlink is replaced, not written through.
-pub fn write_config(
-    path: &str,
-    text: &str,
-    options: &WriteOptions,
-) -> Result<Written, WriteError> {
+pub fn write_config(path: &str, text: &str, options: &WriteOptions) -> Result<Written, WriteError> {
     let target = Path::new(path);
     refuse_symlink(path, target)?;
     let dir = target
@@ -103,14 +99,22 @@ pub fn write_config(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "config".into());
     remove_stale_temporaries(dir, &name);
-    let place = Place { path, target, dir, name: &name };
+    let place = Place {
+        path,
+        target,
+        dir,
+        name: &name,
+    };
     let Some(mut locked) = lock_current(&place)? else {
         return create_new(&place, text, options);
     };
     let io = |action| move |source| place.io(action, source);
     let mut current = Vec::new();
     locked.read_to_end(&mut current).map_err(io("read"))?;
-    if options.expected.is_some_and(|expected| expected != current.as_slice()) {
+    if options
+        .expected
+        .is_some_and(|expected| expected != current.as_slice())
+    {
         return Err(WriteError::Conflict {
             path: path.to_owned(),
             what: "its content differs from what this command read",
@@ -130,7 +134,7 @@ pub fn write_config(
         mode_of(&meta)
     };
     let backup_temp = place.temporary("bak", &current, &meta, backup_mode)?;
-    let backup = dir.join(format!("{name}.bak"));
+    let backup = target.with_file_name(format!("{name}.bak"));
     if let Err(e) = std::fs::rename(&backup_temp, &backup) {
         let _ = std::fs::remove_file(&backup_temp);
         return Err(place.io("keep the backup of", e));
@@ -184,7 +188,8 @@ impl Place<'_> {
                     source,
                 });
             }
-            set_mode(&temp, mode).map_err(|e| self.io("set the mode of a temporary file next to", e))
+            set_mode(&temp, mode)
+                .map_err(|e| self.io("set the mode of a temporary file next to", e))
         })();
         if let Err(e) = finished {
             let _ = std::fs::remove_file(&temp);
@@ -289,7 +294,11 @@ fn mode_of(meta: &std::fs::Metadata) -> u32 {
 
 #[cfg(not(unix))]
 fn mode_of(meta: &std::fs::Metadata) -> u32 {
-    if meta.permissions().readonly() { 0o444 } else { 0o644 }
+    if meta.permissions().readonly() {
+        0o444
+    } else {
+        0o644
+    }
 }
 
 #[cfg(unix)]
@@ -536,7 +545,10 @@ mod tests {
         set_mode(&file, 0o444).unwrap();
         let path = file.to_str().unwrap();
         let err = write_config(path, "{\"a\": 1}", &WriteOptions::default()).unwrap_err();
-        assert!(matches!(err, WriteError::ReadOnly { mode: 0o444, .. }), "{err}");
+        assert!(
+            matches!(err, WriteError::ReadOnly { mode: 0o444, .. }),
+            "{err}"
+        );
         assert!(err.to_string().contains("--force"), "{err}");
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}");
         let force = WriteOptions {
