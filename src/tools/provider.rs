@@ -21,7 +21,7 @@ pub struct ProviderInput {
     /// Key under `providers` (default per kind).
     #[serde(default)]
     pub id: Option<String>,
-    /// Model IDs as the upstream names them (default: examples).
+    /// Model IDs (default: examples).
     #[serde(default)]
     pub models: Option<Vec<String>>,
     /// Required for self_hosted, openai_compatible, foundry.
@@ -36,14 +36,14 @@ pub struct ProviderInput {
     /// Config to merge into.
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// Regenerate an existing ID (its apikey, models and other keys kept unless given).
+    /// Regenerate an existing ID; keys not given are kept.
     #[serde(default)]
     pub replace: bool,
-    /// Models to add to the existing provider.
-    #[serde(default)]
+    /// Models to add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_models: Vec<String>,
-    /// Models to remove from it.
-    #[serde(default)]
+    /// Models to remove.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove_models: Vec<String>,
 }
 
