@@ -216,8 +216,8 @@ fn refuse_symlink(path: &str, target: &Path) -> Result<(), WriteError> {
 /// waited for the lock while the file was replaced holds the old, unlinked file: it locks the
 /// new one instead (the check runs on what is at the path now).
 fn lock_current(place: &Place) -> Result<Option<File>, WriteError> {
-    let mut waits = 0;
-    while waits < LOCK_ATTEMPTS {
+    // Bounded: a file replaced or locked on every attempt ends in `Busy`, not a spin.
+    for _ in 0..LOCK_ATTEMPTS {
         let file = match File::open(place.target) {
             Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -226,7 +226,6 @@ fn lock_current(place: &Place) -> Result<Option<File>, WriteError> {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                waits += 1;
                 std::thread::sleep(LOCK_PAUSE);
                 continue;
             }
@@ -559,6 +558,31 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "{\"a\": 1}");
         assert!(std::fs::metadata(&file).unwrap().permissions().readonly());
         set_mode(&file, 0o600).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_writer_waits_for_the_lock_and_then_sees_the_other_writers_change() {
+        let dir = scratch("lock");
+        let file = dir.join("gw.hujson");
+        std::fs::write(&file, "{}").unwrap();
+        // Another writer holds the lock while it changes the file.
+        let holder = File::open(&file).unwrap();
+        holder.lock().unwrap();
+        let path = file.to_str().unwrap().to_owned();
+        let writer = std::thread::spawn(move || {
+            let options = WriteOptions {
+                expected: Some(b"{}"),
+                force: false,
+            };
+            write_config(&path, "{\"mine\": 1}", &options)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        std::fs::write(&file, "{\"theirs\": 1}").unwrap();
+        drop(holder);
+        let err = writer.join().unwrap().unwrap_err();
+        assert!(matches!(err, WriteError::Conflict { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "{\"theirs\": 1}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
