@@ -417,10 +417,14 @@ fn replace_keeps_the_key_the_models_and_the_users_keys() {
 
 #[test]
 fn add_model_adds_exactly_one_model_and_remove_model_one() {
-    let out = provider_edit(ProviderInput {
-        add_models: vec!["gpt-5".into()],
-        ..Default::default()
-    });
+    // The MCP arguments, as a client sends them.
+    let input: ProviderInput = serde_json::from_value(serde_json::json!({
+        "kind": "openai",
+        "add_models": ["gpt-5"],
+        "config": FILLED,
+    }))
+    .unwrap();
+    let out = generate_provider(&input, PathPolicy::Allowed).unwrap();
     assert_eq!(
         out.provider["models"],
         serde_json::json!(["gpt-4o", "o3", "gpt-5"])
@@ -455,7 +459,10 @@ fn add_model_adds_exactly_one_model_and_remove_model_one() {
     assert_eq!(removed.provider["apikey"], "sk-proj-the-real-key-4242");
     // A provider that is not there, or no config: refused with what to do.
     for (source, wanted) in [
-        (ConfigInput::text(BASE), "no provider `openai`"),
+        (
+            ConfigInput::text(BASE),
+            "no provider `openai` in the config, so its models",
+        ),
         (ConfigInput::default(), "pass the config"),
     ] {
         let err = generate_provider(

@@ -273,6 +273,7 @@ fn in_flags(message: &str) -> String {
         ("pass `replace`", "pass --replace"),
         ("`models` sets", "--model sets"),
         ("(`config` or `config_path`)", "(--config FILE)"),
+        ("with `id`", "with --id"),
     ]
     .iter()
     .fold(message.to_owned(), |m, (mcp, cli)| m.replace(mcp, cli))

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self, KEYFILE_PREFIX, KeyForm, ProviderKind, Regional};
-use crate::config::edit::{Editor, ModelsEdit};
+use crate::config::edit::{EditError, Editor, ModelsEdit};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tools::validate::{Mode, validate_bytes};
 
@@ -136,7 +136,14 @@ pub fn generate_provider(
         merge(&editor, input, kind, region, &id, &mut notes)?;
     }
     if edits_models {
-        let edit = editor.edit_models(&id, &input.add_models, &input.remove_models)?;
+        let edit = editor
+            .edit_models(&id, &input.add_models, &input.remove_models)
+            .map_err(|e| match e {
+                EditError::NoSuchProvider(_) => ToolError::BadArguments(format!(
+                    "no provider `{id}` in the config, so its models cannot be edited: add the provider first, or name an existing one with `id`"
+                )),
+                e => e.into(),
+            })?;
         models_notes(&id, &edit, &mut notes);
     }
     let config = editor.text();
