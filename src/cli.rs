@@ -12,14 +12,15 @@ use crate::config::model::config_schema;
 use crate::render::{self, Format};
 use crate::tools::validate::{self, Mode};
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
+pub use generate::{GrantsArgs, MergeArgs, MigrateArgs, ProviderArgs, WriteReport};
 pub use live::ConfigCommand;
 pub use streams::{ExitStatus, OutputArgs, OutputFormat};
 use streams::{
-    block_on, is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json,
-    write_text,
+    block_on, is_broken_pipe, print_result, read_bytes, read_text, write_json, write_text,
 };
 
 mod day2;
+mod generate;
 mod grants;
 mod live;
 mod streams;
@@ -98,78 +99,6 @@ pub enum SkillCommand {
         #[arg(long)]
         check: bool,
     },
-}
-
-/// `--config` and `--write`, shared by the generators that merge into a config.
-#[derive(Debug, Args)]
-pub struct MergeArgs {
-    /// Config file to merge into.
-    #[arg(long)]
-    pub config: Option<String>,
-    /// Write the merged config back to --config (a backup is kept as FILE.bak).
-    #[arg(long, requires = "config")]
-    pub write: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct ProviderArgs {
-    /// Provider kind (openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter, vercel, foundry, openai_compatible, self_hosted, claude_subscription, chatgpt_subscription).
-    pub kind: String,
-    /// Provider ID (key under `providers`).
-    #[arg(long)]
-    pub id: Option<String>,
-    /// Model ID (repeatable).
-    #[arg(long = "model", value_name = "MODEL")]
-    pub models: Vec<String>,
-    #[arg(long)]
-    pub baseurl: Option<String>,
-    /// AWS region (Bedrock).
-    #[arg(long)]
-    pub region: Option<String>,
-    #[command(flatten)]
-    pub merge: MergeArgs,
-    /// Overwrite an existing provider with the same ID.
-    #[arg(long)]
-    pub replace: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct GrantsArgs {
-    /// Give `role: admin` to SRC, with models as SRC=GLOB[,GLOB...] (repeatable).
-    #[arg(long = "admin", value_name = "SRC[=GLOB,...]")]
-    pub admins: Vec<String>,
-    /// Give `role: user` and models to SRC: SRC=GLOB[,GLOB...] (repeatable; a bare SRC takes --models).
-    #[arg(long = "user", value_name = "SRC[=GLOB,...]")]
-    pub users: Vec<String>,
-    /// Model globs for a single bare --user (repeatable; default `**`).
-    #[arg(long = "models", value_name = "GLOB")]
-    pub models: Vec<String>,
-    /// Quota buckets charged for each --user's models (repeatable).
-    #[arg(long = "quota", value_name = "BUCKET")]
-    pub quotas: Vec<String>,
-    /// A budget bucket for SRC, defined in `quotas` (repeatable), e.g. '*=$10,$5/day,user'.
-    #[arg(long = "budget", value_name = "SRC=CAPACITY,RATE[,user|node|shared]")]
-    pub budgets: Vec<String>,
-    /// Make the config's grants exactly these rules (hooks and other capabilities kept).
-    #[arg(long, requires = "config", conflicts_with = "remove")]
-    pub replace: bool,
-    /// Take every access key of the --admin/--user sources out of the config's grants.
-    #[arg(long, requires = "config")]
-    pub remove: bool,
-    #[arg(long, value_enum, default_value_t = crate::tools::grants::Target::Config)]
-    pub target: crate::tools::grants::Target,
-    /// Policy `dst` selector (with --target policy).
-    #[arg(long)]
-    pub aperture_selector: Option<String>,
-    #[command(flatten)]
-    pub merge: MergeArgs,
-    /// Accept a result where nobody is admin.
-    #[arg(long)]
-    pub allow_no_admin: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -260,17 +189,6 @@ pub struct TestArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct MigrateArgs {
-    /// Config file, or `-` for stdin.
-    pub file: String,
-    /// Write the migrated config back to FILE (a backup is kept as FILE.bak).
-    #[arg(long)]
-    pub write: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-#[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Config file, or `-` for stdin.
     pub file: Option<String>,
@@ -320,10 +238,10 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(args) => run_validate(args),
         Command::Schema => write_json(config_schema()).map(|()| ExitStatus::Success),
         Command::Rules { format } => run_rules(format),
-        Command::Provider(args) => run_provider(args),
-        Command::Grants(args) => run_grants(args),
+        Command::Provider(args) => generate::run_provider(args).map(|()| ExitStatus::Success),
+        Command::Grants(args) => generate::run_grants(args).map(|()| ExitStatus::Success),
         Command::Client(args) => run_client(args),
-        Command::Migrate(args) => run_migrate(args),
+        Command::Migrate(args) => generate::run_migrate(args).map(|()| ExitStatus::Success),
         Command::Explain(args) => run_explain(args),
         Command::Diagnose(args) => run_diagnose(args),
         Command::Test(args) => run_test(args),
@@ -371,63 +289,6 @@ fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
-    let input = tools::provider::ProviderInput {
-        kind: args.kind,
-        id: args.id,
-        models: (!args.models.is_empty()).then_some(args.models),
-        baseurl: args.baseurl,
-        region: args.region,
-        apikey: None,
-        source: merge_source(args.merge.config.as_deref())?,
-        replace: args.replace,
-    };
-    let out = tools::provider::generate_provider(&input, PathPolicy::Allowed)?;
-    let written_to = match &args.merge.config {
-        Some(path) if args.merge.write => {
-            tools::write::write_with_backup(path, &out.config)?;
-            Some(path.as_str())
-        }
-        _ => None,
-    };
-    print_result(&out, &args.output, || {
-        render::provider_report(&out, written_to)
-    })?;
-    Ok(ExitStatus::Success)
-}
-
-fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
-    use tools::grants::{EditMode, GrantsInput, generate_grants};
-    let mode = match (args.replace, args.remove) {
-        (true, _) => EditMode::Replace,
-        (_, true) => EditMode::Remove,
-        _ => EditMode::Add,
-    };
-    let flags = grants::Flags {
-        admins: &args.admins,
-        users: &args.users,
-        models: &args.models,
-        quotas: &args.quotas,
-        budgets: &args.budgets,
-    };
-    let input = GrantsInput {
-        rules: grants::rules(&flags, mode)?,
-        mode,
-        target: args.target,
-        aperture_selector: args.aperture_selector,
-        ip: None,
-        source: merge_source(args.merge.config.as_deref())?,
-        allow_no_admin: args.allow_no_admin,
-    };
-    let mut out = generate_grants(&input, PathPolicy::Allowed)?;
-    grants::cli_notes(&mut out);
-    if let (true, Some(path), Some(text)) = (args.merge.write, &args.merge.config, &out.config) {
-        tools::write::write_with_backup(path, text)?;
-    }
-    print_result(&out, &args.output, || render::grants_report(&out))?;
-    Ok(ExitStatus::Success)
-}
-
 fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
     let (client, host, model) = (args.client, args.host, args.model);
     let out = tools::client::generate_client_config(&tools::client::ClientInput {
@@ -436,15 +297,6 @@ fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
         model,
     })?;
     print_result(&out, &args.output, || render::client_report(&out))?;
-    Ok(ExitStatus::Success)
-}
-
-fn run_migrate(args: MigrateArgs) -> anyhow::Result<ExitStatus> {
-    let out = tools::migrate::migrate_text(&read_text(&args.file)?)?;
-    if args.write && out.changed && args.file != "-" {
-        tools::write::write_with_backup(&args.file, &out.config)?;
-    }
-    print_result(&out, &args.output, || render::migrate_report(&out))?;
     Ok(ExitStatus::Success)
 }
 

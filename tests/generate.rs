@@ -71,7 +71,7 @@ fn every_generated_provider_validates_in_save_mode() {
                         region: region.map(Into::into),
                         apikey: apikey.map(Into::into),
                         source: ConfigInput::text(BASE),
-                        replace: false,
+                        ..Default::default()
                     };
                     let out = generate_provider(&input, PathPolicy::Allowed)
                         .unwrap_or_else(|e| panic!("{}: {e}", kind.kind));
@@ -338,5 +338,236 @@ fn provider_write_keeps_a_backup_and_the_comments() {
         std::fs::read_to_string(&path).unwrap(),
         written,
         "a refused write changes nothing"
+    );
+}
+
+/// A config whose provider the user has filled in: a real key, their models, a key this tool
+/// does not write, and comments.
+const FILLED: &str = r#"{
+  "providers": {
+    // production
+    "openai": {
+      "baseurl": "https://old.example.com",
+      "apikey": "sk-proj-the-real-key-4242", // rotated monthly
+      "models": ["gpt-4o", "o3"],
+      "add_headers": {"X-Team": "ml"},
+    },
+  },
+  "grants": [
+    { "src": ["ops@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" }, { "models": "**" } ] } },
+  ],
+}
+"#;
+
+fn provider_edit(input: ProviderInput) -> aperture_orchestrator::tools::provider::ProviderOutput {
+    generate_provider(
+        &ProviderInput {
+            kind: "openai".into(),
+            source: ConfigInput::text(FILLED),
+            ..input
+        },
+        PathPolicy::Allowed,
+    )
+    .unwrap()
+}
+
+#[test]
+fn replace_keeps_the_key_the_models_and_the_users_keys() {
+    let out = provider_edit(ProviderInput {
+        replace: true,
+        ..Default::default()
+    });
+    assert_eq!(out.provider["apikey"], "sk-proj-the-real-key-4242");
+    assert_eq!(out.provider["models"], serde_json::json!(["gpt-4o", "o3"]));
+    assert_eq!(
+        out.provider["add_headers"],
+        serde_json::json!({"X-Team": "ml"})
+    );
+    // What the kind defines is regenerated.
+    assert_eq!(out.provider["baseurl"], "https://api.openai.com");
+    assert_eq!(out.provider["authorization"], "bearer");
+    assert!(
+        out.config.contains("// production") && out.config.contains("// rotated monthly"),
+        "{}",
+        out.config
+    );
+    assert!(
+        !out.config.contains("REPLACE_WITH"),
+        "no placeholder over a real key"
+    );
+    assert!(
+        out.notes
+            .iter()
+            .any(|n| n.contains("kept") && n.contains("apikey"))
+    );
+    // Given values win.
+    let out = provider_edit(ProviderInput {
+        replace: true,
+        models: Some(vec!["gpt-5".into()]),
+        apikey: Some("sk-proj-new-key-0001".into()),
+        ..Default::default()
+    });
+    assert_eq!(out.provider["apikey"], "sk-proj-new-key-0001");
+    assert_eq!(out.provider["models"], serde_json::json!(["gpt-5"]));
+    assert_eq!(
+        out.provider["add_headers"],
+        serde_json::json!({"X-Team": "ml"})
+    );
+}
+
+#[test]
+fn add_model_adds_exactly_one_model_and_remove_model_one() {
+    // The MCP arguments, as a client sends them.
+    let input: ProviderInput = serde_json::from_value(serde_json::json!({
+        "kind": "openai",
+        "add_models": ["gpt-5"],
+        "config": FILLED,
+    }))
+    .unwrap();
+    let out = generate_provider(&input, PathPolicy::Allowed).unwrap();
+    assert_eq!(
+        out.provider["models"],
+        serde_json::json!(["gpt-4o", "o3", "gpt-5"])
+    );
+    // Nothing else changed: removing the model gives back the user's bytes.
+    let without: String = out.config.replacen(", \"gpt-5\"", "", 1);
+    assert_eq!(without, FILLED);
+    // Adding a present model and removing an absent one change nothing, and say so.
+    let again = provider_edit(ProviderInput {
+        add_models: vec!["o3".into()],
+        remove_models: vec!["gpt-9".into()],
+        ..Default::default()
+    });
+    assert_eq!(again.config, FILLED);
+    assert!(
+        again
+            .notes
+            .iter()
+            .any(|n| n.contains("already in") && n.contains("o3"))
+    );
+    assert!(
+        again
+            .notes
+            .iter()
+            .any(|n| n.contains("nothing to remove") && n.contains("gpt-9"))
+    );
+    let removed = provider_edit(ProviderInput {
+        remove_models: vec!["gpt-4o".into()],
+        ..Default::default()
+    });
+    assert_eq!(removed.provider["models"], serde_json::json!(["o3"]));
+    assert_eq!(removed.provider["apikey"], "sk-proj-the-real-key-4242");
+    // A provider that is not there, or no config: refused with what to do.
+    for (source, wanted) in [
+        (
+            ConfigInput::text(BASE),
+            "no provider `openai` in the config, so its models",
+        ),
+        (ConfigInput::default(), "pass the config"),
+    ] {
+        let err = generate_provider(
+            &ProviderInput {
+                kind: "openai".into(),
+                add_models: vec!["gpt-5".into()],
+                source,
+                ..Default::default()
+            },
+            PathPolicy::Allowed,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains(wanted), "{err}");
+    }
+}
+
+#[test]
+fn add_model_on_the_command_line_writes_one_model() {
+    let dir = support::TempDir::new("add-model");
+    let path = dir.join("aperture.hujson");
+    std::fs::write(&path, FILLED).unwrap();
+    let out = support::bin()
+        .args(["provider", "openai", "--add-model", "gpt-5", "--config"])
+        .arg(&path)
+        .arg("--write")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(written.replacen(", \"gpt-5\"", "", 1), FILLED);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("aperture.hujson.bak")).unwrap(),
+        FILLED
+    );
+    let out = support::bin()
+        .args([
+            "provider",
+            "openai",
+            "--model",
+            "x",
+            "--add-model",
+            "y",
+            "--config",
+        ])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--model and --add-model conflict"
+    );
+}
+
+/// The generators read a config exactly as validate does: a byte order mark and U+2028 /
+/// U+2029 (as whitespace, in strings and in comments) mean the same document to both.
+#[test]
+fn generators_parse_what_validate_parses() {
+    use aperture_orchestrator::config::Document;
+    let body = "{\u{2028}\"providers\":\u{2029}{\"self\": {\"baseurl\": \"http://10.0.0.1\u{2028}x\", \"models\": [\"m\"]}}, // a\u{2028} \"grants\": []\n \"grants\": [{ \"src\": [\"ops@example.com\"], \"app\": { \"tailscale.com/cap/aperture\": [ { \"role\": \"admin\" }, { \"models\": \"**\" } ] } }],\n}\n";
+    let with_bom = format!("\u{feff}{body}");
+    let validated = Document::from_bytes(with_bom.as_bytes())
+        .unwrap()
+        .root
+        .to_json();
+    assert_eq!(validated, Document::parse(body).unwrap().root.to_json());
+    assert_eq!(validated["grants"].as_array().unwrap().len(), 1);
+    let provider = generate_provider(
+        &ProviderInput {
+            kind: "anthropic".into(),
+            source: ConfigInput::text(with_bom.clone()),
+            ..Default::default()
+        },
+        PathPolicy::Allowed,
+    )
+    .unwrap();
+    let mut merged = Document::parse(&provider.config).unwrap().root.to_json();
+    merged["providers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("anthropic");
+    assert_eq!(merged, validated, "provider merge");
+    let grants = generate_grants(
+        &GrantsInput {
+            rules: vec![GrantRule {
+                src: vec!["ops@example.com".into()],
+                role: Some(Role::Admin),
+                models: Some(vec!["**".into()]),
+                ..Default::default()
+            }],
+            source: ConfigInput::text(with_bom),
+            ..Default::default()
+        },
+        PathPolicy::Allowed,
+    )
+    .unwrap();
+    assert_eq!(
+        grants.changed,
+        Some(false),
+        "the same grants are seen: {:?}",
+        grants.config
     );
 }

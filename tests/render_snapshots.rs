@@ -184,8 +184,8 @@ fn provider_renders_the_config_or_where_it_was_written() {
     let merged = generate_provider(&merged, PathPolicy::Allowed).unwrap();
     let text = format!(
         "{}---\n{}",
-        render::provider_report(&alone, None),
-        render::provider_report(&merged, Some("gateway.hujson"))
+        render::provider_report(&alone, false),
+        render::provider_report(&merged, true)
     );
     insta::assert_snapshot!("provider", text);
 }

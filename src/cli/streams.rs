@@ -22,7 +22,7 @@ pub struct OutputArgs {
     pub format: OutputFormat,
 }
 
-use crate::tools::{ConfigInput, input};
+use crate::tools::input;
 
 pub(super) fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     // Serialize first: serde_json hides a write's io::Error from the error chain, so a closed
@@ -54,15 +54,6 @@ pub(super) fn read_text(path: &str) -> anyhow::Result<String> {
     String::from_utf8(read_bytes(path)?).map_err(|_| {
         anyhow::anyhow!("`{path}` is not UTF-8 text; run `validate {path}` for details")
     })
-}
-
-/// The config to merge into, if one was named.
-pub(super) fn merge_source(config: Option<&str>) -> anyhow::Result<ConfigInput> {
-    Ok(config
-        .map(read_text)
-        .transpose()?
-        .map(ConfigInput::text)
-        .unwrap_or_default())
 }
 
 /// Print a tool's result: JSON, or the readable parts.

@@ -86,29 +86,7 @@ impl LoadError {
 impl Document {
     /// Parse raw bytes (a file or stdin).
     pub fn from_bytes(bytes: &[u8]) -> Result<Document, LoadError> {
-        if bytes.len() > MAX_DOCUMENT_BYTES {
-            return Err(too_large(bytes.len()));
-        }
-        match std::str::from_utf8(bytes) {
-            Ok(text) => Document::parse(text),
-            Err(_) if looks_utf16(bytes) => Err(utf16_error()),
-            Err(e) => {
-                let valid = &bytes[..e.valid_up_to()];
-                // The prefix is valid UTF-8 by construction.
-                let prefix = std::str::from_utf8(valid).unwrap_or_default();
-                let (line, column) = line_col_in(prefix, prefix.len());
-                Err(LoadError::new(
-                    LoadErrorKind::NotText,
-                    format!(
-                        "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
-                        bytes[e.valid_up_to()],
-                        e.valid_up_to()
-                    ),
-                    Some((line, column)),
-                    "save the config as UTF-8 (HuJSON is always UTF-8); if this is a binary file, pass the config file instead",
-                ))
-            }
-        }
+        Document::parse(decode(bytes)?)
     }
 
     /// Parse document text.
@@ -116,7 +94,7 @@ impl Document {
         if text.len() > MAX_DOCUMENT_BYTES {
             return Err(too_large(text.len()));
         }
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let text = without_bom(text);
         if looks_utf16(text.as_bytes()) {
             return Err(utf16_error());
         }
@@ -246,6 +224,41 @@ impl Document {
     pub fn span_position(&self, span: Span) -> (u32, u32) {
         self.line_col(span.start as usize)
     }
+}
+
+/// The document text of raw bytes, as every reader of a config sees it (validate, the
+/// generators, the editor): at most [`MAX_DOCUMENT_BYTES`], UTF-8 (UTF-16 named as such), a
+/// leading byte order mark removed.
+pub fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
+    if bytes.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large(bytes.len()));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(without_bom(text)),
+        Err(_) if looks_utf16(bytes) => Err(utf16_error()),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            // The prefix is valid UTF-8 by construction.
+            let prefix = std::str::from_utf8(valid).unwrap_or_default();
+            let (line, column) = line_col_in(prefix, prefix.len());
+            Err(LoadError::new(
+                LoadErrorKind::NotText,
+                format!(
+                    "the input is not UTF-8 text: invalid byte 0x{:02x} at byte offset {}",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to()
+                ),
+                Some((line, column)),
+                "save the config as UTF-8 (HuJSON is always UTF-8); if this is a binary file, pass the config file instead",
+            ))
+        }
+    }
+}
+
+/// A leading UTF-8 byte order mark is not part of the document (editors on Windows add one);
+/// defined once so the parser and the editor start at the same character.
+pub fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// UTF-16 text (a BOM, or ASCII with every other byte NUL), as PowerShell's `>` writes it.

@@ -31,10 +31,23 @@ pub enum EditError {
     },
     #[error("provider `{0}` already exists; pass `replace` to overwrite it, or choose another ID")]
     ProviderExists(String),
-    #[error("no provider `{0}` to remove")]
+    #[error("no provider `{0}` in the config")]
     NoSuchProvider(String),
+    #[error("`providers.{0}.models` is not an array of model IDs; fix it before editing it")]
+    ModelsNotArray(String),
     #[error("cannot apply the patch at `{path}`: {reason}")]
     Patch { path: String, reason: String },
+}
+
+/// What [`Editor::edit_models`] did, model by model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelsEdit {
+    pub added: Vec<String>,
+    /// Asked to add, already there.
+    pub present: Vec<String>,
+    pub removed: Vec<String>,
+    /// Asked to remove, not there.
+    pub absent: Vec<String>,
 }
 
 /// A document being edited.
@@ -43,7 +56,10 @@ pub struct Editor {
 }
 
 impl Editor {
+    /// Parse a document for editing; a leading byte order mark is dropped, as the validator
+    /// drops it (the edited text starts at the same character the validator reads).
     pub fn parse(text: &str) -> Result<Editor, EditError> {
+        let text = super::document::without_bom(text);
         let root = CstRootNode::parse(text, &hujson_options()).map_err(|e| EditError::Parse {
             line: e.line_display(),
             column: e.column_display(),
@@ -101,6 +117,96 @@ impl Editor {
                 Ok(())
             }
         }
+    }
+
+    /// The current value of `providers.<id>` (the last one, as Aperture reads it).
+    pub fn provider(&self, id: &str) -> Option<Value> {
+        self.node(&pointer::join("/providers", id))?
+            .to_serde_value()
+    }
+
+    /// Set members of the existing `providers.<id>` in place and remove others; every other
+    /// member, and the comments around them, stay as they are.
+    pub fn update_provider(
+        &self,
+        id: &str,
+        set: &serde_json::Map<String, Value>,
+        remove: &[&str],
+    ) -> Result<(), EditError> {
+        let provider = self.provider_object(id)?;
+        for (key, value) in set {
+            match last_property(&provider, key) {
+                Some(existing) => existing.set_value(input(value)),
+                None => {
+                    provider.append(key, input(value));
+                }
+            }
+        }
+        for key in remove {
+            if let Some(prop) = last_property(&provider, key) {
+                prop.remove();
+            }
+        }
+        Ok(())
+    }
+
+    /// Add and remove model IDs in `providers.<id>.models` in place (comments kept). Adding a
+    /// model that is there, or removing one that is not, changes nothing and is reported.
+    pub fn edit_models(
+        &self,
+        id: &str,
+        add: &[String],
+        remove: &[String],
+    ) -> Result<ModelsEdit, EditError> {
+        let provider = self.provider_object(id)?;
+        let mut edit = ModelsEdit::default();
+        let array = match last_property(&provider, "models") {
+            Some(prop) => prop
+                .array_value()
+                .ok_or_else(|| EditError::ModelsNotArray(id.to_owned()))?,
+            None => provider.array_value_or_set("models"),
+        };
+        let model_of = |node: &CstNode| {
+            node.to_serde_value()
+                .and_then(|v| v.as_str().map(str::to_owned))
+        };
+        for model in remove {
+            let matching: Vec<CstNode> = array
+                .elements()
+                .into_iter()
+                .filter(|el| model_of(el).as_deref() == Some(model.as_str()))
+                .collect();
+            if matching.is_empty() {
+                edit.absent.push(model.clone());
+            } else {
+                matching.into_iter().for_each(CstNode::remove);
+                edit.removed.push(model.clone());
+            }
+        }
+        for model in add {
+            if array
+                .elements()
+                .iter()
+                .any(|el| model_of(el).as_deref() == Some(model.as_str()))
+            {
+                edit.present.push(model.clone());
+            } else {
+                array.append(CstInputValue::String(model.clone()));
+                edit.added.push(model.clone());
+            }
+        }
+        Ok(edit)
+    }
+
+    fn provider_object(&self, id: &str) -> Result<CstObject, EditError> {
+        let providers = self.section_object("providers")?;
+        last_property(&providers, id)
+            .ok_or_else(|| EditError::NoSuchProvider(id.to_owned()))?
+            .object_value()
+            .ok_or_else(|| EditError::WrongSection {
+                section: format!("providers.{id}"),
+                expected: "an object",
+            })
     }
 
     /// Remove `providers.<id>`.
@@ -416,5 +522,40 @@ mod tests {
         let value: Value = serde_json::from_str(&editor.text()).unwrap();
         assert_eq!(value, json!({"a": {}, "list": [2, 3], "c": 2}));
         assert!(editor.apply(&[PatchOp::move_to("/a", "/a/inner")]).is_err());
+    }
+
+    #[test]
+    fn models_are_edited_in_place() {
+        let doc = "{\n  \"providers\": {\n    // mine\n    \"a\": {\n      \"apikey\": \"sk-1\", // real\n      \"models\": [\"m1\", \"m2\"],\n    },\n  },\n}\n";
+        let editor = Editor::parse(doc).unwrap();
+        let edit = editor
+            .edit_models(
+                "a",
+                &["m3".into(), "m1".into()],
+                &["m2".into(), "m9".into()],
+            )
+            .unwrap();
+        assert_eq!(edit.added, ["m3"]);
+        assert_eq!(edit.present, ["m1"]);
+        assert_eq!(edit.removed, ["m2"]);
+        assert_eq!(edit.absent, ["m9"]);
+        let text = editor.text();
+        assert!(
+            text.contains("// mine") && text.contains("// real"),
+            "{text}"
+        );
+        assert_eq!(
+            editor.provider("a").unwrap(),
+            json!({"apikey": "sk-1", "models": ["m1", "m3"]})
+        );
+        let again = editor.edit_models("a", &["m3".into()], &[]).unwrap();
+        assert!(
+            again.added.is_empty() && editor.text() == text,
+            "idempotent"
+        );
+        assert_eq!(
+            editor.edit_models("b", &["m".into()], &[]),
+            Err(EditError::NoSuchProvider("b".into()))
+        );
     }
 }

@@ -82,7 +82,7 @@ fn err<T>(message: impl Into<String>) -> Result<T, PromptError> {
 
 /// Parse one prompt file (front matter + body).
 pub fn parse(text: &str) -> Result<PromptDef, PromptError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = crate::config::document::without_bom(text);
     let mut lines = text.lines();
     if lines.next().map(str::trim_end) != Some("---") {
         return err("a prompt file must start with a `---` front matter line");

@@ -1,20 +1,18 @@
-//! A `generate_provider` result as text for a terminal: the merged config (or where it was
-//! written), then diagnostics and notes.
+//! A `generate_provider` result as text for a terminal: the merged config (unless it was
+//! written back; the command says where), then diagnostics and notes.
 
 use super::blocks::{diagnostics_block, notes_block};
 use crate::tools::provider::ProviderOutput;
 
-/// `written_to`: the config file the result was written back to, if it was.
-pub fn provider_report(out: &ProviderOutput, written_to: Option<&str>) -> String {
-    let (body, written) = match written_to {
-        Some(path) => (
-            String::new(),
-            format!("wrote {path} (backup: {path}.bak)\n"),
-        ),
-        None => (format!("{}\n", out.config.trim_end()), String::new()),
+/// `written`: the config was written back to its file, so it is not repeated here.
+pub fn provider_report(out: &ProviderOutput, written: bool) -> String {
+    let body = if written {
+        String::new()
+    } else {
+        format!("{}\n", out.config.trim_end())
     };
     format!(
-        "{body}{written}{}{}",
+        "{body}{}{}",
         diagnostics_block(&out.diagnostics),
         notes_block(&out.notes)
     )

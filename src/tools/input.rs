@@ -55,10 +55,10 @@ pub enum ToolError {
 /// A config given as text or as a local path (exactly one).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ConfigInput {
-    /// The config text (HuJSON or JSON).
+    /// Config text (HuJSON).
     #[serde(default)]
     pub config: Option<String>,
-    /// A local config file (refused over HTTP without --allow-paths).
+    /// Local config file (HTTP: needs --allow-paths).
     #[serde(default)]
     pub config_path: Option<String>,
 }
@@ -71,17 +71,15 @@ impl ConfigInput {
         }
     }
 
-    /// The document text when one was given (generators merge into it; it is optional there).
+    /// The document text when one was given (generators merge into it; it is optional there),
+    /// decoded exactly as validate decodes it.
     pub fn read_optional(&self, policy: PathPolicy) -> Result<Option<String>, ToolError> {
         if self.config.is_none() && self.config_path.is_none() {
             return Ok(None);
         }
         let bytes = self.read(policy)?;
-        String::from_utf8(bytes).map(Some).map_err(|_| {
-            ToolError::BadArguments(
-                "the config is not UTF-8 text; run validate_config for details".into(),
-            )
-        })
+        // The same decoding as validate's (size cap, UTF-8, byte order mark).
+        Ok(Some(crate::config::document::decode(&bytes)?.to_owned()))
     }
 
     /// The document bytes when one was given.

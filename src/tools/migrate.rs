@@ -49,12 +49,7 @@ const MAX_STEPS: usize = 500;
 
 pub fn migrate(input: &MigrateInput, policy: PathPolicy) -> Result<MigrateOutput, ToolError> {
     let bytes = input.source.read(policy)?;
-    let original = String::from_utf8(bytes).map_err(|_| {
-        ToolError::BadArguments(
-            "the config is not UTF-8 text; run validate_config for details".into(),
-        )
-    })?;
-    migrate_text(&original)
+    migrate_text(crate::config::document::decode(&bytes)?)
 }
 
 pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {

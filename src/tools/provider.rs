@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self, KEYFILE_PREFIX, KeyForm, ProviderKind, Regional};
-use crate::config::edit::Editor;
+use crate::config::edit::{EditError, Editor, ModelsEdit};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::tools::validate::{Mode, validate_bytes};
 
@@ -21,7 +21,7 @@ pub struct ProviderInput {
     /// Key under `providers` (default per kind).
     #[serde(default)]
     pub id: Option<String>,
-    /// Model IDs as the upstream names them (default: examples).
+    /// Model IDs (default: examples).
     #[serde(default)]
     pub models: Option<Vec<String>>,
     /// Required for self_hosted, openai_compatible, foundry.
@@ -36,10 +36,27 @@ pub struct ProviderInput {
     /// Config to merge into.
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// Overwrite an existing ID.
+    /// Regenerate an existing ID; keys not given are kept.
     #[serde(default)]
     pub replace: bool,
+    /// Models to add.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_models: Vec<String>,
+    /// Models to remove.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remove_models: Vec<String>,
 }
+
+/// The members this tool writes; on `replace`, the others are the user's and stay.
+const GENERATED_KEYS: &[&str] = &[
+    "baseurl",
+    "apikey",
+    "authorization",
+    "auth_mode",
+    "models",
+    "compatibility",
+    "cost_basis",
+];
 
 /// Result of `generate_provider`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -55,7 +72,7 @@ pub struct ProviderOutput {
     pub notes: Vec<String>,
 }
 
-/// Build (and optionally merge) a provider.
+/// Build (and optionally merge) a provider, or edit the models of one in the config.
 pub fn generate_provider(
     input: &ProviderInput,
     policy: PathPolicy,
@@ -83,31 +100,148 @@ pub fn generate_provider(
             kind.kind
         )));
     }
-    let mut notes: Vec<String> = kind.notes.iter().map(|n| (*n).to_owned()).collect();
     let region = input
         .region
         .as_deref()
         .or(kind.regional.map(|r| r.default_region))
         .unwrap_or_default();
-    let baseurl = resolve_baseurl(kind, input.baseurl.as_deref(), region)?;
-    let models = resolve_models(kind, input.models.as_deref(), region)?;
     let id = input.id.clone().unwrap_or_else(|| default_id(kind, region));
     if id.is_empty() || id.contains('/') {
         return Err(ToolError::BadArguments(format!(
             "provider ID `{id}` cannot be used: it is the `provider` part of `provider/model` patterns, so it must be non-empty and contain no `/`"
         )));
     }
+    let edits_models = !input.add_models.is_empty() || !input.remove_models.is_empty();
+    if edits_models && input.models.is_some() {
+        return Err(ToolError::BadArguments(
+            "`models` sets the whole list and `add_models` / `remove_models` edit the existing one: give one or the other".into(),
+        ));
+    }
+    let Some(text) = existing else {
+        if edits_models {
+            return Err(ToolError::BadArguments(
+                "`add_models` / `remove_models` edit a provider of a config: pass the config (`config` or `config_path`)".into(),
+            ));
+        }
+        let mut notes: Vec<String> = kind.notes.iter().map(|n| (*n).to_owned()).collect();
+        let provider = build(input, kind, region, &Kept::default(), &mut notes)?;
+        notes.push("no config given: merge this into `providers` of your config (pass `config` to merge it for you, comments kept)".into());
+        let (config, diagnostics) = standalone(&id, &provider);
+        return Ok(finish(id, provider, config, diagnostics, notes));
+    };
+    let editor = Editor::parse(&text)?;
+    let mut notes = Vec::new();
+    if !edits_models || input.replace {
+        notes.extend(kind.notes.iter().map(|n| (*n).to_owned()));
+        merge(&editor, input, kind, region, &id, &mut notes)?;
+    }
+    if edits_models {
+        let edit = editor
+            .edit_models(&id, &input.add_models, &input.remove_models)
+            .map_err(|e| match e {
+                EditError::NoSuchProvider(_) => ToolError::BadArguments(format!(
+                    "no provider `{id}` in the config, so its models cannot be edited: add the provider first, or name an existing one with `id`"
+                )),
+                e => e.into(),
+            })?;
+        models_notes(&id, &edit, &mut notes);
+    }
+    let config = editor.text();
+    let provider = editor.provider(&id).unwrap_or(Value::Null);
+    let diagnostics = validate_bytes(config.as_bytes(), Mode::Load).diagnostics;
+    Ok(finish(id, provider, config, diagnostics, notes))
+}
 
+/// What an existing provider keeps on `replace` because the caller did not give it.
+#[derive(Default)]
+struct Kept {
+    apikey: bool,
+    models: bool,
+}
+
+/// Add the provider, or on `replace` regenerate the existing one in place: the members this
+/// tool writes are set (apikey and models only when given or missing), the user's other
+/// members and the comments stay.
+fn merge(
+    editor: &Editor,
+    input: &ProviderInput,
+    kind: &ProviderKind,
+    region: &str,
+    id: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), ToolError> {
+    let current = editor.provider(id);
+    let Some(Value::Object(current)) = current.filter(|_| input.replace) else {
+        let provider = build(input, kind, region, &Kept::default(), notes)?;
+        editor.set_provider(id, &provider, input.replace)?;
+        return Ok(());
+    };
+    let has = |key: &str| current.get(key).is_some_and(|v| !v.is_null());
+    let kept = Kept {
+        apikey: input.apikey.is_none() && has("apikey"),
+        models: input.models.is_none() && has("models"),
+    };
+    let Value::Object(provider) = build(input, kind, region, &kept, notes)? else {
+        return Ok(());
+    };
+    let keep = |key: &&str| (*key == "apikey" && kept.apikey) || (*key == "models" && kept.models);
+    let remove: Vec<&str> = GENERATED_KEYS
+        .iter()
+        .filter(|key| !provider.contains_key(**key) && !keep(key))
+        .copied()
+        .collect();
+    editor.update_provider(id, &provider, &remove)?;
+    let kept_names: Vec<&str> = ["apikey", "models"]
+        .into_iter()
+        .filter(|key| keep(key))
+        .chain(
+            current
+                .keys()
+                .map(String::as_str)
+                .filter(|key| !GENERATED_KEYS.contains(key)),
+        )
+        .collect();
+    if !kept_names.is_empty() {
+        notes.push(format!(
+            "replace kept the provider's own `{}` (give new values to change them)",
+            kept_names.join("`, `")
+        ));
+    }
+    if kept.apikey && kind.auth_mode == Some("passthrough") {
+        notes.push(
+            "passthrough: clients send their own credential, so the kept `apikey` is not used"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// The provider object for `kind`, without the members `kept` from the existing one.
+fn build(
+    input: &ProviderInput,
+    kind: &ProviderKind,
+    region: &str,
+    kept: &Kept,
+    notes: &mut Vec<String>,
+) -> Result<Value, ToolError> {
     let mut provider = Map::new();
-    provider.insert("baseurl".into(), baseurl.into());
-    add_apikey(&mut provider, &mut notes, kind, input.apikey.as_deref());
+    provider.insert(
+        "baseurl".into(),
+        resolve_baseurl(kind, input.baseurl.as_deref(), region)?.into(),
+    );
+    if !kept.apikey {
+        add_apikey(&mut provider, notes, kind, input.apikey.as_deref());
+    }
     if let Some(auth) = kind.authorization {
         provider.insert("authorization".into(), auth.into());
     }
     if let Some(mode) = kind.auth_mode {
         provider.insert("auth_mode".into(), mode.into());
     }
-    provider.insert("models".into(), json!(models));
+    if !kept.models {
+        let models = resolve_models(kind, input.models.as_deref(), region)?;
+        provider.insert("models".into(), json!(models));
+    }
     let mut flags = Map::new();
     // openai_chat is written explicitly: whether an omitted flag stays on is UNCONFIRMED.
     if !kind.flags.contains(&Flag::OpenaiChat) {
@@ -120,31 +254,45 @@ pub fn generate_provider(
     if let Some(cost_basis) = cost_basis(kind, region) {
         provider.insert("cost_basis".into(), cost_basis.into());
     }
-    let provider = Value::Object(provider);
+    Ok(Value::Object(provider))
+}
 
-    let (config, diagnostics) = match &existing {
-        Some(text) => {
-            let editor = Editor::parse(text)?;
-            editor.set_provider(&id, &provider, input.replace)?;
-            let merged = editor.text();
-            let diagnostics = validate_bytes(merged.as_bytes(), Mode::Load).diagnostics;
-            (merged, diagnostics)
-        }
-        None => {
-            notes.push("no config given: merge this into `providers` of your config (pass `config` to merge it for you, comments kept)".into());
-            standalone(&id, &provider)
-        }
-    };
+/// Notes for models that were already there or not there to remove.
+fn models_notes(id: &str, edit: &ModelsEdit, notes: &mut Vec<String>) {
+    if !edit.present.is_empty() {
+        notes.push(format!(
+            "already in `providers.{id}.models`, not added again: {}",
+            edit.present.join(", ")
+        ));
+    }
+    if !edit.absent.is_empty() {
+        notes.push(format!(
+            "not in `providers.{id}.models`, nothing to remove: {}",
+            edit.absent.join(", ")
+        ));
+    }
+    if edit.added.is_empty() && edit.removed.is_empty() {
+        notes.push("the models are unchanged: the config is returned as it was".into());
+    }
+}
+
+fn finish(
+    provider_id: String,
+    provider: Value,
+    config: String,
+    diagnostics: Vec<Diagnostic>,
+    mut notes: Vec<String>,
+) -> ProviderOutput {
     if diagnostics.iter().any(|d| d.severity != Severity::Info) {
         notes.push("the result has findings: see diagnostics".into());
     }
-    Ok(ProviderOutput {
-        provider_id: id,
+    ProviderOutput {
+        provider_id,
         provider,
         config,
         diagnostics,
         notes,
-    })
+    }
 }
 
 /// The provider on its own, and what validation says about it.
