@@ -18,8 +18,10 @@ use streams::{
     is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
 };
 
+mod diagnose;
 mod grants;
 mod streams;
+pub use diagnose::DiagnoseArgs;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
@@ -249,26 +251,6 @@ pub enum ConfigCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
-}
-
-#[derive(Debug, Args)]
-pub struct DiagnoseArgs {
-    /// The problem in your words, e.g. "Claude Code says 405".
-    pub text: String,
-    /// The HTTP status seen.
-    #[arg(long, value_name = "N")]
-    pub status: Option<u16>,
-    /// The exact error text (response body or client message).
-    #[arg(long, value_name = "TEXT")]
-    pub error_text: Option<String>,
-    /// The gateway's config file: confirms or rules out config causes.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<String>,
-    /// The gateway, e.g. http://ai: runs test_endpoint's free probes as evidence.
-    #[arg(long)]
-    pub url: Option<String>,
-    #[command(flatten)]
-    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -595,20 +577,12 @@ fn run_config(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
-    use tools::diagnose::{DiagnoseInput, diagnose_symptom};
-    let config = args.config.as_deref().map(read_text).transpose()?;
-    let input = DiagnoseInput {
-        symptom: args.text,
-        http_status: args.status,
-        error_text: args.error_text,
-        source: ConfigInput {
-            config,
-            config_path: None,
-        },
-        url: args.url,
-    };
-    let out = block_on(diagnose_symptom(&input, PathPolicy::Allowed))?;
-    print_result(&out, &args.output, || render::diagnosis_report(&out))?;
+    let (input, output) = args.into_input()?;
+    let out = block_on(tools::diagnose::diagnose_symptom(
+        &input,
+        PathPolicy::Allowed,
+    ))?;
+    print_result(&out, &output, || render::diagnosis_report(&out))?;
     Ok(ExitStatus::Success)
 }
 

@@ -139,6 +139,7 @@ fn a_half_added_symptom_is_caught() {
   // A comment and trailing commas are fine: it is HuJSON.
   "id": "example",
   "title": "An example symptom",
+  "question": "Does it work?",
   "said": ["it does not work"],
   "causes": [
     {
