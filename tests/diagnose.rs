@@ -406,7 +406,7 @@ mod caller {
             symptom: "codex gets 404".into(),
             identity: Some(alice),
             model: Some("claude-sonnet-4-6".into()),
-            client: Some(aperture_orchestrator::tools::client::Client::Codex),
+            client: Some("codex".into()),
             source: ConfigInput::text(ONE_TAG),
             ..DiagnoseInput::default()
         });

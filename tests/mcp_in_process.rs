@@ -140,9 +140,11 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
         }
 
         let json = serde_json::to_string(&json!({ "tools": tools })).unwrap();
+        // 16 KB, plus 1000 bytes for diagnose_symptom's caller inputs (identity, model,
+        // endpoint, client, symptom_id): issue 18.
         assert!(
-            json.len() < 16 * 1024,
-            "tools/list is {} bytes; keep it far under 16 KB (move detail into resources)",
+            json.len() < 16 * 1024 + 1000,
+            "tools/list is {} bytes; keep it far under 17 KB (move detail into resources)",
             json.len()
         );
         insta::assert_json_snapshot!("tools_list", json!({ "tools": tools }));

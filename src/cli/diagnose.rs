@@ -56,7 +56,7 @@ impl DiagnoseArgs {
     pub fn into_input(self) -> anyhow::Result<(DiagnoseInput, OutputArgs)> {
         let config = self.config.as_deref().map(read_text).transpose()?;
         let has_identity = self.login.is_some() || !self.tags.is_empty() || !self.groups.is_empty();
-        let identity = has_identity.then(|| Identity {
+        let identity = has_identity.then_some(Identity {
             login: self.login,
             tags: self.tags,
             groups: self.groups,
@@ -67,7 +67,7 @@ impl DiagnoseArgs {
             identity,
             model: self.model,
             endpoint: self.endpoint,
-            client: self.client,
+            client: self.client.map(|c| c.name().to_owned()),
             http_status: self.status,
             error_text: self.error_text,
             source: ConfigInput {

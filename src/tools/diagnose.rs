@@ -19,21 +19,20 @@ pub struct DiagnoseInput {
     /// The problem in the user's words.
     #[serde(default)]
     pub symptom: String,
-    /// A symptom ID from the symptoms resource, instead of matching words.
+    /// A symptom's ID (symptoms resource) instead of words.
     #[serde(default)]
     pub symptom_id: Option<String>,
     /// The caller, evaluated against `config`.
     #[serde(default)]
     pub identity: Option<Identity>,
-    /// The model requested.
     #[serde(default)]
     pub model: Option<String>,
-    /// The path called, e.g. `/v1/messages`.
+    /// Path called, e.g. `/v1/messages`.
     #[serde(default)]
     pub endpoint: Option<String>,
-    /// The client used (sets `endpoint`).
+    /// e.g. `claude-code`, `codex` (sets `endpoint`).
     #[serde(default)]
-    pub client: Option<Client>,
+    pub client: Option<String>,
     /// The HTTP status seen, if any.
     #[serde(default)]
     pub http_status: Option<u16>,
@@ -100,6 +99,9 @@ pub fn diagnose_with(
         return Err(ToolError::BadArguments(
             "describe the problem in `symptom` (e.g. \"Claude Code says 405\"), and add `http_status` and `error_text` when you have them; or pass a `symptom_id` from the symptoms resource".into(),
         ));
+    }
+    if let Some(client) = &input.client {
+        client.parse::<Client>()?;
     }
     if let Some(id) = &input.symptom_id
         && crate::catalog::symptoms::find(id).is_none()
@@ -190,9 +192,9 @@ fn caller_evidence(
         return None;
     };
     let endpoint = input.endpoint.clone().or_else(|| {
-        input
-            .client
-            .and_then(|c| client_endpoint(c, input.model.as_deref()))
+        // Checked in `diagnose_with`: an unknown client never gets here.
+        let client = input.client.as_deref()?.parse::<Client>().ok()?;
+        client_endpoint(client, input.model.as_deref())
     });
     let grants = AllGrants::new(doc);
     let refs = grants.refs();
