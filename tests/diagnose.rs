@@ -77,7 +77,10 @@ fn accuracy(name: &str, cases: &[Case], show_misses: bool) -> (f64, f64) {
         if show_misses {
             misses.join("\n")
         } else {
-            format!("  ({} misses not shown: held out)", misses.len())
+            format!(
+                "  ({} misses not shown: the set holds held-out phrasings)",
+                misses.len()
+            )
         }
     );
     (a1, a3)
