@@ -286,7 +286,7 @@ mod caller {
     use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
 
     /// A valid config granting `tag:ci` (alone) a role and the Anthropic models.
-    const ONE_TAG: &str = r#"{
+    pub(super) const ONE_TAG: &str = r#"{
       "providers": {
         "anthropic": {
           "baseurl": "https://api.anthropic.com",
@@ -522,5 +522,65 @@ mod caller {
             out.diagnosis.next_steps
         );
         assert!(out.diagnosis.counted.iter().any(|c| c.contains("AP701")));
+    }
+}
+
+/// The CLI: `--tag` (repeated), `--login`, `--group`, `--model`, `--client` and
+/// `--symptom-id` reach the tool, and the report shows the caller and the scale.
+mod cli {
+    #[test]
+    fn tags_on_the_command_line_confirm_the_multi_tag_cause() {
+        let dir = crate::support::TempDir::new("diagnose-cli");
+        let config = dir.join("aperture.hujson");
+        std::fs::write(&config, super::caller::ONE_TAG).unwrap();
+        let out = crate::support::bin()
+            .args([
+                "diagnose",
+                "CI runner gets 403 no role granted",
+                "--status",
+                "403",
+            ])
+            .arg("--config")
+            .arg(&config)
+            .args([
+                "--tag",
+                "tag:ci",
+                "--tag",
+                "tag:linux",
+                "--client",
+                "claude-code",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("caller: tag:ci,tag:linux"), "{text}");
+        assert!(
+            text.contains("CONFIRMED") && text.contains("tagged-node-403/multi-tag-src"),
+            "{text}"
+        );
+        assert!(text.contains("counted: "), "{text}");
+    }
+
+    #[test]
+    fn a_symptom_id_needs_no_words_and_a_typo_is_refused() {
+        let ok = crate::support::bin()
+            .args(["diagnose", "--symptom-id", "foundry-deployment"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&ok.stdout);
+        assert!(ok.status.success(), "{text}");
+        assert!(text.contains("(foundry-deployment) 1.00"), "{text}");
+        let bad = crate::support::bin()
+            .args(["diagnose", "--symptom-id", "foundry"])
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains("foundry-deployment"), "{err}");
     }
 }

@@ -148,6 +148,8 @@ const WEAK: f64 = 0.5;
 /// A runner-up at this share of the best score or more is close.
 const CLOSE: f64 = 0.9;
 const MAX_CANDIDATES: usize = 4;
+/// The raw score of a symptom chosen by `symptom_id`: it scales to 1.00.
+const CHOSEN: f64 = 1e9;
 
 /// The matcher's raw score (sums of word, error, status and evidence weights) on the one 0..1
 /// scale every output uses: monotonic, so the order is kept; a raw 0.35 (a weak match) is 0.5.
@@ -166,7 +168,7 @@ pub fn diagnose(query: &Query, evidence: &Evidence) -> Diagnosis {
     let mut ranked: Vec<(Ranked, Option<Vec<Weighed>>)> = match chosen {
         Some(symptom) => vec![Ranked {
             symptom,
-            score: 3.0,
+            score: CHOSEN,
             matched: vec!["chosen by symptom_id".into()],
         }],
         None => matcher::rank(query),
@@ -412,9 +414,11 @@ fn config_checks(cause: &Cause, evidence: &Evidence, t: &mut Tally) {
                     t.specific |= confirms;
                     CheckResult::Found
                 } else if needs_caller {
-                    t.notes.push(format!(
-                        "config: none of {what} applies; the config alone cannot rule this out, it depends on the caller (give `identity`; CLI --login/--tag)"
-                    ));
+                    t.notes.push(if evidence.caller.is_some() {
+                        format!("config: none of {what} applies; the caller's evaluation decides this one")
+                    } else {
+                        format!("config: none of {what} applies; the config alone cannot rule this out, it depends on the caller (give `identity`; CLI --login/--tag)")
+                    });
                     CheckResult::Clean
                 } else {
                     t.notes.push(format!(

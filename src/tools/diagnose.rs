@@ -214,14 +214,15 @@ fn caller_evidence(
 
 /// The error for a `symptom_id` the catalog does not have, naming the closest IDs.
 fn unknown_symptom(id: &str) -> String {
-    let mut ids: Vec<(usize, &str)> = crate::catalog::symptoms::symptoms()
+    // Jaro-Winkler favours a shared prefix: `foundry` finds `foundry-deployment`.
+    let mut ids: Vec<(f64, &str)> = crate::catalog::symptoms::symptoms()
         .iter()
-        .map(|s| (strsim::levenshtein(id, &s.id), s.id.as_str()))
+        .map(|s| (strsim::jaro_winkler(id, &s.id), s.id.as_str()))
         .collect();
-    ids.sort_unstable();
+    ids.sort_by(|a, b| b.0.total_cmp(&a.0));
     let near: Vec<&str> = ids.iter().take(3).map(|(_, s)| *s).collect();
     format!(
-        "unknown symptom_id `{id}`: the IDs are listed in the symptoms resource (aperture://catalog/symptoms.json); closest: {}",
+        "unknown symptom_id `{id}`: the IDs are in the symptoms resource (aperture://catalog/symptoms.json) and the troubleshooting reference; closest: {}",
         near.join(", ")
     )
 }
