@@ -94,11 +94,13 @@ pub fn symptom_matcher(data: &[u8]) {
             text: &text,
             status: None,
             error_text: None,
+            symptom_id: None,
         },
         Query {
             text: "",
             status,
             error_text: Some(&text),
+            symptom_id: None,
         },
     ] {
         let ranked = rank(&query);

@@ -195,8 +195,7 @@ pub struct AccessRow {
     pub notes: Vec<String>,
 }
 
-/// A caller as Aperture resolves it from Tailscale WhoIs: a login for user-owned nodes,
-/// tags for tagged nodes (which have no user), and the groups visible to Aperture.
+/// A caller (from Tailscale WhoIs): a login, or a tagged node's tags; and its groups.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Identity {
     /// e.g. `alice@example.com`.
@@ -205,7 +204,7 @@ pub struct Identity {
     /// A tagged node's tags, e.g. `["tag:ci"]`.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Groups of the caller (`group:eng`, SCIM groups by e-mail).
+    /// e.g. `group:eng`, or a SCIM group's e-mail.
     #[serde(default)]
     pub groups: Vec<String>,
 }

@@ -20,10 +20,12 @@ use streams::{
 };
 
 mod day2;
+mod diagnose;
 mod generate;
 mod grants;
 mod live;
 mod streams;
+pub use diagnose::DiagnoseArgs;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
@@ -141,26 +143,6 @@ pub struct ExplainArgs {
     /// Print who can reach which model, for every source in the grants.
     #[arg(long)]
     pub matrix: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct DiagnoseArgs {
-    /// The problem in your words, e.g. "Claude Code says 405".
-    pub text: String,
-    /// The HTTP status seen.
-    #[arg(long, value_name = "N")]
-    pub status: Option<u16>,
-    /// The exact error text (response body or client message).
-    #[arg(long, value_name = "TEXT")]
-    pub error_text: Option<String>,
-    /// The gateway's config file: confirms or rules out config causes.
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<String>,
-    /// The gateway, e.g. http://ai: runs test_endpoint's free probes as evidence.
-    #[arg(long)]
-    pub url: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -339,20 +321,12 @@ fn run_explain(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_diagnose(args: DiagnoseArgs) -> anyhow::Result<ExitStatus> {
-    use tools::diagnose::{DiagnoseInput, diagnose_symptom};
-    let config = args.config.as_deref().map(read_text).transpose()?;
-    let input = DiagnoseInput {
-        symptom: args.text,
-        http_status: args.status,
-        error_text: args.error_text,
-        source: ConfigInput {
-            config,
-            config_path: None,
-        },
-        url: args.url,
-    };
-    let out = block_on(diagnose_symptom(&input, PathPolicy::Allowed))?;
-    print_result(&out, &args.output, || render::diagnosis_report(&out))?;
+    let (input, output) = args.into_input()?;
+    let out = block_on(tools::diagnose::diagnose_symptom(
+        &input,
+        PathPolicy::Allowed,
+    ))?;
+    print_result(&out, &output, || render::diagnosis_report(&out))?;
     Ok(ExitStatus::Success)
 }
 

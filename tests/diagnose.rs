@@ -27,8 +27,9 @@ fn parse(jsonl: &str) -> Vec<Case> {
         .collect()
 }
 
-/// Top-1 and top-3 accuracy, printed with every miss.
-fn accuracy(name: &str, cases: &[Case]) -> (f64, f64) {
+/// Top-1 and top-3 accuracy, printed with every miss when `show_misses` (never for the
+/// held-out split: its phrasings must not be read while tuning).
+fn accuracy(name: &str, cases: &[Case], show_misses: bool) -> (f64, f64) {
     let (mut top1, mut top3) = (0usize, 0usize);
     let mut misses = Vec::new();
     for case in cases {
@@ -41,6 +42,7 @@ fn accuracy(name: &str, cases: &[Case]) -> (f64, f64) {
             text: &case.text,
             status: case.http_status,
             error_text: case.error_text.as_deref(),
+            symptom_id: None,
         });
         let ids: Vec<&str> = ranked
             .iter()
@@ -72,33 +74,56 @@ fn accuracy(name: &str, cases: &[Case]) -> (f64, f64) {
         cases.len(),
         a1 * 100.0,
         a3 * 100.0,
-        misses.join("\n")
+        if show_misses {
+            misses.join("\n")
+        } else {
+            format!(
+                "  ({} misses not shown: the set holds held-out phrasings)",
+                misses.len()
+            )
+        }
     );
     (a1, a3)
 }
 
+fn held_out() -> Vec<Case> {
+    parse(include_str!("fixtures/diagnose/heldout.jsonl"))
+}
+
+/// The tuning split (`eval.jsonl`): the matcher's vocabulary may be tuned on its misses.
 #[test]
 fn evaluation_set_accuracy() {
-    let cases = cases();
-    assert!(
-        cases.len() >= 150,
-        "the evaluation set has {} phrasings",
-        cases.len()
-    );
-    let (a1, a3) = accuracy("evaluation set", &cases);
+    let (a1, a3) = accuracy("train split", &cases(), true);
     assert!(a1 >= 0.90, "top-1 accuracy {:.1}% is under 90%", a1 * 100.0);
     assert!(a3 >= 0.98, "top-3 accuracy {:.1}% is under 98%", a3 * 100.0);
 }
 
-/// Phrasings written after the matcher was tuned, by other hands, never used for tuning: how
-/// well it generalises. Reported, with a floor well under the tuned set's target.
+/// Every symptom has at least 8 phrasings over both splits, and the set has 400 or more;
+/// the whole set's figures are reported too.
+#[test]
+fn evaluation_set_covers_every_symptom() {
+    let mut all = cases();
+    all.extend(held_out());
+    assert!(
+        all.len() >= 400,
+        "the evaluation set has {} phrasings",
+        all.len()
+    );
+    for s in aperture_orchestrator::catalog::symptoms::symptoms() {
+        let n = all.iter().filter(|c| c.expect == s.id).count();
+        assert!(n >= 8, "{} has {n} phrasings (8 or more wanted)", s.id);
+    }
+    accuracy("whole set", &all, false);
+}
+
+/// Phrasings never used for tuning (`heldout.jsonl`; misses are not printed, so they cannot
+/// be tuned on by accident): how well the matcher generalises.
 #[test]
 fn held_out_set_accuracy() {
-    let cases = parse(include_str!("fixtures/diagnose/heldout.jsonl"));
-    let (a1, a3) = accuracy("held-out set", &cases);
+    let (a1, a3) = accuracy("held-out split", &held_out(), false);
     assert!(
-        a1 >= 0.75 && a3 >= 0.90,
-        "held-out accuracy fell: top-1 {a1:.3}, top-3 {a3:.3}"
+        a1 >= 0.90 && a3 >= 0.98,
+        "held-out accuracy under target: top-1 {a1:.3} (90% wanted), top-3 {a3:.3} (98% wanted)"
     );
 }
 
@@ -230,10 +255,17 @@ mod evidence {
                             && (!cause.save_blocking || out.counts.error == 0)
                     })
                     .unwrap_or_else(|| panic!("no clean fixture for {id}"));
+                // A cause that depends on the caller is not ruled out by a clean config: with
+                // no identity it stays possible.
                 let report = cause_in(symptom, cause, text);
+                let expected = if cause.caller_confirms.is_empty() {
+                    CauseStatus::RuledOut
+                } else {
+                    CauseStatus::Possible
+                };
                 assert_eq!(
                     report.status,
-                    CauseStatus::RuledOut,
+                    expected,
                     "{id} with {}: {:#?}",
                     path.display(),
                     report.evidence
@@ -243,5 +275,312 @@ mod evidence {
         }
         eprintln!("{checked} causes with config checks were confirmed and ruled out");
         assert!(checked >= 20, "only {checked} causes have config checks");
+    }
+}
+
+/// The caller as evidence: the access evaluator's verdict for the identity given decides the
+/// causes no config rule can see.
+mod caller {
+    use aperture_orchestrator::diagnose::{CauseReport, CauseStatus};
+    use aperture_orchestrator::tools::diagnose::{DiagnoseInput, DiagnoseOutput, diagnose_with};
+    use aperture_orchestrator::tools::{ConfigInput, PathPolicy};
+
+    /// A valid config granting `tag:ci` (alone) a role and the Anthropic models.
+    pub(super) const ONE_TAG: &str = r#"{
+      "providers": {
+        "anthropic": {
+          "baseurl": "https://api.anthropic.com",
+          "apikey": "YOUR_ANTHROPIC_API_KEY",
+          "models": ["claude-sonnet-4-6"],
+          "compatibility": { "anthropic_messages": true },
+        },
+      },
+      "grants": [
+        { "src": ["alice@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" }, { "models": "**" } ] } },
+        { "src": ["tag:ci"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "anthropic/**" } ] } },
+        { "src": ["eng@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" } ] } },
+      ],
+    }"#;
+
+    fn run(input: DiagnoseInput) -> DiagnoseOutput {
+        diagnose_with(&input, PathPolicy::Allowed, None).unwrap()
+    }
+
+    fn forbidden(identity: Option<aperture_orchestrator::access::Identity>) -> DiagnoseInput {
+        DiagnoseInput {
+            symptom: "our CI runner gets 403 access denied: no role granted".into(),
+            http_status: Some(403),
+            identity,
+            source: ConfigInput::text(ONE_TAG),
+            ..DiagnoseInput::default()
+        }
+    }
+
+    fn cause<'a>(out: &'a DiagnoseOutput, id: &str) -> &'a CauseReport {
+        out.diagnosis
+            .causes
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap_or_else(|| panic!("{id} not among {:#?}", out.diagnosis.causes))
+    }
+
+    #[test]
+    fn two_tags_granted_one_is_confirmed() {
+        let two_tags = crate::support::identity(None, &["tag:linux", "tag:ci"], &[]);
+        let out = run(forbidden(Some(two_tags)));
+        let c = cause(&out, "tagged-node-403/multi-tag-src");
+        assert_eq!(c.status, CauseStatus::Confirmed, "{:#?}", c.evidence);
+        assert_eq!(
+            out.diagnosis.causes[0].id, c.id,
+            "the confirmed cause leads"
+        );
+        let caller = out.diagnosis.caller.as_ref().unwrap();
+        assert_eq!(caller.identity.as_deref(), Some("tag:ci,tag:linux"));
+        assert!(
+            caller
+                .findings
+                .iter()
+                .any(|f| f.contains("names `tag:ci`") && f.contains("tag:ci,tag:linux")),
+            "{:#?}",
+            caller.findings
+        );
+        assert!(
+            out.diagnosis
+                .counted
+                .iter()
+                .any(|c| c == "caller tags_partly_granted"),
+            "{:?}",
+            out.diagnosis.counted
+        );
+        // The caller has no role: nothing contradicts the src-mismatch cause either.
+        assert_ne!(
+            cause(&out, "no-role-403/src-mismatch").status,
+            CauseStatus::RuledOut
+        );
+    }
+
+    #[test]
+    fn without_identity_the_multi_tag_cause_stays_possible() {
+        let out = run(forbidden(None));
+        let c = cause(&out, "tagged-node-403/multi-tag-src");
+        assert_eq!(c.status, CauseStatus::Possible, "{:#?}", c.evidence);
+        assert!(
+            out.diagnosis
+                .next_steps
+                .iter()
+                .any(|s| s.contains("`identity`")),
+            "{:#?}",
+            out.diagnosis.next_steps
+        );
+    }
+
+    #[test]
+    fn a_caller_with_a_role_rules_the_role_causes_out() {
+        let one_tag = crate::support::identity(None, &["tag:ci"], &[]);
+        let out = run(forbidden(Some(one_tag)));
+        for id in ["tagged-node-403/multi-tag-src", "no-role-403/src-mismatch"] {
+            let c = cause(&out, id);
+            assert_eq!(c.status, CauseStatus::RuledOut, "{id}: {:#?}", c.evidence);
+            assert!(c.evidence.iter().any(|e| e.contains("has_role")), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_scim_group_by_email_is_confirmed() {
+        let member = crate::support::identity(Some("bob@example.com"), &[], &["eng@example.com"]);
+        let out = run(DiagnoseInput {
+            symptom: "group grant ignored, bob gets 403".into(),
+            identity: Some(member),
+            source: ConfigInput::text(ONE_TAG),
+            ..DiagnoseInput::default()
+        });
+        let c = cause(&out, "group-grants-ignored/scim-email-group");
+        assert_eq!(c.status, CauseStatus::Confirmed, "{:#?}", c.evidence);
+        assert_eq!(
+            cause(&out, "group-grants-ignored/groups-not-visible").status,
+            CauseStatus::Confirmed
+        );
+    }
+
+    #[test]
+    fn the_client_sets_the_endpoint_and_the_model_is_simulated() {
+        let alice = crate::support::identity(Some("alice@example.com"), &[], &[]);
+        let out = run(DiagnoseInput {
+            symptom: "codex gets 404".into(),
+            identity: Some(alice),
+            model: Some("claude-sonnet-4-6".into()),
+            client: Some("codex".into()),
+            source: ConfigInput::text(ONE_TAG),
+            ..DiagnoseInput::default()
+        });
+        let caller = out.diagnosis.caller.as_ref().unwrap();
+        assert!(
+            caller.findings.iter().any(|f| f.contains("/v1/responses")),
+            "{:#?}",
+            caller.findings
+        );
+        assert!(
+            out.diagnosis
+                .counted
+                .iter()
+                .any(|c| c == "caller api_not_served"),
+            "{:?}",
+            out.diagnosis.counted
+        );
+    }
+
+    #[test]
+    fn every_score_is_on_one_zero_to_one_scale() {
+        for input in [
+            forbidden(None),
+            forbidden(Some(crate::support::identity(
+                None,
+                &["tag:ci", "tag:linux"],
+                &[],
+            ))),
+            DiagnoseInput {
+                symptom: "403 forbidden access denied: no role granted tag:a,tag:b".into(),
+                http_status: Some(403),
+                error_text: Some("access denied: no role granted".into()),
+                ..DiagnoseInput::default()
+            },
+        ] {
+            let out = run(input);
+            let d = &out.diagnosis;
+            let scores = d
+                .symptoms
+                .iter()
+                .map(|s| s.score)
+                .chain(d.causes.iter().map(|c| c.confidence))
+                .chain(d.candidates.iter().map(|c| c.score));
+            for s in scores {
+                assert!((0.0..=1.0).contains(&s), "{s} out of 0..1: {d:#?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_symptom_id_chooses_directly_and_an_unknown_one_is_refused() {
+        let out = run(DiagnoseInput {
+            symptom_id: Some("model-alias".into()),
+            ..DiagnoseInput::default()
+        });
+        assert_eq!(out.diagnosis.symptoms[0].id, "model-alias");
+        assert!(out.diagnosis.candidates.is_empty());
+        let err = diagnose_with(
+            &DiagnoseInput {
+                symptom_id: Some("model-alias-404".into()),
+                ..DiagnoseInput::default()
+            },
+            PathPolicy::Allowed,
+            None,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("model-alias") && err.contains("symptom_id"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_vague_report_returns_candidates_with_questions() {
+        let out = run(DiagnoseInput {
+            symptom: "it doesnt work".into(),
+            ..DiagnoseInput::default()
+        });
+        let d = &out.diagnosis;
+        if !d.symptoms.is_empty() {
+            assert!(d.candidates.len() >= 2, "{d:#?}");
+            assert!(d.candidates.iter().all(|c| c.question.ends_with('?')));
+        }
+        let close = run(DiagnoseInput {
+            symptom: "403 on the github connector and on models".into(),
+            ..DiagnoseInput::default()
+        });
+        for c in &close.diagnosis.candidates {
+            assert!(!c.question.is_empty());
+        }
+    }
+
+    #[test]
+    fn legacy_forms_point_to_migrate_config() {
+        let text =
+            std::fs::read_to_string("tests/fixtures/configs/invalid/AP701-temp-grants.hujson")
+                .unwrap();
+        let out = run(DiagnoseInput {
+            symptom: "403 access denied: no role granted".into(),
+            source: ConfigInput::text(&text),
+            ..DiagnoseInput::default()
+        });
+        assert!(
+            out.diagnosis
+                .next_steps
+                .iter()
+                .any(|s| s.contains("migrate_config") && s.contains("AP701")),
+            "{:#?}",
+            out.diagnosis.next_steps
+        );
+        assert!(out.diagnosis.counted.iter().any(|c| c.contains("AP701")));
+    }
+}
+
+/// The CLI: `--tag` (repeated), `--login`, `--group`, `--model`, `--client` and
+/// `--symptom-id` reach the tool, and the report shows the caller and the scale.
+mod cli {
+    #[test]
+    fn tags_on_the_command_line_confirm_the_multi_tag_cause() {
+        let dir = crate::support::TempDir::new("diagnose-cli");
+        let config = dir.join("aperture.hujson");
+        std::fs::write(&config, super::caller::ONE_TAG).unwrap();
+        let out = crate::support::bin()
+            .args([
+                "diagnose",
+                "CI runner gets 403 no role granted",
+                "--status",
+                "403",
+            ])
+            .arg("--config")
+            .arg(&config)
+            .args([
+                "--tag",
+                "tag:ci",
+                "--tag",
+                "tag:linux",
+                "--client",
+                "claude-code",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("caller: tag:ci,tag:linux"), "{text}");
+        assert!(
+            text.contains("CONFIRMED") && text.contains("tagged-node-403/multi-tag-src"),
+            "{text}"
+        );
+        assert!(text.contains("counted: "), "{text}");
+    }
+
+    #[test]
+    fn a_symptom_id_needs_no_words_and_a_typo_is_refused() {
+        let ok = crate::support::bin()
+            .args(["diagnose", "--symptom-id", "foundry-deployment"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&ok.stdout);
+        assert!(ok.status.success(), "{text}");
+        assert!(text.contains("(foundry-deployment) 1.00"), "{text}");
+        let bad = crate::support::bin()
+            .args(["diagnose", "--symptom-id", "foundry"])
+            .output()
+            .unwrap();
+        assert_eq!(bad.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&bad.stderr);
+        assert!(err.contains("foundry-deployment"), "{err}");
     }
 }

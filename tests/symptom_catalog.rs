@@ -38,6 +38,11 @@ fn problems(file: &str, text: &str) -> Vec<String> {
     if symptom.said.is_empty() {
         problem("`said` is empty: the matcher needs at least one phrasing".into());
     }
+    if !symptom.question.trim_end().ends_with('?') {
+        problem(
+            "`question` must be one question (ending in `?`) that tells this symptom apart".into(),
+        );
+    }
     if symptom.causes.is_empty() {
         problem("no causes".into());
     }
@@ -139,6 +144,7 @@ fn a_half_added_symptom_is_caught() {
   // A comment and trailing commas are fine: it is HuJSON.
   "id": "example",
   "title": "An example symptom",
+  "question": "Does it work?",
   "said": ["it does not work"],
   "causes": [
     {
@@ -195,4 +201,160 @@ fn a_half_added_symptom_is_caught() {
         unnumbered.len() == 1 && unnumbered[0].contains("NNN-<id>"),
         "{unnumbered:?}"
     );
+}
+
+/// The lexicon (synonyms, error-text normalisation, stop words) parses: an error there would
+/// silently empty the matcher's vocabulary.
+#[test]
+fn the_lexicon_parses() {
+    assert_eq!(
+        aperture_orchestrator::catalog::symptoms::lexicon_error(),
+        None
+    );
+    let lexicon = aperture_orchestrator::catalog::symptoms::lexicon();
+    assert!(!lexicon.stopwords.is_empty() && !lexicon.synonyms.is_empty());
+    for (from, to) in &lexicon.synonyms {
+        assert_eq!(from, &from.to_lowercase(), "synonym keys are lowercase");
+        assert!(!to.trim().is_empty(), "synonym for {from} is empty");
+    }
+}
+
+/// Each user-facing fact of `updates-2026-11.md` (and the troubleshooting facts issue 18
+/// names) is a symptom or a cause whose checks or fixes quote the documented fact.
+#[test]
+fn documented_facts_are_quoted_by_a_symptom_or_cause() {
+    const FACTS: &[(&str, &str)] = &[
+        (
+            "own-keys-plan/plan-needs-sales",
+            "on a plan other than the personal Tailscale plan, contact sales",
+        ),
+        (
+            "chat-sandbox/sandbox-not-enabled",
+            "it starts automatically on the first request that needs it",
+        ),
+        (
+            "portal-access/portal-disabled",
+            "an administrator can disable it for API-only users",
+        ),
+        (
+            "chat-ui-empty/portal-access-disabled",
+            "an administrator can disable it for API-only users",
+        ),
+        (
+            "zero-retention/hosting-region",
+            "Aperture instances are currently hosted in the European Union.",
+        ),
+        (
+            "zero-retention/raw-copies-kept",
+            "`save_raws` and `keep_encrypted_blobs` set to `false`",
+        ),
+        (
+            "s3-export/bucket-name-empty",
+            "Setting bucket_name to a non-empty value enables the S3 exporter",
+        ),
+        ("s3-export/bucket-name-empty", "Google Cloud Storage"),
+        (
+            "s3-export/require-export-waits",
+            "the capture exports to S3, its retention window passes, and the local purge runs",
+        ),
+        (
+            "connector-calls-missing-in-dashboard/expected",
+            "do not appear in captures or usage telemetry",
+        ),
+        (
+            "hook-data-leaves/hook-off-tailnet",
+            "the selected data leaves your tailnet when Aperture calls it",
+        ),
+        ("hook-data-leaves/hook-off-tailnet", "\"500ms\""),
+        ("hook-503/hook-definition", "\"500ms\""),
+        (
+            "hook-auth-type/old-build-auth-types",
+            "`hec` and `cf-aig-authorization`",
+        ),
+        (
+            "header-filter/header-not-filterable",
+            "the `filterable` list that decides which headers Aperture indexes",
+        ),
+        (
+            "model-alias/dst-provider-name",
+            "the key configured under providers, not its display name",
+        ),
+        ("model-alias/dst-provider-name", "matched exactly"),
+        ("model-alias/dst-provider-name", "`dst` is ordered"),
+        (
+            "model-alias/target-not-granted",
+            "before checking authorization, quotas, hooks, and routing",
+        ),
+        ("quota-429/one-of-several-buckets", "must all have balance"),
+        (
+            "group-grants-ignored/scim-email-group",
+            "Requires the tailscale.com/visible-groups node attribute",
+        ),
+        (
+            "tagged-node-403/multi-tag-src",
+            "the src value must match the exact comma-joined tag string",
+        ),
+        (
+            "outside-tailnet/bridge-names",
+            "An Aperture CLI bridge (recommended)",
+        ),
+        (
+            "outside-tailnet/bridge-names",
+            "bridge mode is the `ts-unplug` workflow, not the Aperture CLI bridge feature",
+        ),
+        (
+            "same-user-tag/shared-ts-unplug",
+            "attributes all its users' traffic to one identity",
+        ),
+        (
+            "oauth-connect-fails/oauth-setup",
+            "https://<host>/aperture/auth/<connector-id>/callback (`https`, not `http`)",
+        ),
+        (
+            "tailnet-connector-auth/per-node-flow",
+            "a separate, tool-initiated authorization flow for each node it provisions",
+        ),
+        (
+            "bedrock-credentials/iam-keys",
+            "no SigV4, no IAM access keys",
+        ),
+        (
+            "foundry-deployment/model-is-deployment",
+            "Foundry model names are deployment names",
+        ),
+        (
+            "foundry-deployment/foundry-key",
+            "A Foundry API key for your resource",
+        ),
+        (
+            "passthrough-key/client-sends-no-key",
+            "If the client sends neither header, Aperture uses the configured provider key.",
+        ),
+        (
+            "connectors-ignored/old-version",
+            "needed on older builds, harmless on newer ones",
+        ),
+    ];
+    for (id, quote) in FACTS {
+        let (symptom, cause) = id.split_once('/').unwrap();
+        let s = aperture_orchestrator::catalog::symptoms::find(symptom)
+            .unwrap_or_else(|| panic!("no symptom {symptom}"));
+        let c = s
+            .causes
+            .iter()
+            .find(|c| c.id == cause)
+            .unwrap_or_else(|| panic!("no cause {id}"));
+        let text = c
+            .ask
+            .iter()
+            .chain(&c.fixes)
+            .chain([&c.title])
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains(quote),
+            "{id} does not quote {quote:?}: {text}"
+        );
+    }
 }

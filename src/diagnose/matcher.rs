@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::catalog::symptoms::{Symptom, symptoms};
+use crate::catalog::symptoms::{Symptom, lexicon, symptoms};
 
 /// What the user gave.
 #[derive(Debug, Clone, Copy, Default)]
@@ -15,6 +15,8 @@ pub struct Query<'a> {
     pub text: &'a str,
     pub status: Option<u16>,
     pub error_text: Option<&'a str>,
+    /// A symptom chosen directly (its ID in the catalog): the words are not matched.
+    pub symptom_id: Option<&'a str>,
 }
 
 /// A symptom's score and what in the query matched it.
@@ -27,101 +29,6 @@ pub struct Ranked {
 
 /// Only this much of the query is read (a pasted log can be long).
 pub const MAX_QUERY_CHARS: usize = 4_000;
-
-/// Words too common to say anything.
-const STOPWORDS: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "i",
-    "im",
-    "i'm",
-    "me",
-    "my",
-    "we",
-    "our",
-    "us",
-    "you",
-    "your",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "it",
-    "its",
-    "it's",
-    "to",
-    "of",
-    "in",
-    "on",
-    "for",
-    "and",
-    "or",
-    "but",
-    "with",
-    "at",
-    "this",
-    "that",
-    "from",
-    "so",
-    "do",
-    "does",
-    "did",
-    "have",
-    "has",
-    "had",
-    "just",
-    "all",
-    "any",
-    "get",
-    "gets",
-    "got",
-    "getting",
-    "when",
-    "what",
-    "why",
-    "how",
-    "can",
-    "could",
-    "would",
-    "should",
-    "there",
-    "then",
-    "than",
-    "as",
-    "by",
-    "if",
-    "up",
-    "out",
-    "into",
-    "about",
-    "after",
-    "before",
-    "again",
-    "still",
-    "also",
-    "some",
-    "one",
-    "our",
-    "they",
-    "them",
-    "he",
-    "she",
-    "hi",
-    "hey",
-    "pls",
-    "please",
-    "thanks",
-    "anyone",
-    "help",
-    "via",
-    "through",
-    "aperture",
-    "gateway",
-    "tailscale",
-];
 
 /// A term and the weight it carries.
 struct Index {
@@ -150,7 +57,12 @@ fn build_index() -> Index {
     for s in catalog {
         let mut terms = FxHashSet::default();
         let mut phrasings = Vec::new();
-        for text in s.said.iter().chain(std::iter::once(&s.title)) {
+        for text in s
+            .said
+            .iter()
+            .chain(&s.examples)
+            .chain(std::iter::once(&s.title))
+        {
             let p: FxHashSet<String> = terms_of(text).into_iter().collect();
             terms.extend(p.iter().cloned());
             phrasings.push(p);
@@ -204,12 +116,16 @@ fn build_index() -> Index {
     }
 }
 
-/// Lowercase, with runs of whitespace collapsed (for substring matching of error strings).
+/// Lowercase, the lexicon's replacements applied, runs of whitespace collapsed (for substring
+/// matching of error strings, and before splitting into words).
 fn normalize(text: &str) -> String {
-    text.to_lowercase()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let mut lower = text.to_lowercase();
+    for (from, to) in &lexicon().normalize {
+        if lower.contains(from.as_str()) {
+            lower = lower.replace(from.as_str(), to);
+        }
+    }
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A light stemmer: enough to meet "resolves", "resolving" and "resolve" in one term.
@@ -235,14 +151,21 @@ fn stem(word: &str) -> String {
     w
 }
 
-/// Words of a text: lowercase alphanumeric runs (keeping `4xx` codes), stop words dropped.
+/// Words of a text: lowercase alphanumeric runs (keeping `4xx` codes), each replaced by the
+/// lexicon's synonym if it has one, stop words dropped, stemmed.
 fn words(text: &str) -> Vec<String> {
-    let lower = text.to_lowercase().replace(['\u{2019}', '\''], "");
-    lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
-        .map(stem)
-        .collect()
+    let lex = lexicon();
+    let lower = normalize(text).replace('\'', "");
+    let mut out = Vec::new();
+    for raw in lower.split(|c: char| !c.is_alphanumeric()) {
+        let canonical = lex.synonyms.get(raw).map_or(raw, String::as_str);
+        for w in canonical.split_whitespace() {
+            if !w.is_empty() && !lex.stopwords.iter().any(|s| s == w) {
+                out.push(stem(w));
+            }
+        }
+    }
+    out
 }
 
 /// Terms of a text: stemmed words and adjacent pairs ("no role", "access deni").
@@ -296,17 +219,6 @@ const CUES: &[Cue] = &[
     ),
 ];
 
-/// Reason phrases that name a status without its number.
-const STATUS_PHRASES: &[(&str, u16)] = &[
-    ("unauthorized", 401),
-    ("forbidden", 403),
-    ("not found", 404),
-    ("not allowed", 405),
-    ("too many requests", 429),
-    ("bad gateway", 502),
-    ("service unavailable", 503),
-];
-
 /// HTTP statuses written in the text (`403`, `HTTP 429`, `Forbidden`).
 fn statuses_in(text: &str) -> Vec<u16> {
     let mut found: Vec<u16> = text
@@ -316,8 +228,8 @@ fn statuses_in(text: &str) -> Vec<u16> {
         .filter(|s| (400..600).contains(s))
         .collect();
     let lower = text.to_lowercase();
-    for (phrase, status) in STATUS_PHRASES {
-        if lower.contains(phrase) && !found.contains(status) {
+    for (phrase, status) in &lexicon().status_phrases {
+        if lower.contains(phrase.as_str()) && !found.contains(status) {
             found.push(*status);
         }
     }
@@ -495,6 +407,7 @@ mod tests {
             text: "it broke",
             status: Some(429),
             error_text: Some("{\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\"}}"),
+            symptom_id: None,
         });
         assert_eq!(ranked[0].symptom.id, "quota-429");
         assert!(

@@ -9,7 +9,10 @@ pub fn diagnosis_report(out: &DiagnoseOutput) -> String {
     let mut text = String::new();
     match d.symptoms.first() {
         Some(top) => {
-            text.push_str(&format!("symptom: {} ({})\n", top.title, top.id));
+            text.push_str(&format!(
+                "symptom: {} ({}) {:.2}\n",
+                top.title, top.id, top.score
+            ));
             if !top.matched.is_empty() {
                 text.push_str(&format!("  matched: {}\n", top.matched.join("; ")));
             }
@@ -23,6 +26,19 @@ pub fn diagnosis_report(out: &DiagnoseOutput) -> String {
             }
         }
         None => text.push_str("symptom: no known Aperture symptom matches\n"),
+    }
+    if !d.candidates.is_empty() {
+        text.push_str("  close or weak match; which is it?\n");
+        for c in &d.candidates {
+            text.push_str(&format!("    {} {:.2}: {}\n", c.id, c.score, c.question));
+        }
+    }
+    if let Some(caller) = &d.caller {
+        let who = caller.identity.as_deref().unwrap_or("(no identity)");
+        text.push_str(&format!("caller: {who}\n"));
+        for f in &caller.findings {
+            text.push_str(&format!("  {f}\n"));
+        }
     }
     if let Some(probe) = &out.probe {
         text.push_str(&format!("probe: {} → {}\n", probe.url, probe.summary));
@@ -48,6 +64,9 @@ pub fn diagnosis_report(out: &DiagnoseOutput) -> String {
                 text.push_str(&format!("  fix: {fix}\n"));
             }
         }
+    }
+    if !d.counted.is_empty() {
+        text.push_str(&format!("\ncounted: {}\n", d.counted.join(", ")));
     }
     if !d.next_steps.is_empty() {
         text.push_str("\nnext steps:\n");
