@@ -521,6 +521,16 @@ async fn a_push_never_writes_the_served_mask_over_a_real_key() {
             let text = std::fs::read_to_string(backup.unwrap().path()).unwrap();
             assert!(!text.contains(ROTATED));
         }
+        // The same push again: the key written is known, so there is nothing to apply.
+        let writes = fake.config.lock().unwrap().writes;
+        let (code, stdout, _) = push(
+            &["--secret-env", "openai=TEST_OPENAI_KEY"],
+            &[("TEST_OPENAI_KEY", ROTATED)],
+        )
+        .await;
+        assert_eq!(code, Some(1), "{stdout}");
+        assert!(stdout.contains("nothing to apply"), "{stdout}");
+        assert_eq!(fake.config.lock().unwrap().writes, writes, "a re-run writes nothing");
     }
 }
 
