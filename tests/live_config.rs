@@ -530,7 +530,11 @@ async fn a_push_never_writes_the_served_mask_over_a_real_key() {
         .await;
         assert_eq!(code, Some(1), "{stdout}");
         assert!(stdout.contains("nothing to apply"), "{stdout}");
-        assert_eq!(fake.config.lock().unwrap().writes, writes, "a re-run writes nothing");
+        assert_eq!(
+            fake.config.lock().unwrap().writes,
+            writes,
+            "a re-run writes nothing"
+        );
     }
 }
 
@@ -707,41 +711,33 @@ async fn a_push_records_its_new_base_and_a_rerun_changes_nothing() {
     );
 }
 
+/// A clean change applied to a gateway that commits it and answers `status`.
+async fn apply_answered(status: u16) -> ApplyOutput {
+    let fake = gateway(ConfigApiSpec {
+        committed_status: Some(status),
+        ..current()
+    })
+    .await;
+    let proposed = document(NEW_KEY, "alice@example.com", true);
+    apply(
+        &fake,
+        &proposed,
+        Some("alice@example.com"),
+        false,
+        &backups(),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn any_2xx_is_success_and_a_late_500_is_settled_by_rereading() {
     for status in [201, 204] {
-        let fake = gateway(ConfigApiSpec {
-            committed_status: Some(status),
-            ..current()
-        })
-        .await;
-        let dir = backups();
-        let out = apply(
-            &fake,
-            &document(NEW_KEY, "alice@example.com", true),
-            Some("alice@example.com"),
-            false,
-            &dir,
-        )
-        .await;
+        let out = apply_answered(status).await;
         assert!(out.applied, "{status}: {:?}", out.refused);
         assert!(out.new_version.is_some(), "{status}");
         assert!(out.reread.unwrap().contains("exactly the applied document"));
     }
-    let fake = gateway(ConfigApiSpec {
-        committed_status: Some(500),
-        ..current()
-    })
-    .await;
-    let dir = backups();
-    let out = apply(
-        &fake,
-        &document(NEW_KEY, "alice@example.com", true),
-        Some("alice@example.com"),
-        false,
-        &dir,
-    )
-    .await;
+    let out = apply_answered(500).await;
     let answer = out.answer.clone().unwrap();
     assert!(
         answer.contains("HTTP 500") && answer.contains("may or may not"),
