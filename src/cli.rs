@@ -19,6 +19,7 @@ use streams::{
     write_text,
 };
 
+mod connector;
 mod grants;
 mod live;
 mod streams;
@@ -49,6 +50,8 @@ pub enum Command {
     Provider(ProviderArgs),
     /// Generate grants (current form; tailnet policy file or legacy temp_grants on request).
     Grants(GrantsArgs),
+    /// Generate a connector (and grants for it), merged into a config with --config.
+    Connector(connector::ConnectorArgs),
     /// Generate the configuration that points a client at Aperture.
     Client(ClientArgs),
     /// Rewrite legacy forms (temp_grants, authorization objects, seed flags) to the current form.
@@ -316,6 +319,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules { format } => run_rules(format),
         Command::Provider(args) => run_provider(args),
         Command::Grants(args) => run_grants(args),
+        Command::Connector(args) => connector::run(args),
         Command::Client(args) => run_client(args),
         Command::Migrate(args) => run_migrate(args),
         Command::Explain(args) => run_explain(args),

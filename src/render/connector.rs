@@ -1,0 +1,27 @@
+//! A `generate_connector` result as text for a terminal: the merged config with the secret
+//! masked (or where it was written), the OAuth callback, then diagnostics and notes.
+
+use super::blocks::{diagnostics_block, notes_block};
+use crate::tools::connector::ConnectorOutput;
+
+/// `written_to`: the config file the result was written back to, if it was.
+pub fn connector_report(out: &ConnectorOutput, written_to: Option<&str>) -> String {
+    let id = &out.connector_id;
+    let body = match (written_to, out.changed) {
+        (Some(path), _) => format!("wrote {path} (backup: {path}.bak): connector `{id}`\n"),
+        (None, Some(false)) => {
+            format!("unchanged: the config already has connector `{id}` and its grants\n")
+        }
+        (None, _) => format!("{}\n", out.config.trim_end()),
+    };
+    let callback = out
+        .callback
+        .as_ref()
+        .map(|url| format!("OAuth callback: {url}\n"))
+        .unwrap_or_default();
+    format!(
+        "{body}{callback}{}{}",
+        diagnostics_block(&out.diagnostics),
+        notes_block(&out.notes)
+    )
+}
