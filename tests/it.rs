@@ -6,6 +6,7 @@
 mod support;
 
 mod connector_access;
+mod connector_generate;
 mod diagnose;
 mod edit_roundtrip;
 mod explain;

@@ -85,9 +85,9 @@ const FLAGS: &[(&str, &str)] = &[
 
 /// A message of the tool in the command line's words.
 fn in_flags(message: &str) -> String {
-    FLAGS
-        .iter()
-        .fold(message.to_owned(), |m, (field, flag)| m.replace(field, flag))
+    FLAGS.iter().fold(message.to_owned(), |m, (field, flag)| {
+        m.replace(field, flag)
+    })
 }
 
 pub(super) fn run(args: ConnectorArgs) -> anyhow::Result<ExitStatus> {
@@ -109,8 +109,8 @@ pub(super) fn run(args: ConnectorArgs) -> anyhow::Result<ExitStatus> {
         source: merge_source(args.config.as_deref())?,
         replace: args.replace,
     };
-    let mut out: ConnectorOutput = generate_connector(&input, PathPolicy::Allowed)
-        .map_err(|e| match e {
+    let mut out: ConnectorOutput =
+        generate_connector(&input, PathPolicy::Allowed).map_err(|e| match e {
             ToolError::BadArguments(message) => ToolError::BadArguments(in_flags(&message)),
             other => other,
         })?;
@@ -129,6 +129,8 @@ pub(super) fn run(args: ConnectorArgs) -> anyhow::Result<ExitStatus> {
         render::connector_report(&out, written_to)
     })?;
     Ok(ExitStatus::clean_if(
-        !out.diagnostics.iter().any(|d| d.severity == Severity::Error),
+        !out.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error),
     ))
 }

@@ -601,9 +601,7 @@ pub(super) fn upstream(declared: &Declared, asked: &Asked) -> (Option<String>, O
     let auth = node.get("auth");
     let ty = auth.and_then(|a| a.get_str("type"));
     let credential = match ty.map(|t| (t, AuthType::of_config(t))) {
-        Some((_, Some(AuthType::BearerToken))) => {
-            Some("Authorization: Bearer <secret>".to_owned())
-        }
+        Some((_, Some(AuthType::BearerToken))) => Some("Authorization: Bearer <secret>".to_owned()),
         Some((_, Some(AuthType::Basic))) => {
             Some("Authorization: Basic <username:password>".to_owned())
         }

@@ -2,11 +2,11 @@
 
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean};
-use crate::config::{Member, Node, pointer};
-use crate::diagnostic::PatchOp;
 use crate::catalog::connectors::{
     AuthType, ID_PATTERN, RESERVED_IDS, auth_type_names, reserved_id, valid_id,
 };
+use crate::config::{Member, Node, pointer};
+use crate::diagnostic::PatchOp;
 use crate::net::host_of;
 
 pub fn check(ctx: &mut Context, index: &Index) {
@@ -67,7 +67,11 @@ fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) 
                 member.key_span,
                 format!(
                     "connector ID `{id}` is reserved ({}; per a secondary source, UNCONFIRMED)",
-                    RESERVED_IDS.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")
+                    RESERVED_IDS
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )
             .fix("choose another ID"),

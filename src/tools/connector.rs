@@ -28,23 +28,21 @@ const HOST_PLACEHOLDER: &str = "<aperture-hostname>";
 /// Arguments of `generate_connector`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ConnectorInput {
-    /// Key under `connectors.servers`.
     pub id: String,
     pub url: String,
-    /// `mcp` or `http`.
+    /// mcp, http.
     pub protocol: String,
-    /// none, bearer, api_key, basic, oauth2 (authorization code), oauth2_client_credentials,
-    /// oauth2_dcr.
+    /// none, bearer, api_key, basic, oauth2, oauth2_client_credentials, oauth2_dcr.
     pub auth: String,
-    /// Environment variable holding the secret.
+    /// Env var with the secret.
     #[serde(default)]
     pub secret_env: Option<String>,
     #[serde(default)]
     pub username: Option<String>,
-    /// api_key: header or parameter name (default X-Api-Key).
+    /// Default X-Api-Key.
     #[serde(default)]
     pub key_name: Option<String>,
-    /// api_key: `header` (default) or `query`.
+    /// header, query.
     #[serde(default)]
     pub key_in: Option<String>,
     #[serde(default)]
@@ -55,15 +53,15 @@ pub struct ConnectorInput {
     pub token_url: Option<String>,
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
-    /// Sources given the whole connector (`group:eng`, logins, tags).
+    /// Sources to grant it.
     #[serde(default)]
     pub grants: Vec<String>,
-    /// Aperture's full hostname (OAuth callback).
+    /// Aperture's FQDN, for `callback`.
     #[serde(default)]
     pub host: Option<String>,
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// Overwrite a different connector with this ID.
+    /// Overwrite a different one.
     #[serde(default)]
     pub replace: bool,
 }
@@ -72,19 +70,18 @@ pub struct ConnectorInput {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ConnectorOutput {
     pub connector_id: String,
-    /// The connector object (secret masked).
+    /// Secret masked.
     pub connector: Value,
-    /// OAuth redirect URI to register at the provider (per-user OAuth).
+    /// OAuth redirect URI to register.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<String>,
-    /// Grant objects for the sources (merged idempotently).
+    // The grant objects for the sources (merged idempotently).
     pub grants: Vec<Value>,
-    /// The whole document (secret masked).
+    /// The whole document, secret masked.
     pub config: String,
-    /// Whether the given config changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub changed: Option<bool>,
-    /// Save-mode validation of the result.
+    // Save-mode validation of the result.
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
     /// `config` with the secret in it, for writing back; never serialized.
@@ -118,19 +115,18 @@ pub fn generate_connector(
     check_fields(input, auth)?;
     let given_secret = read_secret(input, auth, policy)?;
     let doc = Document::parse(existing.as_deref().unwrap_or("{}"))?;
-    let servers = doc
-        .root
-        .get("connectors")
-        .and_then(|c| c.get("servers"));
+    let servers = doc.root.get("connectors").and_then(|c| c.get("servers"));
     let current = servers.and_then(|s| s.get(id));
-    let secret = given_secret.map(|value| Secret { value, kept: false }).or_else(|| {
-        // Never write a placeholder over a real secret: an overwrite keeps the old one.
-        input
-            .replace
-            .then(|| kept_secret(current, auth))
-            .flatten()
-            .map(|value| Secret { value, kept: true })
-    });
+    let secret = given_secret
+        .map(|value| Secret { value, kept: false })
+        .or_else(|| {
+            // Never write a placeholder over a real secret: an overwrite keeps the old one.
+            input
+                .replace
+                .then(|| kept_secret(current, auth))
+                .flatten()
+                .map(|value| Secret { value, kept: true })
+        });
     let mut notes = Vec::new();
     let connector = connector_object(input, &protocol, auth, secret.as_ref(), &mut notes);
     refuse_rule_findings(id, &connector)?;
@@ -140,7 +136,15 @@ pub fn generate_connector(
     let callback = auth
         .filter(|a| a.per_user())
         .map(|_| callback(input.host.as_deref(), id, &mut notes));
-    general_notes(input, id, &protocol, auth, &doc.root, secret.as_ref(), &mut notes);
+    general_notes(
+        input,
+        id,
+        &protocol,
+        auth,
+        &doc.root,
+        secret.as_ref(),
+        &mut notes,
+    );
     let diagnostics = diagnostics(&merged, id, existing.is_some(), &mut notes);
     let secrets: Vec<&str> = secret.iter().map(|s| s.value.as_str()).collect();
     Ok(ConnectorOutput {
@@ -183,7 +187,11 @@ fn check_fields(input: &ConnectorInput, auth: Option<AuthType>) -> Result<(), To
             input.client_id.is_some(),
             &[Oauth2ClientCredentials, Oauth2AuthorizationCode],
         ),
-        ("auth_url", input.auth_url.is_some(), &[Oauth2AuthorizationCode]),
+        (
+            "auth_url",
+            input.auth_url.is_some(),
+            &[Oauth2AuthorizationCode],
+        ),
         (
             "token_url",
             input.token_url.is_some(),
@@ -302,7 +310,10 @@ fn connector_object(
         }
         let name = input.key_name.as_deref().unwrap_or(DEFAULT_KEY_NAME);
         object.insert("name".into(), name.into());
-        object.insert("in".into(), input.key_in.as_deref().unwrap_or("header").into());
+        object.insert(
+            "in".into(),
+            input.key_in.as_deref().unwrap_or("header").into(),
+        );
     }
     if let Some(field) = auth.secret_field() {
         let value = match secret {
@@ -360,10 +371,7 @@ fn merge_connector(
         }
         Some(_) => PatchOp::replace(&path, connector.clone()),
         None => match root.get("connectors") {
-            None => PatchOp::add(
-                "/connectors",
-                json!({ "servers": { id: connector } }),
-            ),
+            None => PatchOp::add("/connectors", json!({ "servers": { id: connector } })),
             Some(c) if c.get("servers").is_none() => {
                 PatchOp::add("/connectors/servers", json!({ id: connector }))
             }
@@ -391,7 +399,7 @@ fn merge_grants(
     let doc = Document::parse(text)?;
     let refs = access::grants(&doc.root);
     let index = GrantIndex::new(&refs);
-    let rules = sources
+    let rules: Vec<GrantRule> = sources
         .iter()
         .map(|src| {
             let person = Person::of_selector(src.trim());
@@ -403,6 +411,11 @@ fn merge_grants(
                 ..GrantRule::default()
             }
         })
+        .collect();
+    let given_a_role: Vec<String> = rules
+        .iter()
+        .filter(|r| r.role.is_some())
+        .map(|r| format!("`{}`", r.src.join(",")))
         .collect();
     let out = generate_grants(
         &GrantsInput {
@@ -417,13 +430,23 @@ fn merge_grants(
         },
         PathPolicy::Allowed,
     )?;
-    // Notes about the internal rules ("rule 0 ...") and the lockout switch are about how this
-    // tool called the grants generator, not about the user's config.
-    notes.extend(
-        out.notes
-            .into_iter()
-            .filter(|n| !n.starts_with("allow_no_admin") && !n.starts_with("rule ")),
-    );
+    // Notes about the internal rules ("rule 0 ..."), the edit mode and the lockout switch are
+    // about how this tool called the grants generator, not about the user's config.
+    notes.extend(out.notes.into_iter().filter(|n| {
+        !["allow_no_admin", "rule ", "mode "]
+            .iter()
+            .any(|p| n.starts_with(p))
+    }));
+    let names: Vec<String> = sources.iter().map(|s| format!("`{}`", s.trim())).collect();
+    notes.push(match out.changed {
+        Some(false) => format!("the grants already give {} `{id}/**`", names.join(", ")),
+        _ if given_a_role.is_empty() => format!("granted `{id}/**` to {}", names.join(", ")),
+        _ => format!(
+            "granted `{id}/**` to {}, and `role: user` to {} (no grant gave them a role; a caller needs one)",
+            names.join(", "),
+            given_a_role.join(", ")
+        ),
+    });
     Ok((out.config.unwrap_or_else(|| text.to_owned()), out.grants))
 }
 
