@@ -619,6 +619,7 @@ async fn every_config_reading_tool_honours_the_path_policy() {
             ("generate_grants", json!({ "rules": [ { "src": ["a@example.com"], "role": "admin" } ], "config_path": path })),
             ("explain_access", json!({ "config_path": path, "identity": { "login": "a@example.com" }, "model": "gpt-5" })),
             ("migrate_config", json!({ "config_path": path })),
+            ("generate_connector", json!({ "id": "gh", "url": "https://api.github.com", "protocol": "http", "auth": "none", "config_path": path })),
         ];
         for (tool, args) in calls {
             let result = call_named(&client, tool, args).await;

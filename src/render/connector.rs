@@ -1,7 +1,8 @@
-//! A `generate_connector` result as text for a terminal: the merged config with the secret
-//! masked (or where it was written), the OAuth callback, then diagnostics and notes.
+//! A `generate_connector` result as text for a terminal: the merged config with every
+//! secret masked (or where it was written), the OAuth callback, then diagnostics and notes.
 
 use super::blocks::{diagnostics_block, notes_block};
+use crate::redact::mask_text;
 use crate::tools::connector::ConnectorOutput;
 
 /// `written_to`: the config file the result was written back to, if it was.
@@ -12,7 +13,8 @@ pub fn connector_report(out: &ConnectorOutput, written_to: Option<&str>) -> Stri
         (None, Some(false)) => {
             format!("unchanged: the config already has connector `{id}` and its grants\n")
         }
-        (None, _) => format!("{}\n", out.config.trim_end()),
+        // Every secret-looking value of the document is masked, not only the connector's.
+        (None, _) => format!("{}\n", mask_text(out.config.trim_end())),
     };
     let callback = out
         .callback
