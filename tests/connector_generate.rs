@@ -230,6 +230,22 @@ fn invalid_and_reserved_ids_are_refused_in_the_rules_words() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("AP501"));
+    // The CLI names its flags, not the MCP fields.
+    let out = support::bin()
+        .args([
+            "connector",
+            "tools",
+            "--url",
+            "https://mcp.example.com",
+            "--protocol",
+            "mcp",
+            "--auth",
+            "basic",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("needs `--username`"), "{stderr}");
 }
 
 /// Each auth type with the inputs it needs (no secret: a placeholder).
@@ -350,9 +366,15 @@ const WITH_GITHUB: &str = r#"{
 #[test]
 fn an_existing_connector_and_its_secret_are_kept_unless_replace() {
     let mut i = input("github", "bearer");
-    i.url = "https://api.github.com/v3".into();
+    i.url = "https://api.github.com".into();
     i.protocol = "http".into();
     i.source = ConfigInput::text(WITH_GITHUB);
+    // The same connector without a new secret (it was filled in by hand): nothing changes.
+    let same = generate_connector(&i, PathPolicy::Allowed).unwrap();
+    assert_eq!(same.changed, Some(false));
+    assert_eq!(same.writable, WITH_GITHUB);
+
+    i.url = "https://api.github.com/v3".into();
     let message = refusal(&i);
     assert!(
         message.contains("already exists") && message.contains("`replace`"),

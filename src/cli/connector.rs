@@ -70,6 +70,7 @@ pub struct ConnectorArgs {
 /// Input fields as the tool names them, and the flags that set them.
 const FLAGS: &[(&str, &str)] = &[
     ("`secret_env`", "`--secret-env`"),
+    ("(secret_env)", "(--secret-env)"),
     ("`username`", "`--username`"),
     ("`key_name`", "`--key-name`"),
     ("`key_in`", "`--key-in`"),

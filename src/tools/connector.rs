@@ -120,12 +120,9 @@ pub fn generate_connector(
     let secret = given_secret
         .map(|value| Secret { value, kept: false })
         .or_else(|| {
-            // Never write a placeholder over a real secret: an overwrite keeps the old one.
-            input
-                .replace
-                .then(|| kept_secret(current, auth))
-                .flatten()
-                .map(|value| Secret { value, kept: true })
+            // Never write a placeholder over a real secret: without a new one the old one
+            // stays (so a re-run after the secret was filled in by hand changes nothing).
+            kept_secret(current, auth).map(|value| Secret { value, kept: true })
         });
     let mut notes = Vec::new();
     let connector = connector_object(input, &protocol, auth, secret.as_ref(), &mut notes);
@@ -497,8 +494,8 @@ fn general_notes(
     };
     match (auth.secret_field(), secret) {
         (Some(field), None) => notes.push(format!("`auth.{field}` is a placeholder: set it, or run again with `secret_env` naming the variable that holds it (and `replace`)")),
-        (Some(field), Some(s)) if s.kept => notes.push(format!("kept the existing `auth.{field}`")),
-        (Some(field), Some(_)) => notes.push(format!("`auth.{field}` comes from ${}: it is masked in this output and written only to the config file", input.secret_env.as_deref().unwrap_or_default())),
+        (Some(field), Some(s)) if s.kept => notes.push(format!("kept the existing `auth.{field}` (masked in this output)")),
+        (Some(field), Some(_)) => notes.push(format!("`auth.{field}` comes from ${}: this output shows it masked; the CLI's `connector ... --write` writes the value into the file", input.secret_env.as_deref().unwrap_or_default())),
         (None, _) => {}
     }
     if auth.oauth() {
