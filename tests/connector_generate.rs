@@ -315,6 +315,16 @@ fn each_auth_type_gets_the_fields_it_needs() {
     let mut extra = complete(AuthType::BearerToken);
     extra.username = Some("robot".into());
     assert!(refusal(&extra).contains("`username` is for auth basic only"));
+    // A source the grants refuse is named as given.
+    let mut bad_source = input("svc", "none");
+    bad_source.grants = vec!["tagged-devices".into()];
+    let message = refusal(&bad_source);
+    assert!(
+        message.starts_with("`grants` source `tagged-devices`: "),
+        "{message}"
+    );
+    bad_source.grants = vec![" ".into()];
+    assert!(refusal(&bad_source).contains("empty source"));
     let mut no_secret = input("svc", "oauth2_dcr");
     no_secret.secret_env = Some("HOME".into());
     assert!(refusal(&no_secret).contains("takes no secret"));

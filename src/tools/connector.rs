@@ -393,6 +393,11 @@ fn merge_grants(
         notes.push(format!("no `grants`: nobody reaches `{id}` until a grant gives them `\"connectors\": [\"{id}/**\"]`"));
         return Ok((text.to_owned(), Vec::new()));
     }
+    if sources.iter().any(|s| s.trim().is_empty()) {
+        return Err(ToolError::BadArguments(
+            "`grants` has an empty source: give a login, `group:...`, `tag:...` or `*`".into(),
+        ));
+    }
     let doc = Document::parse(text)?;
     let refs = access::grants(&doc.root);
     let index = GrantIndex::new(&refs);
@@ -426,7 +431,8 @@ fn merge_grants(
             ..GrantsInput::default()
         },
         PathPolicy::Allowed,
-    )?;
+    )
+    .map_err(|e| in_source_words(e, sources))?;
     // Notes about the internal rules ("rule 0 ..."), the edit mode and the lockout switch are
     // about how this tool called the grants generator, not about the user's config.
     notes.extend(out.notes.into_iter().filter(|n| {
@@ -445,6 +451,21 @@ fn merge_grants(
         ),
     });
     Ok((out.config.unwrap_or_else(|| text.to_owned()), out.grants))
+}
+
+/// A refusal of the grants generator about its rule `i` (one per source), said of the source.
+fn in_source_words(error: ToolError, sources: &[String]) -> ToolError {
+    let ToolError::BadArguments(message) = error else {
+        return error;
+    };
+    let about = message.strip_prefix("rule ").and_then(|rest| {
+        let (i, said) = rest.split_once(": ")?;
+        Some((sources.get(i.parse::<usize>().ok()?)?, said))
+    });
+    ToolError::BadArguments(match about {
+        Some((src, said)) => format!("`grants` source `{}`: {said}", src.trim()),
+        None => message,
+    })
 }
 
 /// The callback URL, with a placeholder (and a note) unless `host` is a full hostname.
