@@ -19,6 +19,7 @@ use streams::{
     block_on, is_broken_pipe, print_result, read_bytes, read_text, write_json, write_text,
 };
 
+mod connector;
 mod day2;
 mod diagnose;
 mod generate;
@@ -53,6 +54,8 @@ pub enum Command {
     Provider(ProviderArgs),
     /// Generate grants (current form; tailnet policy file or legacy temp_grants on request).
     Grants(GrantsArgs),
+    /// Generate a connector (and grants for it), merged into a config with --config.
+    Connector(connector::ConnectorArgs),
     /// Generate the configuration that points a client at Aperture.
     Client(ClientArgs),
     /// Rewrite legacy forms (temp_grants, authorization objects, seed flags) to the current form.
@@ -222,6 +225,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Rules { format } => run_rules(format),
         Command::Provider(args) => generate::run_provider(args).map(|()| ExitStatus::Success),
         Command::Grants(args) => generate::run_grants(args).map(|()| ExitStatus::Success),
+        Command::Connector(args) => connector::run(args),
         Command::Client(args) => run_client(args),
         Command::Migrate(args) => generate::run_migrate(args).map(|()| ExitStatus::Success),
         Command::Explain(args) => run_explain(args),

@@ -149,6 +149,30 @@ fn cases(big_file: &str) -> Vec<Case> {
             "tool error with line and column",
         ),
         case(
+            "generate_connector",
+            "a connector ID with `-` (the MCP wire's separator)",
+            json!({"id": "my-tools", "url": "https://mcp.example.com", "protocol": "mcp", "auth": "none"}),
+            Expect::ToolError("AP501"),
+            "tool error in rule AP501's words, with an ID that works",
+        ),
+        case(
+            "generate_connector",
+            "`secret_env` that is not a variable name",
+            json!({"id": "github", "url": "https://api.github.com", "protocol": "http", "auth": "bearer", "secret_env": "$(cat /etc/shadow)"}),
+            Expect::ToolError("must name an environment variable"),
+            "tool error; no shell, no file read",
+        ),
+        Case {
+            policy: PathPolicy::Refused,
+            ..case(
+                "generate_connector",
+                "`secret_env` over HTTP (the server's environment)",
+                json!({"id": "github", "url": "https://api.github.com", "protocol": "http", "auth": "bearer", "secret_env": "HOME"}),
+                Expect::ToolError("--allow-paths"),
+                "tool error: the server's environment is not read for a remote caller",
+            )
+        },
+        case(
             "generate_grants",
             "no rules",
             json!({"rules": []}),

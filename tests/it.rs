@@ -6,6 +6,7 @@
 mod support;
 
 mod connector_access;
+mod connector_generate;
 mod day2;
 mod diagnose;
 mod edit_roundtrip;

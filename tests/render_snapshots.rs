@@ -169,6 +169,35 @@ fn migrate_renders_diff_changes_and_diagnostics() {
 }
 
 #[test]
+fn connector_renders_the_config_the_callback_or_where_it_was_written() {
+    use aperture_orchestrator::tools::connector::{ConnectorInput, generate_connector};
+    let request = |config: Option<String>| -> ConnectorInput {
+        input(json!({
+            "id": "google",
+            "url": "https://mcp.example.com/mcp",
+            "protocol": "mcp",
+            "auth": "oauth2",
+            "client_id": "aperture-client",
+            "auth_url": "https://accounts.example.com/o/oauth2/auth",
+            "token_url": "https://oauth2.example.com/token",
+            "scopes": ["openid"],
+            "grants": ["group:eng"],
+            "host": "ai.example.ts.net",
+            "config": config,
+        }))
+    };
+    let alone = generate_connector(&request(None), PathPolicy::Allowed).unwrap();
+    let merged = request(Some(read("examples/gateway.hujson")));
+    let merged = generate_connector(&merged, PathPolicy::Allowed).unwrap();
+    let text = format!(
+        "{}---\n{}",
+        render::connector_report(&alone, None),
+        render::connector_report(&merged, Some("gateway.hujson"))
+    );
+    insta::assert_snapshot!("connector", text);
+}
+
+#[test]
 fn provider_renders_the_config_or_where_it_was_written() {
     use aperture_orchestrator::tools::provider::{ProviderInput, generate_provider};
     let request = |config: Option<String>| -> ProviderInput {

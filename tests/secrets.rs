@@ -106,6 +106,24 @@ fn no_cli_output_shows_a_planted_secret() {
             vec!["grants", "--admin", "alice@example.com", "--config", path],
             &["json"],
         ),
+        // The connector's token comes from the environment (HOOK_KEY, set below).
+        (
+            vec![
+                "connector",
+                "vault",
+                "--url",
+                "https://vault.example.com",
+                "--protocol",
+                "http",
+                "--auth",
+                "bearer",
+                "--secret-env",
+                "PLANTED_CONNECTOR_TOKEN",
+                "--config",
+                path,
+            ],
+            &["human", "json"],
+        ),
     ];
     let mut checked = 0;
     for (args, formats) in runs {
@@ -114,6 +132,7 @@ fn no_cli_output_shows_a_planted_secret() {
                 .args(&args)
                 .args(["--format", format])
                 .env("RUST_LOG", "trace")
+                .env("PLANTED_CONNECTOR_TOKEN", HOOK_KEY)
                 .output()
                 .unwrap();
             let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -162,6 +181,10 @@ async fn no_mcp_response_or_log_line_shows_a_planted_secret() {
         (
             "generate_grants",
             json!({"rules": [{"src": ["alice@example.com"], "role": "admin"}], "config": config}),
+        ),
+        (
+            "generate_connector",
+            json!({"id": "vault", "url": "https://vault.example.com", "protocol": "http", "auth": "bearer", "grants": ["alice@example.com"], "config": config}),
         ),
         // A bad call: the error text must not echo the key either.
         (

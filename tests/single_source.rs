@@ -1,4 +1,4 @@
-//! Compatibility flags, provider kinds and clients are defined once: each has its catalog row (kinds) or enum row
+//! Compatibility flags, provider kinds, clients and connector auth types are defined once: each has its catalog row (kinds) or enum row
 //! (clients), everything that depends on them follows from it, and their names are spelled in
 //! one file of `src/`. These tests fail when a kind or a client is only half added.
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::support::rust_source;
 
 use aperture_orchestrator::catalog::apis::Flag;
+use aperture_orchestrator::catalog::connectors::AuthType;
 use rust_source::{SourceFile, rust_files};
 
 use aperture_orchestrator::catalog::providers::{
@@ -86,6 +87,13 @@ fn each_compatibility_flag_is_spelled_in_the_api_catalog_only() {
         "refer to a flag through `Flag` instead:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn each_connector_auth_type_is_spelled_in_the_connector_catalog_only() {
+    let names: Vec<&str> = AuthType::ALL.iter().map(|t| t.name()).collect();
+    let problems = spelled_elsewhere(&names, "catalog/connectors.rs");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]

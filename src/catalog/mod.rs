@@ -1,5 +1,7 @@
-//! Knowledge as data: the provider catalog, the API formats and the symptom catalog.
+//! Knowledge as data: the provider catalog, the API formats, the connector facts and the
+//! symptom catalog.
 
 pub mod apis;
+pub mod connectors;
 pub mod providers;
 pub mod symptoms;

@@ -145,14 +145,14 @@ impl WriteReport {
 
 /// A config file read for an edit: the bytes (the write checks the file still holds them)
 /// and the text, decoded as `validate` decodes it.
-struct ReadConfig {
-    path: String,
+pub(super) struct ReadConfig {
+    pub(super) path: String,
     bytes: Vec<u8>,
-    text: String,
+    pub(super) text: String,
 }
 
 /// Read `path` (`-`: stdin), refusing `--write` to stdin before reading anything.
-fn read_config(path: &str, write: bool, flag: &str) -> anyhow::Result<ReadConfig> {
+pub(super) fn read_config(path: &str, write: bool, flag: &str) -> anyhow::Result<ReadConfig> {
     if write && path == "-" {
         anyhow::bail!(
             "--write cannot write back to stdin (`{flag} -`): nothing was written; pass the file itself ({flag} FILE), or drop --write and redirect the printed config"
@@ -173,7 +173,7 @@ fn read_config(path: &str, write: bool, flag: &str) -> anyhow::Result<ReadConfig
 
 /// Write `new` over the file that was read, unless it is the same document (`unchanged` says
 /// why nothing is written then).
-fn write_back(
+pub(super) fn write_back(
     read: &ReadConfig,
     new: &str,
     force: bool,
@@ -208,7 +208,7 @@ struct WithWrite<'a, T: Serialize> {
 }
 
 /// Print a result, and what `--write` did when it was given.
-fn print_written<T: Serialize>(
+pub(super) fn print_written<T: Serialize>(
     out: &T,
     write: Option<&WriteReport>,
     output: &OutputArgs,

@@ -16,6 +16,7 @@ use std::ops::ControlFlow::{Break, Continue};
 use super::trace::{Ending, Flow, Trace};
 use super::types::{Stage, StepResult};
 use crate::access::{Effective, GrantRef};
+use crate::catalog::connectors::AuthType;
 use crate::config::{Node, pointer};
 use crate::glob::{segment_match, segments_match};
 use crate::redact::mask_tokens;
@@ -553,7 +554,7 @@ pub(super) fn per_user_auth(declared: &Declared, id: &str, trace: &mut Trace) {
         .node
         .and_then(|n| n.get("auth"))
         .and_then(|a| a.get_str("type"));
-    if let Some(ty @ ("oauth2_authorization_code" | "oauth2_dcr")) = auth {
+    if let Some(ty) = auth.filter(|t| AuthType::of_config(t).is_some_and(AuthType::per_user)) {
         trace.push(
             Stage::Connector,
             StepResult::Info,
@@ -598,22 +599,23 @@ pub(super) fn upstream(declared: &Declared, asked: &Asked) -> (Option<String>, O
         })
     });
     let auth = node.get("auth");
-    let credential = match auth.and_then(|a| a.get_str("type")) {
-        Some("bearer_token") => Some("Authorization: Bearer <secret>".to_owned()),
-        Some("basic") => Some("Authorization: Basic <username:password>".to_owned()),
-        Some("api_key") => {
+    let ty = auth.and_then(|a| a.get_str("type"));
+    let credential = match ty.map(|t| (t, AuthType::of_config(t))) {
+        Some((_, Some(AuthType::BearerToken))) => Some("Authorization: Bearer <secret>".to_owned()),
+        Some((_, Some(AuthType::Basic))) => {
+            Some("Authorization: Basic <username:password>".to_owned())
+        }
+        Some((_, Some(AuthType::ApiKey))) => {
             let name = auth.and_then(|a| a.get_str("name")).unwrap_or("?");
             Some(match auth.and_then(|a| a.get_str("in")) {
                 Some("query") => format!("query parameter `{name}`"),
                 _ => format!("{name}: <secret>"),
             })
         }
-        Some(ty @ ("oauth2_client_credentials" | "oauth2_authorization_code" | "oauth2_dcr")) => {
-            Some(format!(
-                "an OAuth access token ({ty}; header form UNCONFIRMED)"
-            ))
-        }
-        Some(other) => Some(format!("auth type `{other}` (unknown)")),
+        Some((ty, Some(_))) => Some(format!(
+            "an OAuth access token ({ty}; header form UNCONFIRMED)"
+        )),
+        Some((other, None)) => Some(format!("auth type `{other}` (unknown)")),
         None => None,
     };
     (url, credential)

@@ -24,6 +24,7 @@ use serde::Serialize;
 use super::schema::{self, Keep};
 use super::{prompts, resources};
 use crate::tools::client::{self, ClientInput, ClientOutput};
+use crate::tools::connector::{self, ConnectorInput, ConnectorOutput};
 use crate::tools::diagnose::{self, DiagnoseInput, DiagnoseOutput};
 use crate::tools::explain::{self, ExplainInput, ExplainOutput};
 use crate::tools::grants::{self, GrantsInput, GrantsOutput};
@@ -40,7 +41,7 @@ use crate::tools::{PathPolicy, ToolError};
 pub const INSTRUCTIONS: &str = "\
 aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
 - validate_config: before saving or proposing any config, pass the whole document as `config`; fix every error (the default save mode fails where Aperture's save would), address warnings too (they flag silent failures), apply fix.patch when given, and re-run until valid is true.
-- generate_provider / generate_grants: to add a provider or give people models; pass the user's config to merge (comments kept). Never hand-write these blocks. generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
+- generate_provider / generate_grants / generate_connector: to add a provider, give people models, or add a connector; pass the user's config to merge (comments kept). Never hand-write these blocks. generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
 - diagnose_symptom: first stop when the user describes a failure ('Claude Code says 405'); pass their words, the status, the error text, the config and the url. explain_access: why X gets 403/404, can CI reach model M (simulated step by step).
 - test_endpoint: to check a live gateway (url like http://ai): reachability, role, model list, and with send_completion one real request per API; findings name the cause and fix.
 - migrate_config: for configs from old guides (temp_grants, authorization objects, seed flag names).
@@ -207,6 +208,26 @@ impl Server {
     ) -> Result<Json<ProviderOutput>, String> {
         run_tool("generate_provider", || {
             provider::generate_provider(&input, self.policy)
+        })
+    }
+
+    #[tool(
+        name = "generate_connector",
+        description = include_str!("../../tools/generate_connector.md").trim_ascii(),
+        annotations(
+            title = "Generate a connector",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = false
+        )
+    )]
+    fn generate_connector(
+        &self,
+        Parameters(input): Parameters<ConnectorInput>,
+    ) -> Result<Json<ConnectorOutput>, String> {
+        run_tool("generate_connector", || {
+            connector::generate_connector(&input, self.policy)
         })
     }
 

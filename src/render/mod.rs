@@ -1,11 +1,12 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
 //! and every other tool's typed output (probe report, diagnosis, explanation, access matrix,
-//! live-config plan, grants, client, migration, provider, rule catalog, skill install) into
+//! live-config plan, grants, client, connector, migration, provider, rule catalog, skill install) into
 //! human text.
 //! Renderers are separate from checks and never change what was found.
 
 mod blocks;
 mod client;
+mod connector;
 mod day2;
 mod diagnosis;
 mod explain;
@@ -22,6 +23,7 @@ mod sarif;
 mod skill;
 
 pub use client::client_report;
+pub use connector::connector_report;
 pub use day2::{quota_report, refill_report, status_report};
 pub use diagnosis::diagnosis_report;
 pub use explain::explain_report;

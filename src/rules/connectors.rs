@@ -2,31 +2,18 @@
 
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean};
+use crate::catalog::connectors::{
+    AuthType, ID_PATTERN, RESERVED_IDS, auth_type_names, reserved_id, valid_id,
+};
 use crate::config::{Member, Node, pointer};
 use crate::diagnostic::PatchOp;
 use crate::net::host_of;
-
-const RESERVED_IDS: &[&str] = &["aperture", "tailscale", "internal"];
-const AUTH_TYPES: &[&str] = &[
-    "bearer_token",
-    "api_key",
-    "basic",
-    "oauth2_client_credentials",
-    "oauth2_authorization_code",
-    "oauth2_dcr",
-];
 
 pub fn check(ctx: &mut Context, index: &Index) {
     connectors(ctx);
     mcp(ctx);
     flags(ctx);
     aliases(ctx, index);
-}
-
-fn valid_connector_id(id: &str) -> bool {
-    let mut chars = id.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 fn connectors(ctx: &mut Context) {
@@ -53,7 +40,7 @@ fn connectors(ctx: &mut Context) {
 /// The ID must be usable on the MCP wire and not reserved.
 fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) {
     let id = member.key.as_str();
-    if !valid_connector_id(id) {
+    if !valid_id(id) {
         let mut fixed: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
         if !fixed.starts_with(|c: char| c.is_ascii_alphabetic()) {
             fixed.insert(0, 'c');
@@ -62,7 +49,7 @@ fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) 
             &catalog::CONNECTOR_ID_PATTERN,
             path,
             member.key_span,
-            format!("connector ID `{id}` must match `[a-zA-Z][a-zA-Z0-9]*`: `-` and `_` separate names on the MCP wire (`<id>_<tool>`)"),
+            format!("connector ID `{id}` must match `{ID_PATTERN}`: `-` and `_` separate names on the MCP wire (`<id>_<tool>`)"),
         )
         .fix(format!("rename it to `{fixed}` and update grants' `connectors` patterns"));
         if servers.get(&fixed).is_none() {
@@ -72,13 +59,20 @@ fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) 
             )]);
         }
         ctx.push(finding);
-    } else if RESERVED_IDS.iter().any(|r| r.eq_ignore_ascii_case(id)) {
+    } else if reserved_id(id) {
         ctx.push(
             Finding::new(
                 &catalog::CONNECTOR_ID_RESERVED,
                 path,
                 member.key_span,
-                format!("connector ID `{id}` is reserved (`aperture`, `tailscale`, `internal`; per a secondary source, UNCONFIRMED)"),
+                format!(
+                    "connector ID `{id}` is reserved ({}; per a secondary source, UNCONFIRMED)",
+                    RESERVED_IDS
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             )
             .fix("choose another ID"),
         );
@@ -154,6 +148,7 @@ fn connector_url(ctx: &mut Context, member: &Member, path: &str) {
 /// The `auth` object: a known `type`, and the fields that type needs.
 fn connector_auth(ctx: &mut Context, id: &str, auth: &Node, path: &str) {
     let auth_path = pointer::join(path, "auth");
+    let auth_types = auth_type_names();
     match auth.get_str("type") {
         None => ctx.push(
             Finding::new(
@@ -162,9 +157,9 @@ fn connector_auth(ctx: &mut Context, id: &str, auth: &Node, path: &str) {
                 auth.span,
                 format!("connector `{id}`: `auth` has no `type`"),
             )
-            .fix(format!("set `type` to one of {}", AUTH_TYPES.join(", "))),
+            .fix(format!("set `type` to one of {}", auth_types.join(", "))),
         ),
-        Some(ty) if !AUTH_TYPES.contains(&ty) => {
+        Some(ty) if AuthType::of_config(ty).is_none() => {
             let p = pointer::join(&auth_path, "type");
             let finding = Finding::new(
                 &catalog::CONNECTOR_AUTH,
@@ -174,13 +169,13 @@ fn connector_auth(ctx: &mut Context, id: &str, auth: &Node, path: &str) {
             );
             // A unique prefix also counts: `bearer` is the provider word for `bearer_token`.
             let lowered = ty.to_ascii_lowercase();
-            let prefixed: Vec<&str> = AUTH_TYPES
+            let prefixed: Vec<&str> = auth_types
                 .iter()
                 .copied()
                 .filter(|t| !lowered.is_empty() && t.starts_with(lowered.as_str()))
                 .collect();
             let suggestion =
-                did_you_mean(ty, AUTH_TYPES.iter().copied()).or(match prefixed.as_slice() {
+                did_you_mean(ty, auth_types.iter().copied()).or(match prefixed.as_slice() {
                     [only] => Some(*only),
                     _ => None,
                 });
@@ -188,16 +183,11 @@ fn connector_auth(ctx: &mut Context, id: &str, auth: &Node, path: &str) {
                 Some(s) => finding
                     .fix(format!("use `{s}`"))
                     .patch(vec![PatchOp::replace(&p, s.into())]),
-                None => finding.fix(format!("use one of {}", AUTH_TYPES.join(", "))),
+                None => finding.fix(format!("use one of {}", auth_types.join(", "))),
             });
         }
         Some(ty) => {
-            let required: &[&str] = match ty {
-                "bearer_token" => &["secret"],
-                "api_key" => &["secret", "name", "in"],
-                "basic" => &["username", "password"],
-                _ => &[],
-            };
+            let required = AuthType::of_config(ty).map_or(&[][..], AuthType::required);
             let missing: Vec<&str> = required
                 .iter()
                 .copied()
@@ -221,7 +211,7 @@ fn connector_auth(ctx: &mut Context, id: &str, auth: &Node, path: &str) {
                     .fix(format!("add {}", missing.join(", "))),
                 );
             }
-            if ty == "api_key"
+            if AuthType::of_config(ty) == Some(AuthType::ApiKey)
                 && let Some(place) = auth.get_str("in")
                 && place != "header"
                 && place != "query"
