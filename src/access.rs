@@ -202,10 +202,10 @@ pub struct Identity {
     /// e.g. `alice@example.com`.
     #[serde(default)]
     pub login: Option<String>,
-    /// A tagged node's tags, e.g. `["tag:ci"]`.
+    /// e.g. `["tag:ci"]`.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Groups of the caller (`group:eng`, SCIM groups by e-mail).
+    /// e.g. `group:eng`, SCIM groups by e-mail.
     #[serde(default)]
     pub groups: Vec<String>,
 }

@@ -55,10 +55,10 @@ pub enum ToolError {
 /// A config given as text or as a local path (exactly one).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ConfigInput {
-    /// The config text (HuJSON or JSON).
+    /// Config text (HuJSON or JSON).
     #[serde(default)]
     pub config: Option<String>,
-    /// A local config file (refused over HTTP without --allow-paths).
+    /// Path of a local config file.
     #[serde(default)]
     pub config_path: Option<String>,
 }

@@ -21,7 +21,7 @@ pub struct ProviderInput {
     /// Key under `providers` (default per kind).
     #[serde(default)]
     pub id: Option<String>,
-    /// Model IDs as the upstream names them (default: examples).
+    /// Upstream model IDs.
     #[serde(default)]
     pub models: Option<Vec<String>>,
     /// Required for self_hosted, openai_compatible, foundry.
