@@ -6,20 +6,25 @@
 //!
 //! Architecture invariant: stdout carries only JSON-RPC in stdio mode; logs go to stderr.
 
+use std::time::Duration;
+
 pub mod http;
+mod jsonrpc;
+mod listener;
 mod options;
 pub mod prompts;
 pub mod resources;
 mod schema;
 pub mod server;
+mod sessions;
 mod stdio;
 
 pub use options::{HttpOptions, MAX_MESSAGE_BYTES, ServeError};
-pub use server::{INSTRUCTIONS, LIVE_CONFIG_TOOLS, Server, tool_names};
+pub use server::{DEFAULT_CALL_BUDGET, INSTRUCTIONS, LIVE_CONFIG_TOOLS, Server, tool_names};
 
-/// Serve MCP over stdin/stdout until stdin closes.
-pub async fn serve_stdio(allow_write: bool) -> Result<(), ServeError> {
-    stdio::serve(allow_write).await
+/// Serve MCP over stdin/stdout until stdin closes; each tool call may take `call_budget`.
+pub async fn serve_stdio(allow_write: bool, call_budget: Duration) -> Result<(), ServeError> {
+    stdio::serve(allow_write, call_budget).await
 }
 
 /// Serve MCP over streamable HTTP at `/mcp` until Ctrl-C or SIGTERM.
