@@ -360,7 +360,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Diagnose(args) => run_diagnose(args),
         Command::Test(args) => run_test(args),
         Command::Config(command) => run_config(command),
-        Command::Serve(args) => run_serve(args),
+        Command::Serve(args) => run_serve(args).map(|()| ExitStatus::Success),
         Command::Skill(SkillCommand::Install {
             project,
             dir,

@@ -71,7 +71,13 @@ async fn start(configure: impl FnOnce(&mut HttpOptions)) -> Running {
     let addr = listener.local_addr().unwrap();
     let stop = cancel.clone();
     tokio::spawn(async move {
-        let _ = mcp::http::run(listener, app, &options, async move { stop.cancelled().await }).await;
+        let _ = mcp::http::run(
+            listener,
+            app,
+            &options,
+            async move { stop.cancelled().await },
+        )
+        .await;
     });
     Running { addr, cancel }
 }
@@ -566,7 +572,10 @@ async fn real_binary_serves_http_and_shuts_down_on_ctrl_c() {
 async fn new_session(server: &Running) -> String {
     let response = post(server, &initialize_body(), &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
-    response.headers()["mcp-session-id"].to_str().unwrap().to_owned()
+    response.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[tokio::test]
@@ -588,7 +597,12 @@ async fn unreadable_bodies_get_400_with_the_json_rpc_error() {
                 .body(body)
                 .send()
         };
-        for (body, code) in [("{ nope", -32700), ("", -32700), ("[]", -32600), ("{\"id\": 3}", -32600)] {
+        for (body, code) in [
+            ("{ nope", -32700),
+            ("", -32700),
+            ("[]", -32600),
+            ("{\"id\": 3}", -32600),
+        ] {
             let response = raw(body).await.unwrap();
             assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
             let reply: Value = response.json().await.unwrap();
@@ -601,7 +615,10 @@ async fn unreadable_bodies_get_400_with_the_json_rpc_error() {
         let response = post(&server, &call, &headers).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         let reply: Value = response.json().await.unwrap();
-        assert_eq!((reply["id"].clone(), reply["error"]["code"].clone()), (json!(4), json!(-32602)));
+        assert_eq!(
+            (reply["id"].clone(), reply["error"]["code"].clone()),
+            (json!(4), json!(-32602))
+        );
         // The session goes on.
         let list = json!({ "jsonrpc": "2.0", "id": 5, "method": "tools/list" });
         let tools = message(post(&server, &list, &headers).await).await;
@@ -616,11 +633,19 @@ async fn sessions_beyond_the_cap_close_the_least_recently_used() {
         let server = start(|o| o.max_sessions = 2).await;
         let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
         let sessions = [new_session(&server).await, new_session(&server).await];
-        let in_session = |id: &str| [("mcp-session-id", id.to_owned()), ("mcp-protocol-version", "2025-11-25".to_owned())];
+        let in_session = |id: &str| {
+            [
+                ("mcp-session-id", id.to_owned()),
+                ("mcp-protocol-version", "2025-11-25".to_owned()),
+            ]
+        };
         // Use the first, so the second is the least recently used when a third comes.
         let h = in_session(&sessions[0]);
         let headers: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        assert_eq!(post(&server, &ping, &headers).await.status(), StatusCode::OK);
+        assert_eq!(
+            post(&server, &ping, &headers).await.status(),
+            StatusCode::OK
+        );
         let third = new_session(&server).await;
         let status = |id: String| {
             let server = &server;
@@ -639,33 +664,72 @@ async fn sessions_beyond_the_cap_close_the_least_recently_used() {
 }
 
 #[tokio::test]
-async fn connections_beyond_the_cap_get_503_and_healthz_answers_when_they_go() {
+async fn idle_connections_beyond_the_cap_make_room_and_busy_ones_get_503() {
     bounded(async {
         let server = start(|o| o.max_connections = 2).await;
-        // Two idle connections (no request yet) fill the cap.
-        let idle = [
-            tokio::net::TcpStream::connect(server.addr).await.unwrap(),
-            tokio::net::TcpStream::connect(server.addr).await.unwrap(),
-        ];
-        // The third is answered at once, before it sends anything (a request sent first could
-        // be lost to the reset a close with unread data causes).
-        let mut third = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        // Many connections that never speak: each new one closes the oldest silent one, so
+        // the server holds at most two and a client that speaks is still served.
+        let mut idle = Vec::new();
+        for _ in 0..20 {
+            idle.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+        }
+        let mut speaking = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        speaking
+            .write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
         let mut answer = String::new();
-        let _ = tokio::time::timeout(TIMEOUT, tokio::io::AsyncReadExt::read_to_string(&mut third, &mut answer)).await;
-        assert!(answer.starts_with("HTTP/1.1 503"), "{answer:?}");
-        drop(idle);
-        // Freed slots are reused (the server notices the closes asynchronously).
-        let mut answered = false;
-        for _ in 0..200 {
-            if let Ok(r) = http().get(server.url("/healthz")).send().await
-                && r.status() == StatusCode::OK
+        let _ = tokio::time::timeout(
+            TIMEOUT,
+            tokio::io::AsyncReadExt::read_to_string(&mut speaking, &mut answer),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+        // The silent ones were closed (all but at most the newest two): reading gives EOF.
+        let mut closed = 0;
+        for stream in &mut idle {
+            let mut byte = [0u8; 1];
+            if let Ok(Ok(0)) = tokio::time::timeout(
+                Duration::from_millis(200),
+                tokio::io::AsyncReadExt::read(stream, &mut byte),
+            )
+            .await
             {
-                answered = true;
+                closed += 1;
+            }
+        }
+        assert!(
+            closed >= 18,
+            "only {closed} of 20 silent connections were closed"
+        );
+
+        // Two connections busy with a request (headers half sent) are not closed for a third:
+        // it gets 503.
+        drop(idle);
+        let mut busy = Vec::new();
+        for _ in 0..2 {
+            let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\n")
+                .await
+                .unwrap();
+            busy.push(stream);
+        }
+        let mut refused = String::new();
+        for _ in 0..100 {
+            // The server may not have seen the idle ones close yet: retry until it refuses.
+            let mut third = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            refused.clear();
+            let _ = tokio::time::timeout(
+                TIMEOUT,
+                tokio::io::AsyncReadExt::read_to_string(&mut third, &mut refused),
+            )
+            .await;
+            if refused.starts_with("HTTP/1.1 503") {
                 break;
             }
-            tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        assert!(answered, "healthz never answered after the idle connections closed");
+        assert!(refused.starts_with("HTTP/1.1 503"), "{refused:?}");
     })
     .await;
 }
@@ -675,7 +739,10 @@ async fn healthz_answers_while_heavy_calls_run() {
     bounded(async {
         let server = start(|o| o.stateless = true).await;
         // Calls heavy enough to take a while each, more than there are cores.
-        let big = format!("{{\"providers\": {{}}, \"x\": [{}0]}}", "0, ".repeat(700_000));
+        let big = format!(
+            "{{\"providers\": {{}}, \"x\": [{}0]}}",
+            "0, ".repeat(700_000)
+        );
         let done = Arc::new(AtomicUsize::new(0));
         let calls = 4;
         let mut tasks = Vec::new();

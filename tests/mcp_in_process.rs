@@ -190,16 +190,22 @@ fn assert_portable(tool: &str, at: &str, value: &Value) {
             );
             for (key, child) in map {
                 let schemas: Vec<&Value> = match key.as_str() {
-                    "properties" => child.as_object().map(|m| m.values().collect()).unwrap_or_default(),
+                    "properties" => child
+                        .as_object()
+                        .map(|m| m.values().collect())
+                        .unwrap_or_default(),
                     "items" | "additionalProperties" if child != &Value::Bool(false) => vec![child],
-                    "anyOf" | "oneOf" | "allOf" => child.as_array().map(|a| a.iter().collect()).unwrap_or_default(),
+                    "anyOf" | "oneOf" | "allOf" => child
+                        .as_array()
+                        .map(|a| a.iter().collect())
+                        .unwrap_or_default(),
                     _ => continue,
                 };
                 for schema in schemas {
                     let bare = schema == &Value::Bool(true)
-                        || schema.as_object().is_some_and(|m| {
-                            m.keys().all(|k| k == "description" || k == "title")
-                        });
+                        || schema
+                            .as_object()
+                            .is_some_and(|m| m.keys().all(|k| k == "description" || k == "title"));
                     assert!(!bare, "{tool} {at}.{key}: a schema that accepts anything");
                     assert_portable(tool, &format!("{at}.{key}"), schema);
                 }
@@ -212,14 +218,43 @@ fn assert_portable(tool: &str, at: &str, value: &Value) {
 #[tokio::test]
 async fn schemas_are_portable_and_optional_inputs_are_not_nullable() {
     bounded(async {
-        let client = support::mcp::connect_to(Server::new(PathPolicy::Allowed).with_live_config(true)).await;
+        let client =
+            support::mcp::connect_to(Server::new(PathPolicy::Allowed).with_live_config(true)).await;
         for tool in client.list_all_tools().await.unwrap() {
             let input = Value::Object((*tool.input_schema).clone());
             assert_portable(&tool.name, "inputSchema", &input);
-            assert!(!input.to_string().contains("\"null\""), "{}: nullable input", tool.name);
-            let output = Value::Object((*tool.output_schema.clone().expect("outputSchema")).clone());
+            assert!(
+                !input.to_string().contains("\"null\""),
+                "{}: nullable input",
+                tool.name
+            );
+            let output =
+                Value::Object((*tool.output_schema.clone().expect("outputSchema")).clone());
             assert_portable(&tool.name, "outputSchema", &output);
         }
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_call_over_its_budget_is_an_error_result_and_the_session_goes_on() {
+    bounded(async {
+        // A zero budget is over before the blocking pool can even start the work.
+        let client = support::mcp::connect_to(
+            Server::new(PathPolicy::Allowed).with_call_budget(std::time::Duration::ZERO),
+        )
+        .await;
+        let result = call(&client, json!({ "config": FULL })).await;
+        assert_eq!(result.is_error, Some(true));
+        let text = text_of(&result);
+        assert!(
+            text.contains("budget") && text.contains("--call-budget-secs"),
+            "{text}"
+        );
+        client.cancel().await.unwrap();
+        let client = connect(PathPolicy::Allowed).await;
+        assert!(output_of(&call(&client, json!({ "config": FULL })).await).valid);
         client.cancel().await.unwrap();
     })
     .await;
@@ -240,9 +275,18 @@ async fn text_arguments_are_read_as_the_schema_types_form_clients_cannot_send() 
         let out = result.structured_content.expect("structured");
         assert_eq!(out["provider"]["models"], json!(["gpt-5", "o3"]));
         // Text that is not what the schema asks for is still the tool's argument error.
-        let result = call_named(&client, "generate_provider", json!({ "kind": "openai", "models": "gpt-5" })).await;
+        let result = call_named(
+            &client,
+            "generate_provider",
+            json!({ "kind": "openai", "models": "gpt-5" }),
+        )
+        .await;
         assert_eq!(result.is_error, Some(true));
-        assert!(text_of(&result).contains("expected a sequence"), "{}", text_of(&result));
+        assert!(
+            text_of(&result).contains("expected a sequence"),
+            "{}",
+            text_of(&result)
+        );
         client.cancel().await.unwrap();
     })
     .await;

@@ -318,7 +318,12 @@ impl Silent {
                 });
             }
         });
-        Silent { addr, requests, open, task }
+        Silent {
+            addr,
+            requests,
+            open,
+            task,
+        }
     }
 
     fn call(&self, id: u64) -> Value {
@@ -373,10 +378,16 @@ async fn stdin_closing_mid_call_ends_the_server_without_waiting_for_the_call() {
         let mut s = Session::spawn("info");
         s.initialize(json!(0)).await;
         s.send(silent.call(1)).await;
-        eventually("a probe request", || silent.requests.load(Ordering::SeqCst) >= 1).await;
+        eventually("a probe request", || {
+            silent.requests.load(Ordering::SeqCst) >= 1
+        })
+        .await;
         // The call would run for 120 s; the server exits cleanly once stdin closes.
         s.finish().await;
-        eventually("the probe connections closing", || silent.open.load(Ordering::SeqCst) == 0).await;
+        eventually("the probe connections closing", || {
+            silent.open.load(Ordering::SeqCst) == 0
+        })
+        .await;
     })
     .await;
 }

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::ExitStatus;
 use crate::mcp::HttpOptions;
 
 #[derive(Debug, Args)]
@@ -53,21 +52,13 @@ fn at_least_one(text: &str) -> Result<usize, String> {
     }
 }
 
-pub(super) fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
+pub(super) fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
     let call_budget = Duration::from_secs(args.call_budget_secs);
     let Some(addr) = args.http else {
-        // One thread is plenty for one stdio client and keeps start-up small.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let served = runtime.block_on(crate::mcp::serve_stdio(args.allow_write, call_budget));
-        // Do not wait for tool calls still running on the blocking pool: stdin is closed and
-        // nobody will read their answers (dropping the runtime would wait for them).
-        runtime.shutdown_background();
-        served?;
-        return Ok(ExitStatus::Success);
+        crate::mcp::run_stdio(args.allow_write, call_budget)?;
+        return Ok(());
     };
-    let options = HttpOptions {
+    crate::mcp::run_http(HttpOptions {
         token: args.token,
         allow_paths: args.allow_paths,
         allowed_hosts: args.allow_hosts,
@@ -79,12 +70,6 @@ pub(super) fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
         session_idle: Duration::from_secs(args.session_idle_secs),
         call_budget,
         ..HttpOptions::new(addr)
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let served = runtime.block_on(crate::mcp::serve_http(options));
-    runtime.shutdown_background();
-    served?;
-    Ok(ExitStatus::Success)
+    })?;
+    Ok(())
 }

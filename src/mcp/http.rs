@@ -164,12 +164,18 @@ async fn answer_every_body(request: Request, next: Next) -> Response {
                 )
                     .into_response();
             }
-            return (StatusCode::BAD_REQUEST, format!("cannot read the request body: {e}"))
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {e}"),
+            )
                 .into_response();
         }
     };
     match jsonrpc::read_message(&bytes) {
-        Incoming::Message(_) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
+        Incoming::Message(_) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
         Incoming::Reply(reply) => rpc_error(reply),
         Incoming::Nothing if bytes.trim_ascii().is_empty() => rpc_error(jsonrpc::error(
             serde_json::Value::Null,

@@ -199,12 +199,18 @@ mod tests {
     #[test]
     fn every_unreadable_input_gets_the_reply_json_rpc_prescribes() {
         let r = reply(b"this is not json");
-        assert_eq!((r["id"].clone(), r["error"]["code"].clone()), (Value::Null, json!(-32700)));
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (Value::Null, json!(-32700))
+        );
         let r = reply(b"\xff\xfe{}");
         assert_eq!(r["error"]["code"], -32700);
         assert!(r["error"]["message"].as_str().unwrap().contains("UTF-8"));
         let r = reply(br#"{"jsonrpc": "2.0", "id": 5, "method": "#);
-        assert_eq!((r["id"].clone(), r["error"]["code"].clone()), (Value::Null, json!(-32700)));
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (Value::Null, json!(-32700))
+        );
 
         let r = reply(br#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},3]"#);
         let codes: Vec<(Value, Value)> = r
@@ -213,7 +219,10 @@ mod tests {
             .iter()
             .map(|e| (e["id"].clone(), e["error"]["code"].clone()))
             .collect();
-        assert_eq!(codes, [(json!(1), json!(-32600)), (Value::Null, json!(-32600))]);
+        assert_eq!(
+            codes,
+            [(json!(1), json!(-32600)), (Value::Null, json!(-32600))]
+        );
         assert_eq!(reply(b"[]")["error"]["code"], -32600);
         assert!(matches!(
             read_message(br#"[{"jsonrpc":"2.0","method":"notifications/initialized"}]"#),
@@ -221,12 +230,27 @@ mod tests {
         ));
 
         let r = reply(br#"{"jsonrpc":"2.0","id":"a","method":"tools/call","params":{"name":"validate_config","arguments":"{}"}}"#);
-        assert_eq!((r["id"].clone(), r["error"]["code"].clone()), (json!("a"), json!(-32602)));
-        assert!(r["error"]["message"].as_str().unwrap().contains("tools/call"), "{r}");
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (json!("a"), json!(-32602))
+        );
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("tools/call"),
+            "{r}"
+        );
         let r = reply(br#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":12}}"#);
-        assert_eq!((r["id"].clone(), r["error"]["code"].clone()), (json!(7), json!(-32602)));
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (json!(7), json!(-32602))
+        );
         let r = reply(br#"{"id":7,"hello":1}"#);
-        assert_eq!((r["id"].clone(), r["error"]["code"].clone()), (json!(7), json!(-32600)));
+        assert_eq!(
+            (r["id"].clone(), r["error"]["code"].clone()),
+            (json!(7), json!(-32600))
+        );
 
         assert!(matches!(read_message(b"  \r"), Incoming::Nothing));
         assert!(matches!(

@@ -1,11 +1,16 @@
-//! The HTTP accept loop, bounded: at most `max_connections` served at once (more get a 503 and
-//! are closed before anything is read, so the token is never checked for them), a header-read
+//! The HTTP accept loop, bounded: at most `max_connections` served at once, a header-read
 //! timeout, and an idle timeout that closes a connection on which no byte moved for a while
 //! (SSE streams send keep-alive events, so a live stream is never idle).
+//!
+//! At the cap a new connection closes the oldest one that has not sent a byte yet (a flood of
+//! idle connections then cannot lock out clients that speak, such as `/healthz` checks); when
+//! every connection is busy, the new one gets a 503 and is closed before anything is read, so
+//! the token is never checked for it.
 
+use std::collections::VecDeque;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -14,7 +19,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Notify, Semaphore, watch};
 use tokio::time::Instant;
 
 /// How long a client may take to send a request's headers.
@@ -23,6 +28,9 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection may stay without a byte read or written, at least; a call that runs
 /// silently (stateless mode answers with one JSON body) gets its budget on top.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a new connection waits for the slot of a connection closed for it.
+const EVICT_WAIT: Duration = Duration::from_secs(1);
 
 /// How long shutdown waits for connections to finish.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,6 +56,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let (stop, stopped) = watch::channel(false);
+    // Connections in accept order that may not have sent a byte yet.
+    let silent: Mutex<VecDeque<Arc<ConnState>>> = Mutex::new(VecDeque::new());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, _) = tokio::select! {
@@ -62,17 +72,40 @@ pub async fn serve(
                 }
             },
         };
-        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-            refuse(&stream);
-            continue;
+        let slot = match Arc::clone(&slots).try_acquire_owned() {
+            Ok(slot) => slot,
+            Err(_) if close_a_silent_one(&silent) => {
+                // Its task ends at once and gives its slot back.
+                match tokio::time::timeout(EVICT_WAIT, Arc::clone(&slots).acquire_owned()).await {
+                    Ok(Ok(slot)) => slot,
+                    _ => {
+                        refuse(&stream);
+                        continue;
+                    }
+                }
+            }
+            Err(_) => {
+                refuse(&stream);
+                continue;
+            }
         };
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!(error = %e, "cannot set TCP_NODELAY");
         }
+        let state = Arc::new(ConnState::default());
+        {
+            let mut queue = lock(&silent);
+            // Below the cap nothing pops entries: drop those of closed or spoken connections
+            // now and then (amortized constant work per connection).
+            if queue.len() >= 2 * limits.max_connections.max(1) {
+                queue.retain(|s| Arc::strong_count(s) > 1 && !s.spoke.load(Ordering::Relaxed));
+            }
+            queue.push_back(Arc::clone(&state));
+        }
         let router = router.clone();
         let stopped = stopped.clone();
         tokio::spawn(async move {
-            connection(stream, router, limits, stopped).await;
+            connection(stream, router, limits, state, stopped).await;
             drop(slot);
         });
     }
@@ -87,6 +120,37 @@ pub async fn serve(
     Ok(())
 }
 
+/// What the accept loop knows of a connection.
+#[derive(Default)]
+struct ConnState {
+    /// The client has sent at least one byte.
+    spoke: AtomicBool,
+    /// Close the connection.
+    close: Notify,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The queue stays consistent even if a holder panicked.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Close the oldest open connection that has not sent a byte; whether there was one. Entries
+/// of closed connections and of those that spoke leave the queue on the way.
+fn close_a_silent_one(silent: &Mutex<VecDeque<Arc<ConnState>>>) -> bool {
+    let mut queue = lock(silent);
+    while let Some(state) = queue.pop_front() {
+        let open = Arc::strong_count(&state) > 1;
+        if open && !state.spoke.load(Ordering::Relaxed) {
+            tracing::debug!("connection cap reached; closing the oldest silent connection");
+            state.close.notify_one();
+            return true;
+        }
+    }
+    false
+}
+
 /// Over the cap: a short 503 if the socket takes it at once, then close.
 fn refuse(stream: &TcpStream) {
     tracing::warn!("connection cap reached; refusing a connection");
@@ -99,6 +163,7 @@ async fn connection(
     stream: TcpStream,
     router: Router,
     limits: Limits,
+    state: Arc<ConnState>,
     mut stopped: watch::Receiver<bool>,
 ) {
     let started = Instant::now();
@@ -107,6 +172,7 @@ async fn connection(
         inner: stream,
         started,
         activity: Arc::clone(&activity),
+        state: Arc::clone(&state),
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
@@ -131,6 +197,7 @@ async fn connection(
                     return;
                 }
             }
+            () = state.close.notified() => return,
             changed = stopped.changed(), if !draining => {
                 draining = true;
                 if changed.is_ok() {
@@ -146,6 +213,7 @@ struct Tracked {
     inner: TcpStream,
     started: Instant,
     activity: Arc<AtomicU64>,
+    state: Arc<ConnState>,
 }
 
 impl Tracked {
@@ -164,6 +232,7 @@ impl AsyncRead for Tracked {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
         if buf.filled().len() > before {
+            self.state.spoke.store(true, Ordering::Relaxed);
             self.moved();
         }
         result

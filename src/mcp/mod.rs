@@ -27,6 +27,28 @@ pub async fn serve_stdio(allow_write: bool, call_budget: Duration) -> Result<(),
     stdio::serve(allow_write, call_budget).await
 }
 
+/// [`serve_stdio`] on a one-thread runtime of its own (plenty for one client, and a small
+/// start-up). Tool calls still running on the blocking pool when stdin closes are not waited
+/// for: nobody will read their answers (dropping the runtime would wait).
+pub fn run_stdio(allow_write: bool, call_budget: Duration) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let served = runtime.block_on(serve_stdio(allow_write, call_budget));
+    runtime.shutdown_background();
+    served
+}
+
+/// [`serve_http`] on a multi-threaded runtime of its own, not waiting for stray calls at exit.
+pub fn run_http(options: HttpOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let served = runtime.block_on(serve_http(options));
+    runtime.shutdown_background();
+    served
+}
+
 /// Serve MCP over streamable HTTP at `/mcp` until Ctrl-C or SIGTERM.
 pub async fn serve_http(options: HttpOptions) -> Result<(), ServeError> {
     http::serve(options).await

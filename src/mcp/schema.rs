@@ -104,10 +104,7 @@ pub fn coerce_arguments(schema: &Map<String, Value>, arguments: &mut Map<String,
         if ty == "string" {
             continue;
         }
-        if let Some(parsed) = serde_json::from_str::<Value>(text.trim())
-            .ok()
-            .filter(fits)
-        {
+        if let Some(parsed) = serde_json::from_str::<Value>(text.trim()).ok().filter(fits) {
             *value = parsed;
         }
     }
@@ -384,7 +381,10 @@ mod tests {
         assert_eq!(input["properties"]["mode"]["description"], "which");
         assert_eq!(input["properties"]["mode"]["enum"], json!(["save", "load"]));
         // Optional, not nullable.
-        assert_eq!(input["properties"]["description"], json!({ "type": "string" }));
+        assert_eq!(
+            input["properties"]["description"],
+            json!({ "type": "string" })
+        );
         assert_eq!(
             input["properties"]["role"],
             json!({ "type": "string", "enum": ["save", "load"], "description": "d" })

@@ -12,11 +12,10 @@ use rmcp::{
     ErrorData as McpError, Json, RoleServer, ServerHandler,
     handler::server::{router::tool::ToolRouter, tool::ToolCallContext, wrapper::Parameters},
     model::{
-        CallToolRequestParams, CallToolResponse,
-        GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation,
-        ListPromptsResult, ListResourcesResult, PaginatedRequestParams, Prompt, PromptArgument,
-        PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Role,
-        ServerCapabilities, ServerConfig,
+        CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
+        GetPromptResult, Implementation, ListPromptsResult, ListResourcesResult,
+        PaginatedRequestParams, Prompt, PromptArgument, PromptMessage, ReadResourceRequestParams,
+        ReadResourceResponse, ReadResourceResult, Role, ServerCapabilities, ServerConfig,
     },
     service::RequestContext,
     tool, tool_handler, tool_router,
@@ -259,7 +258,10 @@ impl Server {
         ct: CancellationToken,
     ) -> Result<Json<ValidateOutput>, String> {
         let policy = self.policy;
-        run_tool("validate_config", self.budget, ct, move || validate::validate(&input, policy)).await
+        run_tool("validate_config", self.budget, ct, move || {
+            validate::validate(&input, policy)
+        })
+        .await
     }
 
     #[tool(
@@ -279,7 +281,10 @@ impl Server {
         ct: CancellationToken,
     ) -> Result<Json<ProviderOutput>, String> {
         let policy = self.policy;
-        run_tool("generate_provider", self.budget, ct, move || provider::generate_provider(&input, policy)).await
+        run_tool("generate_provider", self.budget, ct, move || {
+            provider::generate_provider(&input, policy)
+        })
+        .await
     }
 
     #[tool(
@@ -299,7 +304,10 @@ impl Server {
         ct: CancellationToken,
     ) -> Result<Json<GrantsOutput>, String> {
         let policy = self.policy;
-        run_tool("generate_grants", self.budget, ct, move || grants::generate_grants(&input, policy)).await
+        run_tool("generate_grants", self.budget, ct, move || {
+            grants::generate_grants(&input, policy)
+        })
+        .await
     }
 
     #[tool(
@@ -318,7 +326,10 @@ impl Server {
         Parameters(input): Parameters<ClientInput>,
         ct: CancellationToken,
     ) -> Result<Json<ClientOutput>, String> {
-        run_tool("generate_client_config", self.budget, ct, move || client::generate_client_config(&input)).await
+        run_tool("generate_client_config", self.budget, ct, move || {
+            client::generate_client_config(&input)
+        })
+        .await
     }
 
     #[tool(
@@ -338,7 +349,10 @@ impl Server {
         ct: CancellationToken,
     ) -> Result<Json<ExplainOutput>, String> {
         let policy = self.policy;
-        run_tool("explain_access", self.budget, ct, move || explain::explain_access(&input, policy)).await
+        run_tool("explain_access", self.budget, ct, move || {
+            explain::explain_access(&input, policy)
+        })
+        .await
     }
 
     #[tool(
@@ -479,7 +493,10 @@ impl Server {
         ct: CancellationToken,
     ) -> Result<Json<MigrateOutput>, String> {
         let policy = self.policy;
-        run_tool("migrate_config", self.budget, ct, move || migrate::migrate(&input, policy)).await
+        run_tool("migrate_config", self.budget, ct, move || {
+            migrate::migrate(&input, policy)
+        })
+        .await
     }
 }
 

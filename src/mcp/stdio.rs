@@ -103,7 +103,10 @@ const EOF_GRACE: Duration = Duration::from_millis(500);
 enum Line {
     Whole(Vec<u8>),
     /// Over the limit: its first [`ID_SEARCH_BYTES`] and its length.
-    Oversize { head: Vec<u8>, len: usize },
+    Oversize {
+        head: Vec<u8>,
+        len: usize,
+    },
     Eof,
 }
 
