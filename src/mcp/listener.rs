@@ -260,3 +260,72 @@ impl AsyncWrite for Tracked {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::*;
+
+    /// Whether the server closes `stream` (EOF or reset) before the test's own bound.
+    async fn closed_by_server(stream: &mut TcpStream) -> bool {
+        let mut buf = [0u8; 256];
+        loop {
+            match tokio::time::timeout(Duration::from_secs(20), stream.read(&mut buf)).await {
+                Ok(Ok(0) | Err(_)) => return true,
+                Ok(Ok(_)) => {}
+                Err(_) => return false,
+            }
+        }
+    }
+
+    /// Serve a tiny app within `limits`; a half-sent request and a silent connection must be
+    /// closed by the server, and a whole request answered.
+    async fn check(limits: Limits) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let stop = tokio_util::sync::CancellationToken::new();
+        let stopped = stop.clone();
+        let server = tokio::spawn(serve(listener, router, limits, async move {
+            stopped.cancelled().await;
+        }));
+
+        let mut slow = TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n")
+            .await
+            .unwrap();
+        assert!(
+            closed_by_server(&mut slow).await,
+            "{limits:?}: half a request"
+        );
+        let mut silent = TcpStream::connect(addr).await.unwrap();
+        assert!(closed_by_server(&mut silent).await, "{limits:?}: silent");
+        let mut ok = TcpStream::connect(addr).await.unwrap();
+        ok.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        ok.read_to_string(&mut answer).await.unwrap();
+        assert!(
+            answer.starts_with("HTTP/1.1 200") && answer.ends_with("ok"),
+            "{answer}"
+        );
+
+        stop.cancel();
+        server.await.unwrap().unwrap();
+    }
+
+    #[tokio::test]
+    async fn slow_headers_and_silent_connections_are_closed_by_either_timeout() {
+        let long = Duration::from_secs(3600);
+        let short = Duration::from_millis(200);
+        let limits = |header_read_timeout, idle_timeout| Limits {
+            max_connections: 8,
+            header_read_timeout,
+            idle_timeout,
+        };
+        check(limits(short, long)).await;
+        check(limits(long, short)).await;
+    }
+}
