@@ -2,14 +2,14 @@
 //! timeout, and an idle timeout that closes a connection on which no byte moved for a while
 //! (SSE streams send keep-alive events, so a live stream is never idle).
 //!
-//! At the cap a new connection closes the oldest one that has not sent a byte yet (a flood of
-//! idle connections then cannot lock out clients that speak, such as `/healthz` checks); when
-//! every connection is busy, the new one gets a 503 and is closed before anything is read, so
-//! the token is never checked for it.
+//! At the cap a new connection closes the oldest one that has not sent a byte yet, or else one
+//! that has no request running and has been quiet a while (a flood of idle connections then
+//! cannot lock out clients that speak, such as `/healthz` checks); when every connection is
+//! busy, the new one gets a 503 and is closed before anything is read, so the token is never
+//! checked for it.
 
-use std::collections::VecDeque;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -28,6 +28,10 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a connection may stay without a byte read or written, at least; a call that runs
 /// silently (stateless mode answers with one JSON body) gets its budget on top.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A connection with no request running and quiet this long may be closed for a new one at
+/// the cap (longer than the 15 s between the keep-alive events of an SSE stream).
+const EVICTABLE_QUIET: Duration = Duration::from_secs(20);
 
 /// How long a new connection waits for the slot of a connection closed for it.
 const EVICT_WAIT: Duration = Duration::from_secs(1);
@@ -56,8 +60,8 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     let (stop, stopped) = watch::channel(false);
-    // Connections in accept order that may not have sent a byte yet.
-    let silent: Mutex<VecDeque<Arc<ConnState>>> = Mutex::new(VecDeque::new());
+    // The open connections (and, until the next clean-up, some closed ones).
+    let open: Mutex<Vec<Arc<ConnState>>> = Mutex::new(Vec::new());
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, _) = tokio::select! {
@@ -74,7 +78,7 @@ pub async fn serve(
         };
         let slot = match Arc::clone(&slots).try_acquire_owned() {
             Ok(slot) => slot,
-            Err(_) if close_a_silent_one(&silent) => {
+            Err(_) if close_one_for_another(&open) => {
                 // Its task ends at once and gives its slot back.
                 match tokio::time::timeout(EVICT_WAIT, Arc::clone(&slots).acquire_owned()).await {
                     Ok(Ok(slot)) => slot,
@@ -92,15 +96,14 @@ pub async fn serve(
         if let Err(e) = stream.set_nodelay(true) {
             tracing::debug!(error = %e, "cannot set TCP_NODELAY");
         }
-        let state = Arc::new(ConnState::default());
+        let state = Arc::new(ConnState::new());
         {
-            let mut queue = lock(&silent);
-            // Below the cap nothing pops entries: drop those of closed or spoken connections
-            // now and then (amortized constant work per connection).
-            if queue.len() >= 2 * limits.max_connections.max(1) {
-                queue.retain(|s| Arc::strong_count(s) > 1 && !s.spoke.load(Ordering::Relaxed));
+            let mut open = lock(&open);
+            // Drop the entries of closed connections now and then (amortized constant work).
+            if open.len() >= 2 * limits.max_connections.max(1) {
+                open.retain(|s| Arc::strong_count(s) > 1);
             }
-            queue.push_back(Arc::clone(&state));
+            open.push(Arc::clone(&state));
         }
         let router = router.clone();
         let stopped = stopped.clone();
@@ -121,34 +124,106 @@ pub async fn serve(
 }
 
 /// What the accept loop knows of a connection.
-#[derive(Default)]
 struct ConnState {
+    started: Instant,
+    /// When bytes last moved, in milliseconds since `started`.
+    activity: AtomicU64,
     /// The client has sent at least one byte.
     spoke: AtomicBool,
+    /// Requests being handled (until their response head is ready).
+    in_flight: AtomicUsize,
     /// Close the connection.
     close: Notify,
 }
 
+impl ConnState {
+    fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            activity: AtomicU64::new(0),
+            spoke: AtomicBool::new(false),
+            in_flight: AtomicUsize::new(0),
+            close: Notify::new(),
+        }
+    }
+
+    fn last_activity(&self) -> Instant {
+        self.started + Duration::from_millis(self.activity.load(Ordering::Relaxed))
+    }
+
+    fn moved(&self) {
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.activity.store(ms, Ordering::Relaxed);
+    }
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // The queue stays consistent even if a holder panicked.
+    // The list stays consistent even if a holder panicked.
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Close the oldest open connection that has not sent a byte; whether there was one. Entries
-/// of closed connections and of those that spoke leave the queue on the way.
-fn close_a_silent_one(silent: &Mutex<VecDeque<Arc<ConnState>>>) -> bool {
-    let mut queue = lock(silent);
-    while let Some(state) = queue.pop_front() {
-        let open = Arc::strong_count(&state) > 1;
-        if open && !state.spoke.load(Ordering::Relaxed) {
-            tracing::debug!("connection cap reached; closing the oldest silent connection");
-            state.close.notify_one();
-            return true;
+/// Close one open connection to make room for a new one: the oldest that has not sent a byte,
+/// else the one quiet longest with no request running (if quiet for [`EVICTABLE_QUIET`]).
+/// Whether there was one.
+fn close_one_for_another(open: &Mutex<Vec<Arc<ConnState>>>) -> bool {
+    let open = lock(open);
+    let alive = open.iter().filter(|s| Arc::strong_count(s) > 1);
+    let silent = alive
+        .clone()
+        .filter(|s| !s.spoke.load(Ordering::Relaxed))
+        .min_by_key(|s| s.started);
+    let quiet = || {
+        alive
+            .clone()
+            .filter(|s| s.in_flight.load(Ordering::Relaxed) == 0)
+            .map(|s| (s.last_activity(), s))
+            .filter(|(last, _)| last.elapsed() >= EVICTABLE_QUIET)
+            .min_by_key(|(last, _)| *last)
+            .map(|(_, s)| s)
+    };
+    match silent.or_else(quiet) {
+        Some(victim) => {
+            tracing::debug!("connection cap reached; closing an idle connection for a new one");
+            victim.close.notify_one();
+            true
         }
+        None => false,
     }
-    false
+}
+
+/// Counts the requests running on a connection.
+struct Counted {
+    inner: TowerToHyperService<Router>,
+    state: Arc<ConnState>,
+}
+
+/// One running request; the count drops when the handler finishes or is dropped.
+struct Busy(Arc<ConnState>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl hyper::service::Service<hyper::Request<hyper::body::Incoming>> for Counted {
+    type Response = axum::response::Response;
+    type Error = std::convert::Infallible;
+    type Future =
+        Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send + 'static>>;
+
+    fn call(&self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
+        self.state.in_flight.fetch_add(1, Ordering::Relaxed);
+        let busy = Busy(Arc::clone(&self.state));
+        let response = self.inner.call(request);
+        Box::pin(async move {
+            let response = response.await;
+            drop(busy);
+            response
+        })
+    }
 }
 
 /// Over the cap: a short 503 if the socket takes it at once, then close.
@@ -166,23 +241,23 @@ async fn connection(
     state: Arc<ConnState>,
     mut stopped: watch::Receiver<bool>,
 ) {
-    let started = Instant::now();
-    let activity = Arc::new(AtomicU64::new(0));
     let io = TokioIo::new(Tracked {
         inner: stream,
-        started,
-        activity: Arc::clone(&activity),
         state: Arc::clone(&state),
     });
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
-    let conn = builder.serve_connection(io, TowerToHyperService::new(router));
+    let service = Counted {
+        inner: TowerToHyperService::new(router),
+        state: Arc::clone(&state),
+    };
+    let conn = builder.serve_connection(io, service);
     let mut conn = std::pin::pin!(conn);
     let mut draining = false;
     loop {
-        let last = started + Duration::from_millis(activity.load(Ordering::Relaxed));
+        let last = state.last_activity();
         tokio::select! {
             result = conn.as_mut() => {
                 if let Err(e) = result {
@@ -191,8 +266,7 @@ async fn connection(
                 return;
             }
             () = tokio::time::sleep_until(last + limits.idle_timeout) => {
-                let now_last = started + Duration::from_millis(activity.load(Ordering::Relaxed));
-                if now_last == last {
+                if state.last_activity() == last {
                     tracing::debug!("closing an idle connection");
                     return;
                 }
@@ -208,19 +282,10 @@ async fn connection(
     }
 }
 
-/// A stream that records when bytes last moved (milliseconds since `started`).
+/// A stream that records in its connection's state when bytes last moved.
 struct Tracked {
     inner: TcpStream,
-    started: Instant,
-    activity: Arc<AtomicU64>,
     state: Arc<ConnState>,
-}
-
-impl Tracked {
-    fn moved(&self) {
-        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.activity.store(ms, Ordering::Relaxed);
-    }
 }
 
 impl AsyncRead for Tracked {
@@ -233,7 +298,7 @@ impl AsyncRead for Tracked {
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
         if buf.filled().len() > before {
             self.state.spoke.store(true, Ordering::Relaxed);
-            self.moved();
+            self.state.moved();
         }
         result
     }
@@ -247,7 +312,7 @@ impl AsyncWrite for Tracked {
     ) -> Poll<std::io::Result<usize>> {
         let result = Pin::new(&mut self.inner).poll_write(cx, buf);
         if matches!(result, Poll::Ready(Ok(n)) if n > 0) {
-            self.moved();
+            self.state.moved();
         }
         result
     }
@@ -314,6 +379,56 @@ mod tests {
 
         stop.cancel();
         server.await.unwrap().unwrap();
+    }
+
+    /// A connection `age` old that last moved bytes when it opened.
+    fn conn(age: Duration, spoke: bool, in_flight: usize) -> Arc<ConnState> {
+        let state = ConnState::new();
+        let state = ConnState {
+            started: state.started.checked_sub(age).unwrap(),
+            ..state
+        };
+        state.spoke.store(spoke, Ordering::Relaxed);
+        state.in_flight.store(in_flight, Ordering::Relaxed);
+        Arc::new(state)
+    }
+
+    async fn was_closed(state: &ConnState) -> bool {
+        tokio::time::timeout(Duration::from_millis(10), state.close.notified())
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn at_the_cap_a_silent_then_a_quiet_idle_connection_makes_room() {
+        let minute = Duration::from_secs(60);
+        let quiet_idle = conn(minute, true, 0);
+        let quiet_busy = conn(2 * minute, true, 1);
+        let recent = conn(Duration::ZERO, true, 0);
+        let silent = conn(Duration::ZERO, false, 0);
+        // The list holds one reference, the connection task (here: this test) the other.
+        let list = |states: &[&Arc<ConnState>]| {
+            Mutex::new(states.iter().map(|s| Arc::clone(s)).collect::<Vec<_>>())
+        };
+        assert!(close_one_for_another(&list(&[
+            &quiet_idle,
+            &quiet_busy,
+            &recent,
+            &silent
+        ])));
+        assert!(was_closed(&silent).await && !was_closed(&quiet_idle).await);
+        assert!(close_one_for_another(&list(&[
+            &quiet_idle,
+            &quiet_busy,
+            &recent
+        ])));
+        assert!(was_closed(&quiet_idle).await);
+        // A request running, or bytes moved lately: nothing to close, the new one gets 503.
+        assert!(!close_one_for_another(&list(&[&quiet_busy, &recent])));
+        // A closed connection (only the list holds it) is no candidate.
+        assert!(!close_one_for_another(&Mutex::new(vec![conn(
+            minute, false, 0
+        )])));
     }
 
     #[tokio::test]
