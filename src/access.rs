@@ -201,7 +201,7 @@ pub struct Identity {
     /// e.g. `alice@example.com`.
     #[serde(default)]
     pub login: Option<String>,
-    /// A tagged node's tags, e.g. `["tag:ci"]`.
+    /// e.g. `["tag:ci"]`.
     #[serde(default)]
     pub tags: Vec<String>,
     /// e.g. `group:eng`, or a SCIM group's e-mail.

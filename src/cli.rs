@@ -3,7 +3,6 @@
 //! Exit codes: 0 success (valid config), 1 findings (invalid config), 2 usage or I/O error.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
@@ -14,6 +13,8 @@ use crate::tools::validate::{self, Mode};
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
 pub use generate::{GrantsArgs, MergeArgs, MigrateArgs, ProviderArgs, WriteReport};
 pub use live::ConfigCommand;
+pub use serve::ServeArgs;
+use serve::run_serve;
 pub use streams::{ExitStatus, OutputArgs, OutputFormat};
 use streams::{
     block_on, is_broken_pipe, print_result, read_bytes, read_text, write_json, write_text,
@@ -25,6 +26,7 @@ mod diagnose;
 mod generate;
 mod grants;
 mod live;
+mod serve;
 mod streams;
 pub use diagnose::DiagnoseArgs;
 
@@ -191,32 +193,6 @@ pub struct ValidateArgs {
     pub format: Format,
 }
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765).
-    #[arg(long, value_name = "ADDR")]
-    pub http: Option<SocketAddr>,
-    /// Bearer token every HTTP request must carry (required for a non-loopback address).
-    #[arg(long, env = "APERTURE_ORCHESTRATOR_TOKEN", hide_env_values = true)]
-    pub token: Option<String>,
-    /// Let HTTP callers pass `config_path` (read files on this machine).
-    #[arg(long)]
-    pub allow_paths: bool,
-    /// Extra allowed Host header values (loopback names stay allowed).
-    #[arg(long = "allow-host", value_name = "HOST")]
-    pub allow_hosts: Vec<String>,
-    /// Allowed Origin values, e.g. https://app.example.com:443 (loopback origins stay allowed).
-    #[arg(long = "allow-origin", value_name = "ORIGIN")]
-    pub allow_origins: Vec<String>,
-    /// Serve without sessions (one server per request).
-    #[arg(long)]
-    pub stateless: bool,
-    /// Offer the live config tools (get_config, plan_config, apply_config), which read and
-    /// change running gateways.
-    #[arg(long)]
-    pub allow_write: bool,
-}
-
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
@@ -234,7 +210,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Config(command) => live::run(command),
         Command::Quota(command) => day2::run_quota(command),
         Command::Status(args) => day2::run_status(args),
-        Command::Serve(args) => run_serve(args),
+        Command::Serve(args) => run_serve(args).map(|()| ExitStatus::Success),
         Command::Skill(SkillCommand::Install {
             project,
             dir,
@@ -376,28 +352,6 @@ fn run_skill_install(
 ) -> anyhow::Result<ExitStatus> {
     let options = crate::skill::InstallOptions::for_scope(project, dir, force)?;
     write_text(&render::install_report(&crate::skill::install(&options)?))?;
-    Ok(ExitStatus::Success)
-}
-
-fn run_serve(args: ServeArgs) -> anyhow::Result<ExitStatus> {
-    let Some(addr) = args.http else {
-        // One thread is plenty for one stdio client and keeps start-up small.
-        block_on(crate::mcp::serve_stdio(args.allow_write))?;
-        return Ok(ExitStatus::Success);
-    };
-    let options = crate::mcp::HttpOptions {
-        addr,
-        token: args.token,
-        allow_paths: args.allow_paths,
-        allowed_hosts: args.allow_hosts,
-        allowed_origins: args.allow_origins,
-        stateless: args.stateless,
-        allow_write: args.allow_write,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(crate::mcp::serve_http(options))?;
     Ok(ExitStatus::Success)
 }
 

@@ -7,6 +7,8 @@ use crate::support;
 
 use std::net::SocketAddr;
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use aperture_orchestrator::mcp::{self, HttpOptions, MAX_MESSAGE_BYTES, ServeError};
@@ -54,15 +56,7 @@ impl Running {
 }
 
 fn options() -> HttpOptions {
-    HttpOptions {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        token: None,
-        allow_paths: false,
-        allowed_hosts: vec![],
-        allowed_origins: vec![],
-        stateless: false,
-        allow_write: false,
-    }
+    HttpOptions::new("127.0.0.1:0".parse().unwrap())
 }
 
 async fn start(configure: impl FnOnce(&mut HttpOptions)) -> Running {
@@ -77,7 +71,13 @@ async fn start(configure: impl FnOnce(&mut HttpOptions)) -> Running {
     let addr = listener.local_addr().unwrap();
     let stop = cancel.clone();
     tokio::spawn(async move {
-        let _ = mcp::http::run(listener, app, async move { stop.cancelled().await }).await;
+        let _ = mcp::http::run(
+            listener,
+            app,
+            &options,
+            async move { stop.cancelled().await },
+        )
+        .await;
     });
     Running { addr, cancel }
 }
@@ -221,7 +221,8 @@ async fn sessions_carry_an_id_and_requests_without_it_are_refused() {
             .send()
             .await
             .unwrap();
-        assert!(deleted.status().is_success(), "{}", deleted.status());
+        // 204: clients (the Python SDK) log a failure on rmcp's 202.
+        assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
         let after = post(&server, &list, &with_session).await;
         assert!(
             !after.status().is_success(),
@@ -563,6 +564,218 @@ async fn real_binary_serves_http_and_shuts_down_on_ctrl_c() {
             stdout.is_empty(),
             "HTTP mode writes nothing to stdout: {stdout}"
         );
+    })
+    .await;
+}
+
+/// A new session's id.
+async fn new_session(server: &Running) -> String {
+    let response = post(server, &initialize_body(), &[]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.headers()["mcp-session-id"]
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn unreadable_bodies_get_400_with_the_json_rpc_error() {
+    bounded(async {
+        let server = start(|_| {}).await;
+        let session = new_session(&server).await;
+        let headers = [
+            ("mcp-session-id", session.as_str()),
+            ("mcp-protocol-version", "2025-11-25"),
+        ];
+        let raw = |body: &'static str| {
+            http()
+                .post(server.url("/mcp"))
+                .header("accept", ACCEPT)
+                .header("content-type", "application/json")
+                .header("mcp-session-id", &session)
+                .header("mcp-protocol-version", "2025-11-25")
+                .body(body)
+                .send()
+        };
+        for (body, code) in [
+            ("{ nope", -32700),
+            ("", -32700),
+            ("[]", -32600),
+            ("{\"id\": 3}", -32600),
+        ] {
+            let response = raw(body).await.unwrap();
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body}");
+            let reply: Value = response.json().await.unwrap();
+            assert_eq!(reply["error"]["code"], code, "{body}: {reply}");
+            assert_eq!(reply["jsonrpc"], "2.0");
+        }
+        // `arguments` as a string is invalid params for that id.
+        let call = json!({ "jsonrpc": "2.0", "id": 4, "method": "tools/call",
+            "params": { "name": "validate_config", "arguments": "{}" } });
+        let response = post(&server, &call, &headers).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let reply: Value = response.json().await.unwrap();
+        assert_eq!(
+            (reply["id"].clone(), reply["error"]["code"].clone()),
+            (json!(4), json!(-32602))
+        );
+        // The session goes on.
+        let list = json!({ "jsonrpc": "2.0", "id": 5, "method": "tools/list" });
+        let tools = message(post(&server, &list, &headers).await).await;
+        assert!(tools["result"]["tools"].is_array(), "{tools}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_beyond_the_cap_close_the_least_recently_used() {
+    bounded(async {
+        let server = start(|o| o.max_sessions = 2).await;
+        let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
+        let sessions = [new_session(&server).await, new_session(&server).await];
+        let in_session = |id: &str| {
+            [
+                ("mcp-session-id", id.to_owned()),
+                ("mcp-protocol-version", "2025-11-25".to_owned()),
+            ]
+        };
+        // Use the first, so the second is the least recently used when a third comes.
+        let h = in_session(&sessions[0]);
+        let headers: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            post(&server, &ping, &headers).await.status(),
+            StatusCode::OK
+        );
+        let third = new_session(&server).await;
+        let status = |id: String| {
+            let server = &server;
+            let ping = &ping;
+            async move {
+                let h = in_session(&id);
+                let headers: Vec<(&str, &str)> = h.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                post(server, ping, &headers).await.status()
+            }
+        };
+        assert_eq!(status(sessions[1].clone()).await, StatusCode::NOT_FOUND);
+        assert_eq!(status(sessions[0].clone()).await, StatusCode::OK);
+        assert_eq!(status(third).await, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn idle_connections_beyond_the_cap_make_room_and_busy_ones_get_503() {
+    bounded(async {
+        let server = start(|o| o.max_connections = 2).await;
+        // Many connections that never speak: each new one closes the oldest silent one, so
+        // the server holds at most two and a client that speaks is still served.
+        let mut idle = Vec::new();
+        for _ in 0..20 {
+            idle.push(tokio::net::TcpStream::connect(server.addr).await.unwrap());
+        }
+        let mut speaking = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+        speaking
+            .write_all(b"GET /healthz HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let mut answer = String::new();
+        let _ = tokio::time::timeout(
+            TIMEOUT,
+            tokio::io::AsyncReadExt::read_to_string(&mut speaking, &mut answer),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+        // The silent ones were closed (all but at most the newest two): reading gives EOF.
+        let mut closed = 0;
+        for stream in &mut idle {
+            let mut byte = [0u8; 1];
+            if let Ok(Ok(0)) = tokio::time::timeout(
+                Duration::from_millis(200),
+                tokio::io::AsyncReadExt::read(stream, &mut byte),
+            )
+            .await
+            {
+                closed += 1;
+            }
+        }
+        assert!(
+            closed >= 18,
+            "only {closed} of 20 silent connections were closed"
+        );
+
+        // Two connections busy with a request (headers half sent) are not closed for a third:
+        // it gets 503.
+        drop(idle);
+        let mut busy = Vec::new();
+        for _ in 0..2 {
+            let mut stream = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            stream
+                .write_all(b"GET /healthz HTTP/1.1\r\n")
+                .await
+                .unwrap();
+            busy.push(stream);
+        }
+        let mut refused = String::new();
+        for _ in 0..100 {
+            // The server may not have seen the idle ones close yet: retry until it refuses.
+            let mut third = tokio::net::TcpStream::connect(server.addr).await.unwrap();
+            refused.clear();
+            let _ = tokio::time::timeout(
+                TIMEOUT,
+                tokio::io::AsyncReadExt::read_to_string(&mut third, &mut refused),
+            )
+            .await;
+            if refused.starts_with("HTTP/1.1 503") {
+                break;
+            }
+        }
+        assert!(refused.starts_with("HTTP/1.1 503"), "{refused:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn healthz_answers_while_heavy_calls_run() {
+    bounded(async {
+        let server = start(|o| o.stateless = true).await;
+        // Calls heavy enough to take a while each, more than there are cores.
+        let big = format!(
+            "{{\"providers\": {{}}, \"x\": [{}0]}}",
+            "0, ".repeat(700_000)
+        );
+        let done = Arc::new(AtomicUsize::new(0));
+        let calls = 4;
+        let mut tasks = Vec::new();
+        for id in 0..calls {
+            let body = json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call",
+                "params": { "name": "validate_config", "arguments": { "config": big } } });
+            let url = server.url("/mcp");
+            let done = Arc::clone(&done);
+            tasks.push(tokio::spawn(async move {
+                let response = http()
+                    .post(url)
+                    .header("accept", ACCEPT)
+                    .header("content-type", "application/json")
+                    .header("mcp-protocol-version", "2025-11-25")
+                    .body(body.to_string())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                done.fetch_add(1, Ordering::SeqCst);
+            }));
+        }
+        // Wait until the calls are in (their bodies are sent), then ask for health.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let health = http().get(server.url("/healthz")).send().await.unwrap();
+        assert_eq!(health.status(), StatusCode::OK);
+        assert!(
+            done.load(Ordering::SeqCst) < calls,
+            "the calls finished before /healthz was asked; make them heavier"
+        );
+        for task in tasks {
+            task.await.unwrap();
+        }
     })
     .await;
 }

@@ -142,14 +142,154 @@ async fn tools_list_has_schemas_annotations_and_markdown_descriptions() {
             assert_eq!(tool.description.as_deref(), Some(md.trim()));
         }
 
-        let json = serde_json::to_string(&json!({ "tools": tools })).unwrap();
-        // Interim: the model-visible budget replaces this byte count (issue 17).
-        assert!(
-            json.len() < 24 * 1024,
-            "tools/list is {} bytes; keep it far under 16 KB (move detail into resources)",
-            json.len()
-        );
         insta::assert_json_snapshot!("tools_list", json!({ "tools": tools }));
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+/// What the model sees of the server on every session: each default tool's name, description
+/// and input schema, plus the instructions (output schemas go to the client only).
+const MODEL_VISIBLE_BUDGET: usize = 9 * 1024;
+
+#[tokio::test]
+async fn model_visible_context_stays_within_its_budget() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        let tools = client.list_all_tools().await.unwrap();
+        let mut table = String::new();
+        let mut total = INSTRUCTIONS.len();
+        for tool in &tools {
+            let schema = serde_json::to_string(&tool.input_schema).unwrap();
+            let bytes =
+                tool.name.len() + tool.description.as_deref().unwrap_or("").len() + schema.len();
+            total += bytes;
+            table.push_str(&format!("{:<24}{bytes:>6}\n", tool.name));
+        }
+        table.push_str(&format!("{:<24}{:>6}\n", "instructions", INSTRUCTIONS.len()));
+        table.push_str(&format!("{:<24}{total:>6}\n", "total"));
+        assert!(
+            total <= MODEL_VISIBLE_BUDGET,
+            "the model sees {total} bytes of tools and instructions, over the {MODEL_VISIBLE_BUDGET}-byte budget; trim descriptions (move detail into resources)\n{table}"
+        );
+        insta::assert_snapshot!("model_visible_bytes", table);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+/// Every `type` is one name, and every schema says what it accepts: no bare `true`/`{}`, no
+/// `$ref` (MCP Inspector `--strict`, single-type dialects, clients that do not resolve refs).
+fn assert_portable(tool: &str, at: &str, value: &Value) {
+    match value {
+        Value::Object(map) => {
+            assert!(
+                !map.get("type").is_some_and(Value::is_array),
+                "{tool} {at}: type array"
+            );
+            assert!(
+                !map.contains_key("$ref") && !map.contains_key("$defs"),
+                "{tool} {at}: $ref"
+            );
+            for (key, child) in map {
+                let schemas: Vec<&Value> = match key.as_str() {
+                    "properties" => child
+                        .as_object()
+                        .map(|m| m.values().collect())
+                        .unwrap_or_default(),
+                    "items" | "additionalProperties" if child != &Value::Bool(false) => vec![child],
+                    "anyOf" | "oneOf" | "allOf" => child
+                        .as_array()
+                        .map(|a| a.iter().collect())
+                        .unwrap_or_default(),
+                    _ => continue,
+                };
+                for schema in schemas {
+                    let bare = schema == &Value::Bool(true)
+                        || schema
+                            .as_object()
+                            .is_some_and(|m| m.keys().all(|k| k == "description" || k == "title"));
+                    assert!(!bare, "{tool} {at}.{key}: a schema that accepts anything");
+                    assert_portable(tool, &format!("{at}.{key}"), schema);
+                }
+            }
+        }
+        _ => panic!("{tool} {at}: a schema must be an object"),
+    }
+}
+
+#[tokio::test]
+async fn schemas_are_portable_and_optional_inputs_are_not_nullable() {
+    bounded(async {
+        let client =
+            support::mcp::connect_to(Server::new(PathPolicy::Allowed).with_live_config(true)).await;
+        for tool in client.list_all_tools().await.unwrap() {
+            let input = Value::Object((*tool.input_schema).clone());
+            assert_portable(&tool.name, "inputSchema", &input);
+            assert!(
+                !input.to_string().contains("\"null\""),
+                "{}: nullable input",
+                tool.name
+            );
+            let output =
+                Value::Object((*tool.output_schema.clone().expect("outputSchema")).clone());
+            assert_portable(&tool.name, "outputSchema", &output);
+        }
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_call_over_its_budget_is_an_error_result_and_the_session_goes_on() {
+    bounded(async {
+        // A zero budget is over before the blocking pool can even start the work.
+        let client = support::mcp::connect_to(
+            Server::new(PathPolicy::Allowed).with_call_budget(std::time::Duration::ZERO),
+        )
+        .await;
+        let result = call(&client, json!({ "config": FULL })).await;
+        assert_eq!(result.is_error, Some(true));
+        let text = text_of(&result);
+        assert!(
+            text.contains("budget") && text.contains("--call-budget-secs"),
+            "{text}"
+        );
+        client.cancel().await.unwrap();
+        let client = connect(PathPolicy::Allowed).await;
+        assert!(output_of(&call(&client, json!({ "config": FULL })).await).valid);
+        client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn text_arguments_are_read_as_the_schema_types_form_clients_cannot_send() {
+    bounded(async {
+        let client = connect(PathPolicy::Allowed).await;
+        // MCP Inspector 0.15 sends `--tool-arg models=["a","b"]` and numbers as strings.
+        let result = call_named(
+            &client,
+            "generate_provider",
+            json!({ "kind": "openai", "models": "[\"gpt-5\", \"o3\"]", "replace": "true" }),
+        )
+        .await;
+        assert_eq!(result.is_error, Some(false), "{}", text_of(&result));
+        let out = result.structured_content.expect("structured");
+        assert_eq!(out["provider"]["models"], json!(["gpt-5", "o3"]));
+        // Text that is not what the schema asks for is still the tool's argument error.
+        let result = call_named(
+            &client,
+            "generate_provider",
+            json!({ "kind": "openai", "models": "gpt-5" }),
+        )
+        .await;
+        assert_eq!(result.is_error, Some(true));
+        assert!(
+            text_of(&result).contains("expected a sequence"),
+            "{}",
+            text_of(&result)
+        );
         client.cancel().await.unwrap();
     })
     .await;

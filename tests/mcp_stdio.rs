@@ -6,6 +6,9 @@
 use crate::support;
 
 use std::process::Stdio;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use rmcp::{
     ServiceExt,
@@ -15,7 +18,7 @@ use rmcp::{
 use serde_json::{Value, json};
 use support::bounded;
 use support::stdio::Session;
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const FULL: &str = include_str!("mcp_fixtures/full.hujson");
 
@@ -125,19 +128,39 @@ async fn malformed_lines_do_not_kill_the_server_or_corrupt_replies() {
         s.send(json!({ "jsonrpc": "2.0", "id": 99, "result": {} })).await;
         s.initialize(json!(0)).await;
 
-        s.send_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": ").await; // truncated JSON
-        s.send_raw(b"\xff\xfe not utf-8").await;
-        s.send_raw(b"[1, 2, 3]").await; // valid JSON, not a message: -32600 with id null
+        // Each line that is not a message gets the answer JSON-RPC prescribes, in order.
+        let lines: [(&[u8], i64); 4] = [
+            (b"{\"jsonrpc\": \"2.0\", \"id\": 5, \"method\": ", -32700), // truncated JSON
+            (b"\xff\xfe not utf-8", -32700),
+            (b"{\"id\": 6, \"hello\": 1}", -32600), // JSON, not a message
+            (b"[]", -32600),                          // an empty batch
+        ];
+        for (line, code) in lines {
+            s.send_raw(line).await;
+            let reply = s.next_message().await.expect("a reply");
+            assert_eq!(reply["error"]["code"], code, "{}: {reply}", String::from_utf8_lossy(line));
+            let expected_id = if code == -32600 && line.starts_with(b"{") { json!(6) } else { Value::Null };
+            assert_eq!(reply["id"], expected_id, "{reply}");
+        }
+        // A batch: MCP has none since 2025-06-18, so each request in it is refused for its
+        // id, in one array; the notification in it gets nothing.
+        s.send_raw(br#"[{"jsonrpc":"2.0","id":"b1","method":"ping"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":2,"method":"tools/list"}]"#).await;
+        let batch = s.next_message().await.expect("a batch reply");
+        let answered: Vec<(Value, Value)> = batch
+            .as_array()
+            .expect("an array answers a batch")
+            .iter()
+            .map(|e| (e["id"].clone(), e["error"]["code"].clone()))
+            .collect();
+        assert_eq!(answered, [(json!("b1"), json!(-32600)), (json!(2), json!(-32600))]);
+        // `arguments` as a string: invalid params for that id, not "method not found".
+        let bad = s
+            .request(json!(7), "tools/call", json!({ "name": "validate_config", "arguments": "{}" }))
+            .await;
+        assert_eq!(bad["error"]["code"], -32602, "{bad}");
         s.send_raw(b"").await;
         let call = s.request(json!(1), "tools/call", validate_args(FULL)).await;
         assert_eq!(call["result"]["structuredContent"]["valid"], true);
-        let invalid = s
-            .pending
-            .iter()
-            .find(|m| m["error"]["code"] == -32600)
-            .cloned();
-        assert!(invalid.is_some(), "the non-message line gets an Invalid Request reply");
-        assert!(invalid.unwrap()["id"].is_null());
         // Bad params on a known method are an error for that id only.
         let bad = s
             .request(json!(2), "tools/call", json!({ "name": 12 }))
@@ -167,6 +190,11 @@ async fn an_oversize_message_is_refused_and_the_session_goes_on() {
         let refused = s.pending.iter().find(|m| m["id"] == 1).expect("a reply to the oversize message");
         let message = refused["error"]["message"].as_str().unwrap();
         assert!(message.contains("message too large") && message.contains("config_path"), "{message}");
+        // An oversize line whose id cannot be read is answered too, for id null.
+        let anonymous = format!("{{\"x\": \"{huge}\"}}");
+        s.send_raw(anonymous.as_bytes()).await;
+        let reply = s.next_message().await.expect("a reply to the anonymous oversize line");
+        assert!(reply["id"].is_null() && reply["error"]["code"] == -32600, "{reply}");
         // Just under the limit is still accepted (a large but legal document).
         let big_config = format!("{{\"providers\": {{}}, \"x\": \"{}\"}}", "y".repeat(1 << 20));
         let big = s.request(json!(3), "tools/call", validate_args(&big_config)).await;
@@ -251,6 +279,115 @@ async fn rmcp_client_drives_the_real_binary() {
         assert_eq!(result.is_error, Some(false));
         assert_eq!(result.structured_content.unwrap()["valid"], true);
         client.cancel().await.unwrap();
+    })
+    .await;
+}
+
+/// A loopback "gateway" that accepts connections, reads requests and never answers: counts
+/// the connections that carried a request and those still open.
+struct Silent {
+    addr: std::net::SocketAddr,
+    requests: Arc<AtomicUsize>,
+    open: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Silent {
+    async fn start() -> Silent {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(AtomicUsize::new(0));
+        let (r, o) = (Arc::clone(&requests), Arc::clone(&open));
+        let task = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                o.fetch_add(1, Ordering::SeqCst);
+                let (r, o) = (Arc::clone(&r), Arc::clone(&o));
+                tokio::spawn(async move {
+                    let mut seen = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    let mut counted = false;
+                    while let Ok(n @ 1..) = stream.read(&mut buf).await {
+                        seen.extend_from_slice(&buf[..n]);
+                        if !counted && seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                            counted = true;
+                            r.fetch_add(1, Ordering::SeqCst);
+                        }
+                    }
+                    o.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        Silent {
+            addr,
+            requests,
+            open,
+            task,
+        }
+    }
+
+    fn call(&self, id: u64) -> Value {
+        json!({ "jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {
+            "name": "test_endpoint",
+            "arguments": { "url": format!("http://{}", self.addr), "timeout_ms": 120_000 }
+        } })
+    }
+}
+
+impl Drop for Silent {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Wait (bounded, polling) until `condition` holds.
+async fn eventually(what: &str, condition: impl Fn() -> bool) {
+    for _ in 0..1500 {
+        if condition() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what} did not happen within 15 s");
+}
+
+#[tokio::test]
+async fn a_cancelled_probe_closes_its_connections() {
+    bounded(async {
+        let silent = Silent::start().await;
+        let mut s = Session::spawn("info");
+        s.initialize(json!(0)).await;
+        s.send(silent.call(1)).await;
+        eventually("a probe request", || silent.requests.load(Ordering::SeqCst) >= 1).await;
+        assert!(silent.open.load(Ordering::SeqCst) >= 1);
+        s.send(json!({ "jsonrpc": "2.0", "method": "notifications/cancelled", "params": { "requestId": 1, "reason": "user" } }))
+            .await;
+        // The probe's own deadline is 120 s away: only cancellation closes these.
+        eventually("the probe connections closing", || silent.open.load(Ordering::SeqCst) == 0).await;
+        let ping = s.request(json!(2), "ping", json!({})).await;
+        assert!(ping["result"].is_object());
+        s.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stdin_closing_mid_call_ends_the_server_without_waiting_for_the_call() {
+    bounded(async {
+        let silent = Silent::start().await;
+        let mut s = Session::spawn("info");
+        s.initialize(json!(0)).await;
+        s.send(silent.call(1)).await;
+        eventually("a probe request", || {
+            silent.requests.load(Ordering::SeqCst) >= 1
+        })
+        .await;
+        // The call would run for 120 s; the server exits cleanly once stdin closes.
+        s.finish().await;
+        eventually("the probe connections closing", || {
+            silent.open.load(Ordering::SeqCst) == 0
+        })
+        .await;
     })
     .await;
 }

@@ -1,25 +1,29 @@
 //! Streamable HTTP at `/mcp`, hardened: Host and Origin allow-lists, bearer token, body limit,
 //! refusal to listen beyond loopback without a token, `config_path` refused unless allowed, and
-//! an unauthenticated `GET /healthz`.
+//! an unauthenticated `GET /healthz`. Bounded: a connection cap and timeouts
+//! ([`super::listener`]), a session cap with idle expiry ([`super::sessions`]), and a budget
+//! per tool call. Every body gets a JSON-RPC answer: one that is not a readable message gets
+//! 400 with the error JSON-RPC prescribes ([`super::jsonrpc`]); `DELETE` answers 204.
 
 use std::sync::Arc;
 
 use axum::{
     Json, Router,
+    body::Body,
     extract::{Request, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
-    serve::ListenerExt,
 };
-use rmcp::transport::streamable_http_server::{
-    StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
-};
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
 
+use super::jsonrpc::{self, Incoming};
+use super::listener::{self, Limits};
 use super::options::{HttpOptions, MAX_MESSAGE_BYTES, ServeError};
 use super::server::Server;
+use super::sessions::BoundedSessions;
 use crate::tools::PathPolicy;
 
 /// Host names that are always allowed (rmcp's default list).
@@ -103,18 +107,84 @@ pub fn app(options: &HttpOptions, cancel: CancellationToken) -> Result<Router, S
         PathPolicy::Refused
     };
     // Built once; each session (or stateless request) gets a cheap clone.
-    let prototype = Server::new(policy).with_live_config(options.allow_write);
+    let prototype = Server::new(policy)
+        .with_live_config(options.allow_write)
+        .with_call_budget(options.call_budget);
     let service = StreamableHttpService::new(
         move || Ok(prototype.clone()),
-        LocalSessionManager::default().into(),
+        BoundedSessions::new(options.max_sessions, options.session_idle).into(),
         transport_config(options, cancel),
     );
-    let mut mcp = Router::new().route_service("/mcp", service);
+    let mut mcp = Router::new()
+        .route_service("/mcp", service)
+        .layer(middleware::from_fn(answer_every_body));
     if let Some(token) = &options.token {
         let token: Arc<[u8]> = Arc::from(token.as_bytes());
         mcp = mcp.layer(middleware::from_fn_with_state(token, require_bearer));
     }
     Ok(mcp.route("/healthz", get(healthz)).fallback(not_found))
+}
+
+/// A JSON-RPC error reply as an HTTP 400 (the message could not be handed to rmcp).
+fn rpc_error(reply: serde_json::Value) -> Response {
+    (StatusCode::BAD_REQUEST, Json(reply)).into_response()
+}
+
+/// Read each POSTed JSON body before rmcp does, answering what is not a readable message as
+/// JSON-RPC says (rmcp would answer 415 for invalid JSON and -32601 for params that do not fit
+/// their method); and answer `DELETE` with 204 (rmcp's 202 makes clients log a failure). The
+/// body is parsed twice when it is fine, which costs far less than the call it carries.
+async fn answer_every_body(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let json = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    if method != Method::POST || !json {
+        let mut response = next.run(request).await;
+        if method == Method::DELETE && response.status() == StatusCode::ACCEPTED {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+            *response.body_mut() = Body::empty();
+        }
+        return response;
+    }
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let bytes = match axum::body::to_bytes(body, MAX_MESSAGE_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            if declared.is_none_or(|n| n > MAX_MESSAGE_BYTES) {
+                return (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("Payload Too Large: request body exceeds {MAX_MESSAGE_BYTES} bytes; pass a large config as config_path"),
+                )
+                    .into_response();
+            }
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {e}"),
+            )
+                .into_response();
+        }
+    };
+    match jsonrpc::read_message(&bytes) {
+        Incoming::Message(_) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Incoming::Reply(reply) => rpc_error(reply),
+        Incoming::Nothing if bytes.trim_ascii().is_empty() => rpc_error(jsonrpc::error(
+            serde_json::Value::Null,
+            jsonrpc::PARSE_ERROR,
+            "parse error: the body is empty; POST one JSON-RPC message",
+        )),
+        // A batch of notifications only: nothing to answer.
+        Incoming::Nothing => StatusCode::ACCEPTED.into_response(),
+    }
 }
 
 async fn healthz() -> Json<serde_json::Value> {
@@ -206,7 +276,7 @@ pub async fn serve(options: HttpOptions) -> Result<(), ServeError> {
             "listening on all interfaces, but only loopback Host headers are allowed; add --allow-host NAME for the name clients use"
         );
     }
-    run(listener, router, async move {
+    run(listener, router, &options, async move {
         shutdown_signal().await;
         tracing::info!("shutting down");
         cancel.cancel();
@@ -215,24 +285,21 @@ pub async fn serve(options: HttpOptions) -> Result<(), ServeError> {
     Ok(())
 }
 
-/// Serve `router` on `listener` until `shutdown` completes, then drain connections.
-///
-/// Every accepted connection gets `TCP_NODELAY`: streamable HTTP answers in several small
-/// writes (SSE priming event, then the message), and Nagle's algorithm would hold the second
-/// one back until the client's delayed ACK, about 40 ms per request.
+/// Serve `router` on `listener` within the bounds of `options` until `shutdown` completes,
+/// then drain connections.
 pub async fn run(
     listener: tokio::net::TcpListener,
     router: Router,
+    options: &HttpOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let listener = listener.tap_io(|stream| {
-        if let Err(e) = stream.set_nodelay(true) {
-            tracing::debug!(error = %e, "cannot set TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = Limits {
+        max_connections: options.max_connections,
+        header_read_timeout: listener::HEADER_READ_TIMEOUT,
+        // A call in stateless mode answers with one body at its end: no byte moves meanwhile.
+        idle_timeout: listener::IDLE_TIMEOUT + options.call_budget,
+    };
+    listener::serve(listener, router, limits, shutdown).await
 }
 
 async fn shutdown_signal() {
@@ -267,15 +334,7 @@ mod tests {
     use super::*;
 
     fn options(addr: &str) -> HttpOptions {
-        HttpOptions {
-            addr: addr.parse().unwrap(),
-            token: None,
-            allow_paths: false,
-            allowed_hosts: vec![],
-            allowed_origins: vec![],
-            stateless: false,
-            allow_write: false,
-        }
+        HttpOptions::new(addr.parse().unwrap())
     }
 
     #[test]

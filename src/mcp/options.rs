@@ -1,6 +1,9 @@
 //! What both transports share: the message size limit, the HTTP options and the serve error.
 
 use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::server::DEFAULT_CALL_BUDGET;
 
 /// Largest JSON-RPC message accepted, on either transport (a stdio line or an HTTP body).
 /// A larger stdio request is answered with an error for its id (the session goes on); a larger
@@ -23,6 +26,37 @@ pub struct HttpOptions {
     pub stateless: bool,
     /// Offer the live config tools (they change a running gateway).
     pub allow_write: bool,
+    /// Open connections served at once; more are answered 503 and closed.
+    pub max_connections: usize,
+    /// Sessions kept at once; a new one evicts the least recently used.
+    pub max_sessions: usize,
+    /// A session unused this long is closed.
+    pub session_idle: Duration,
+    /// How long one tool call may run.
+    pub call_budget: Duration,
+}
+
+impl HttpOptions {
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+    pub const DEFAULT_MAX_SESSIONS: usize = 1000;
+    pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(600);
+
+    /// Loopback-safe defaults for serving at `addr`: no token, no paths, sessions on.
+    pub fn new(addr: SocketAddr) -> Self {
+        Self {
+            addr,
+            token: None,
+            allow_paths: false,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            stateless: false,
+            allow_write: false,
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            max_sessions: Self::DEFAULT_MAX_SESSIONS,
+            session_idle: Self::DEFAULT_SESSION_IDLE,
+            call_budget: DEFAULT_CALL_BUDGET,
+        }
+    }
 }
 
 /// Why the server could not run.

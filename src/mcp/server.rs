@@ -5,21 +5,24 @@
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use rmcp::{
     ErrorData as McpError, Json, RoleServer, ServerHandler,
-    handler::server::{router::tool::ToolRouter, wrapper::Parameters},
+    handler::server::{router::tool::ToolRouter, tool::ToolCallContext, wrapper::Parameters},
     model::{
-        GetPromptRequestParams, GetPromptResponse, GetPromptResult, Implementation,
-        ListPromptsResult, ListResourcesResult, PaginatedRequestParams, Prompt, PromptArgument,
-        PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Role,
-        ServerCapabilities, ServerConfig,
+        CallToolRequestParams, CallToolResponse, GetPromptRequestParams, GetPromptResponse,
+        GetPromptResult, Implementation, ListPromptsResult, ListResourcesResult,
+        PaginatedRequestParams, Prompt, PromptArgument, PromptMessage, ReadResourceRequestParams,
+        ReadResourceResponse, ReadResourceResult, Role, ServerCapabilities, ServerConfig,
     },
     service::RequestContext,
     tool, tool_handler, tool_router,
 };
 use serde::Serialize;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 
 use super::schema::{self, Keep};
 use super::{prompts, resources};
@@ -39,14 +42,11 @@ use crate::tools::{PathPolicy, ToolError};
 
 /// The `instructions` of the initialize result: which tool, prompt or resource to use when.
 pub const INSTRUCTIONS: &str = "\
-aperture-orchestrator checks Aperture by Tailscale gateway configs (HuJSON).
-- validate_config: before saving or proposing any config, pass the whole document as `config`; fix every error (the default save mode fails where Aperture's save would), address warnings too (they flag silent failures), apply fix.patch when given, and re-run until valid is true.
-- generate_provider / generate_grants / generate_connector: to add a provider, give people models, or add a connector; pass the user's config to merge (comments kept). Never hand-write these blocks. generate_client_config: to point Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
-- diagnose_symptom: first stop when the user describes a failure ('Claude Code says 405'); pass their words, the status, the error text, the config and the url. explain_access: why X gets 403/404, can CI reach model M (simulated step by step).
-- test_endpoint: to check a live gateway (url like http://ai): reachability, role, model list, and with send_completion one real request per API; findings name the cause and fix.
-- migrate_config: for configs from old guides (temp_grants, authorization objects, seed flag names).
-- Prompts walk through common tasks: setup-gateway, connect-claude-code, troubleshoot, add-self-hosted-model, restrict-admin-access, cost-tiered-routing.
-- Resources hold the detail: aperture://catalog/providers.json (baseurl, authorization, flags per provider), aperture://catalog/rules.json (every diagnostic code), aperture://catalog/symptoms.json (symptoms, causes, TE findings), aperture://schema/config.json (config schema), aperture://skill/SKILL.md (full guide).";
+aperture-orchestrator checks and writes Aperture by Tailscale gateway configs (HuJSON).
+- validate_config before saving or proposing any config: fix every error, address warnings, apply fix.patch, re-run until valid.
+- generate_provider / generate_grants / generate_connector merge into the user's config (comments kept); never hand-write these blocks. generate_client_config points Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
+- diagnose_symptom first for a reported failure; explain_access for why X gets 403/404 or reaches model M; gateway_status before acting on a live gateway (url like http://ai), test_endpoint to probe it, get_quotas for budgets; migrate_config updates configs from old guides.
+- Prompts walk through common tasks. Resources: aperture://catalog/providers.json, aperture://catalog/rules.json, aperture://catalog/symptoms.json, aperture://schema/config.json, aperture://skill/SKILL.md.";
 
 /// The MCP server. Cheap to clone: one instance per stdio connection or HTTP session.
 #[derive(Clone)]
@@ -54,6 +54,8 @@ pub struct Server {
     policy: PathPolicy,
     /// Offer the live config tools (`serve --allow-write`).
     live_config: bool,
+    /// How long one tool call may run.
+    budget: Duration,
 }
 
 /// The tools that read and change a running gateway: listed only with `--allow-write`.
@@ -77,44 +79,109 @@ impl std::fmt::Debug for Server {
         f.debug_struct("Server")
             .field("policy", &self.policy)
             .field("live_config", &self.live_config)
+            .field("budget", &self.budget)
             .finish_non_exhaustive()
     }
 }
 
-/// Run a library tool function as an MCP tool: its error text becomes an `isError` result the
-/// model can act on, and a panic (a bug) becomes an `isError` result instead of a lost reply.
-fn run_tool<T: Serialize>(
+/// How long one tool call may take before its caller gets an error result (`serve
+/// --call-budget-secs`). Probes have their own shorter deadline (`timeout_ms`).
+pub const DEFAULT_CALL_BUDGET: Duration = Duration::from_secs(60);
+
+/// The CPU-bound tool calls allowed to run at once: one per core, so heavy calls queue instead
+/// of starving the async workers (which keep answering `/healthz`, pings and cheap calls).
+fn heavy_slots() -> &'static Semaphore {
+    static SLOTS: OnceLock<Semaphore> = OnceLock::new();
+    SLOTS.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+    })
+}
+
+/// The error text of a tool call that panicked (a bug).
+fn panicked(name: &str) -> String {
+    tracing::error!(tool = name, "tool panicked");
+    format!(
+        "internal error in {name}; this is a bug in aperture-orchestrator, please report it with the input that caused it"
+    )
+}
+
+fn over_budget(name: &str, budget: Duration) -> String {
+    tracing::warn!(tool = name, ?budget, "tool call over its budget");
+    format!(
+        "{name} did not finish within its {} s budget; pass a smaller input, or start the server with a larger --call-budget-secs",
+        budget.as_secs_f64()
+    )
+}
+
+fn finish<T>(result: Result<T, ToolError>) -> Result<Json<T>, String> {
+    result
+        .map(Json)
+        .map_err(|e| crate::redact::mask_text(&e.to_string()))
+}
+
+/// Run a CPU-bound library tool as an MCP tool on the blocking pool, at most [`heavy_slots`]
+/// at a time, within `budget` (waiting for a slot counts). Its error text becomes an `isError`
+/// result the model can act on, and a panic (a bug) becomes an `isError` result instead of a
+/// lost reply. Work past the budget or after cancellation finishes in the background still
+/// holding its slot, so the number of running heavy calls stays bounded.
+async fn run_tool<T: Serialize + Send + 'static>(
     name: &str,
-    f: impl FnOnce() -> Result<T, ToolError>,
+    budget: Duration,
+    ct: CancellationToken,
+    f: impl FnOnce() -> Result<T, ToolError> + Send + 'static,
 ) -> Result<Json<T>, String> {
-    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(output)) => Ok(Json(output)),
-        Ok(Err(e)) => Err(crate::redact::mask_text(&e.to_string())),
-        Err(_) => {
-            tracing::error!(tool = name, "tool panicked");
-            Err(format!(
-                "internal error in {name}; this is a bug in aperture-orchestrator, please report it with the input that caused it"
-            ))
+    let deadline = tokio::time::Instant::now() + budget;
+    let work = async {
+        let permit = heavy_slots()
+            .acquire()
+            .await
+            .map_err(|_| "the server is shutting down".to_owned())?;
+        let handle = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            std::panic::catch_unwind(AssertUnwindSafe(f))
+        });
+        match handle.await {
+            Ok(Ok(result)) => finish(result),
+            Ok(Err(_)) | Err(_) => Err(panicked(name)),
         }
+    };
+    tokio::select! {
+        result = work => result,
+        () = tokio::time::sleep_until(deadline) => Err(over_budget(name, budget)),
+        () = ct.cancelled() => Err(format!("{name} was cancelled")),
     }
 }
 
-/// [`run_tool`] for async tools: the future runs as its own task, so a panic is caught as a
-/// join error and reported instead of taking the connection down.
-async fn run_async_tool<T, F>(name: &str, f: F) -> Result<Json<T>, String>
+/// Aborts its task when dropped: a call whose caller is gone stops its outbound work.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// [`run_tool`] for async tools (probes): the future runs as its own task, so a panic is
+/// caught as a join error; cancellation (`notifications/cancelled`, a closed session) or the
+/// budget aborts the task, closing its connections.
+async fn run_async_tool<T, F>(
+    name: &str,
+    budget: Duration,
+    ct: CancellationToken,
+    f: F,
+) -> Result<Json<T>, String>
 where
     T: Serialize + Send + 'static,
     F: Future<Output = Result<T, ToolError>> + Send + 'static,
 {
-    match tokio::spawn(f).await {
-        Ok(Ok(output)) => Ok(Json(output)),
-        Ok(Err(e)) => Err(crate::redact::mask_text(&e.to_string())),
-        Err(_) => {
-            tracing::error!(tool = name, "tool panicked");
-            Err(format!(
-                "internal error in {name}; this is a bug in aperture-orchestrator, please report it with the input that caused it"
-            ))
-        }
+    let mut task = AbortOnDrop(tokio::spawn(f));
+    tokio::select! {
+        joined = &mut task.0 => match joined {
+            Ok(result) => finish(result),
+            Err(_) => Err(panicked(name)),
+        },
+        () = tokio::time::sleep(budget) => Err(over_budget(name, budget)),
+        () = ct.cancelled() => Err(format!("{name} was cancelled")),
     }
 }
 
@@ -125,7 +192,14 @@ impl Server {
         Self {
             policy,
             live_config: false,
+            budget: DEFAULT_CALL_BUDGET,
         }
+    }
+
+    /// Give each tool call at most `budget` (`serve --call-budget-secs`).
+    pub fn with_call_budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// Also offer the live config tools (get, plan, apply a running gateway's config).
@@ -182,13 +256,16 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn validate_config(
+    async fn validate_config(
         &self,
         Parameters(input): Parameters<ValidateInput>,
+        ct: CancellationToken,
     ) -> Result<Json<ValidateOutput>, String> {
-        run_tool("validate_config", || {
-            validate::validate(&input, self.policy)
+        let policy = self.policy;
+        run_tool("validate_config", self.budget, ct, move || {
+            validate::validate(&input, policy)
         })
+        .await
     }
 
     #[tool(
@@ -202,13 +279,16 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn generate_provider(
+    async fn generate_provider(
         &self,
         Parameters(input): Parameters<ProviderInput>,
+        ct: CancellationToken,
     ) -> Result<Json<ProviderOutput>, String> {
-        run_tool("generate_provider", || {
-            provider::generate_provider(&input, self.policy)
+        let policy = self.policy;
+        run_tool("generate_provider", self.budget, ct, move || {
+            provider::generate_provider(&input, policy)
         })
+        .await
     }
 
     #[tool(
@@ -222,13 +302,16 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn generate_connector(
+    async fn generate_connector(
         &self,
         Parameters(input): Parameters<ConnectorInput>,
+        ct: CancellationToken,
     ) -> Result<Json<ConnectorOutput>, String> {
-        run_tool("generate_connector", || {
-            connector::generate_connector(&input, self.policy)
+        let policy = self.policy;
+        run_tool("generate_connector", self.budget, ct, move || {
+            connector::generate_connector(&input, policy)
         })
+        .await
     }
 
     #[tool(
@@ -242,13 +325,16 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn generate_grants(
+    async fn generate_grants(
         &self,
         Parameters(input): Parameters<GrantsInput>,
+        ct: CancellationToken,
     ) -> Result<Json<GrantsOutput>, String> {
-        run_tool("generate_grants", || {
-            grants::generate_grants(&input, self.policy)
+        let policy = self.policy;
+        run_tool("generate_grants", self.budget, ct, move || {
+            grants::generate_grants(&input, policy)
         })
+        .await
     }
 
     #[tool(
@@ -262,13 +348,15 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn generate_client_config(
+    async fn generate_client_config(
         &self,
         Parameters(input): Parameters<ClientInput>,
+        ct: CancellationToken,
     ) -> Result<Json<ClientOutput>, String> {
-        run_tool("generate_client_config", || {
+        run_tool("generate_client_config", self.budget, ct, move || {
             client::generate_client_config(&input)
         })
+        .await
     }
 
     #[tool(
@@ -282,13 +370,16 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn explain_access(
+    async fn explain_access(
         &self,
         Parameters(input): Parameters<ExplainInput>,
+        ct: CancellationToken,
     ) -> Result<Json<ExplainOutput>, String> {
-        run_tool("explain_access", || {
-            explain::explain_access(&input, self.policy)
+        let policy = self.policy;
+        run_tool("explain_access", self.budget, ct, move || {
+            explain::explain_access(&input, policy)
         })
+        .await
     }
 
     #[tool(
@@ -305,9 +396,10 @@ impl Server {
     async fn test_endpoint(
         &self,
         Parameters(input): Parameters<TestInput>,
+        ct: CancellationToken,
     ) -> Result<Json<TestOutput>, String> {
         let policy = self.policy;
-        run_async_tool("test_endpoint", async move {
+        run_async_tool("test_endpoint", self.budget, ct, async move {
             test_endpoint::test_endpoint(&input, policy).await
         })
         .await
@@ -327,9 +419,10 @@ impl Server {
     async fn gateway_status(
         &self,
         Parameters(input): Parameters<StatusInput>,
+        ct: CancellationToken,
     ) -> Result<Json<GatewayStatus>, String> {
         let policy = self.policy;
-        run_async_tool("gateway_status", async move {
+        run_async_tool("gateway_status", self.budget, ct, async move {
             let daemon = crate::tools::live_config::Daemon::from_env();
             status::gateway_status(&input, policy, &daemon).await
         })
@@ -350,9 +443,10 @@ impl Server {
     async fn get_quotas(
         &self,
         Parameters(input): Parameters<QuotaInput>,
+        ct: CancellationToken,
     ) -> Result<Json<QuotaStatus>, String> {
         let policy = self.policy;
-        run_async_tool("get_quotas", async move {
+        run_async_tool("get_quotas", self.budget, ct, async move {
             quota::get_quotas(&input, policy).await
         })
         .await
@@ -372,11 +466,11 @@ impl Server {
     async fn refill_quota(
         &self,
         Parameters(input): Parameters<RefillInput>,
+        ct: CancellationToken,
     ) -> Result<Json<RefillOutput>, String> {
-        run_async_tool(
-            "refill_quota",
-            async move { quota::refill_quota(&input).await },
-        )
+        run_async_tool("refill_quota", self.budget, ct, async move {
+            quota::refill_quota(&input).await
+        })
         .await
     }
 
@@ -395,9 +489,10 @@ impl Server {
     async fn diagnose_symptom(
         &self,
         Parameters(input): Parameters<DiagnoseInput>,
+        ct: CancellationToken,
     ) -> Result<Json<DiagnoseOutput>, String> {
         let policy = self.policy;
-        run_async_tool("diagnose_symptom", async move {
+        run_async_tool("diagnose_symptom", self.budget, ct, async move {
             diagnose::diagnose_symptom(&input, policy).await
         })
         .await
@@ -417,8 +512,9 @@ impl Server {
     async fn get_config(
         &self,
         Parameters(input): Parameters<GetInput>,
+        ct: CancellationToken,
     ) -> Result<Json<LiveConfig>, String> {
-        run_async_tool("get_config", async move {
+        run_async_tool("get_config", self.budget, ct, async move {
             live_config::get_config(&input).await
         })
         .await
@@ -438,9 +534,10 @@ impl Server {
     async fn plan_config(
         &self,
         Parameters(input): Parameters<ChangeInput>,
+        ct: CancellationToken,
     ) -> Result<Json<Plan>, String> {
         let policy = self.policy;
-        run_async_tool("plan_config", async move {
+        run_async_tool("plan_config", self.budget, ct, async move {
             let options = live_config::ApplyOptions::new("aperture-backups");
             live_config::plan_config(&input, policy, &options).await
         })
@@ -461,9 +558,10 @@ impl Server {
     async fn apply_config(
         &self,
         Parameters(input): Parameters<ChangeInput>,
+        ct: CancellationToken,
     ) -> Result<Json<ApplyOutput>, String> {
         let policy = self.policy;
-        run_async_tool("apply_config", async move {
+        run_async_tool("apply_config", self.budget, ct, async move {
             let options = live_config::ApplyOptions::new("aperture-backups");
             live_config::apply_config(&input, policy, &options).await
         })
@@ -481,16 +579,38 @@ impl Server {
             open_world_hint = false
         )
     )]
-    fn migrate_config(
+    async fn migrate_config(
         &self,
         Parameters(input): Parameters<MigrateInput>,
+        ct: CancellationToken,
     ) -> Result<Json<MigrateOutput>, String> {
-        run_tool("migrate_config", || migrate::migrate(&input, self.policy))
+        let policy = self.policy;
+        run_tool("migrate_config", self.budget, ct, move || {
+            migrate::migrate(&input, policy)
+        })
+        .await
     }
 }
 
 #[tool_handler(router = self.router())]
 impl ServerHandler for Server {
+    /// The router's call, after turning text arguments into the types the tool's schema asks
+    /// for (see [`schema::coerce_arguments`]).
+    async fn call_tool(
+        &self,
+        mut request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        if let (Some(tool), Some(arguments)) =
+            (self.router().get(&request.name), request.arguments.as_mut())
+        {
+            schema::coerce_arguments(&tool.input_schema, arguments);
+        }
+        self.router()
+            .call(ToolCallContext::new(self, request, context))
+            .await
+    }
+
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(
             ServerCapabilities::builder()

@@ -1,18 +1,27 @@
-//! The stdio transport: newline-delimited JSON-RPC on stdin/stdout, hardened.
+//! The stdio transport: newline-delimited JSON-RPC on stdin/stdout, hardened so that every line
+//! gets an answer and a closed stdin ends the process promptly.
 //!
-//! rmcp already skips unparsable lines and answers shape errors with -32600. Two gaps remain:
-//! a notification or response that arrives before the lifecycle starts makes rmcp's handshake
-//! fail and the server exit ([`Lenient`] drops those, so the session survives), and rmcp drops
-//! a line over its length limit without a word, leaving the client waiting ([`OversizeGuard`]
-//! answers it instead).
+//! [`LineTransport`] reads stdin a line at a time (at most [`MAX_MESSAGE_BYTES`] held) and
+//! answers what is not a message itself (see [`super::jsonrpc`]): invalid UTF-8 or JSON, a
+//! batch, params that do not fit their method, and a line over the limit (for its id when the
+//! id is near the start, else for id null). [`Lenient`] drops notifications and responses that
+//! arrive before the lifecycle starts, which would otherwise make rmcp's handshake fail and
+//! the server exit.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use rmcp::{
     RoleServer, ServiceExt,
     model::{ClientJsonRpcMessage, ClientRequest, GetMeta, ProtocolVersion},
     service::{RxJsonRpcMessage, ServerInitializeError, TxJsonRpcMessage},
-    transport::{Transport, async_rw::AsyncRwTransport},
+    transport::Transport,
 };
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::{Mutex, Notify};
 
+use super::jsonrpc;
 use super::options::{MAX_MESSAGE_BYTES, ServeError};
 use super::server::Server;
 
@@ -86,168 +95,181 @@ impl<T: Transport<RoleServer>> Transport<RoleServer> for Lenient<T> {
 /// Bytes of an oversized line searched for its request `id`.
 const ID_SEARCH_BYTES: usize = 64 * 1024;
 
-/// Wraps stdin so that a line over the limit is not silently dropped (which would leave its
-/// client waiting for ever): the line is discarded and, when its request `id` can be found
-/// near its start, replaced by a small request for a method whose name explains the refusal,
-/// so the client gets an error reply for that id. Lines within the limit pass unchanged.
-pub struct OversizeGuard<R> {
-    inner: R,
-    limit: usize,
-    /// The current line, held until its newline (at most `limit` bytes).
-    line: Vec<u8>,
-    /// The start of an oversized line (for its id) while the rest is discarded.
-    discarding: Option<Vec<u8>>,
-    discarded: usize,
-    /// Bytes ready for the reader, from `ready_from` on.
-    ready: Vec<u8>,
-    ready_from: usize,
-    eof: bool,
+/// How long calls still running when stdin closes may take to answer before the process exits
+/// (rmcp would wait up to 5 s for them; the client that closed stdin is going away).
+const EOF_GRACE: Duration = Duration::from_millis(500);
+
+/// One line of input.
+enum Line {
+    Whole(Vec<u8>),
+    /// Over the limit: its first [`ID_SEARCH_BYTES`] and its length.
+    Oversize {
+        head: Vec<u8>,
+        len: usize,
+    },
+    Eof,
 }
 
-impl<R> OversizeGuard<R> {
-    pub fn new(inner: R, limit: usize) -> Self {
+/// Newline-delimited JSON-RPC over a reader and a writer, answering unreadable lines itself.
+pub struct LineTransport<R, W> {
+    reader: BufReader<R>,
+    limit: usize,
+    /// Shared with the send futures, which rmcp may run concurrently; one line per lock.
+    writer: Arc<Mutex<W>>,
+    eof: Arc<Notify>,
+}
+
+impl<R, W> LineTransport<R, W>
+where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    pub fn new(reader: R, writer: W, limit: usize) -> Self {
         Self {
-            inner,
+            reader: BufReader::with_capacity(64 * 1024, reader),
             limit,
-            line: Vec::new(),
-            discarding: None,
-            discarded: 0,
-            ready: Vec::new(),
-            ready_from: 0,
-            eof: false,
+            writer: Arc::new(Mutex::new(writer)),
+            eof: Arc::new(Notify::new()),
         }
     }
 
-    /// Take in bytes from stdin a line at a time: whole lines within the limit become ready,
-    /// longer ones are discarded and refused.
-    fn accept(&mut self, mut bytes: &[u8]) {
-        while !bytes.is_empty() {
-            let newline = bytes.iter().position(|&b| b == b'\n');
-            let (piece, rest) = bytes.split_at(newline.map_or(bytes.len(), |i| i + 1));
-            bytes = rest;
-            let ends_line = newline.is_some();
-            if let Some(head) = &mut self.discarding {
-                self.discarded += piece.len();
-                let room = ID_SEARCH_BYTES.saturating_sub(head.len());
-                head.extend_from_slice(&piece[..piece.len().min(room)]);
-                if ends_line {
-                    let head = std::mem::take(head);
-                    self.discarding = None;
-                    self.refuse(&head);
+    /// Notified once stdin has closed.
+    pub fn eof(&self) -> Arc<Notify> {
+        Arc::clone(&self.eof)
+    }
+
+    /// The next line without its newline; a last line without one counts too.
+    async fn next_line(&mut self) -> std::io::Result<Line> {
+        let mut line = Vec::new();
+        let mut len = 0usize;
+        let mut seen_any = false;
+        loop {
+            let buf = self.reader.fill_buf().await?;
+            if buf.is_empty() {
+                if !seen_any {
+                    return Ok(Line::Eof);
                 }
-                continue;
+                break;
             }
-            self.line.extend_from_slice(piece);
-            if self.line.len() - usize::from(ends_line) > self.limit {
-                let mut head = std::mem::take(&mut self.line);
-                self.discarded = head.len();
-                head.truncate(ID_SEARCH_BYTES);
-                if ends_line {
-                    self.refuse(&head);
-                } else {
-                    self.discarding = Some(head);
+            seen_any = true;
+            let newline = buf.iter().position(|&b| b == b'\n');
+            let content = &buf[..newline.unwrap_or(buf.len())];
+            len += content.len();
+            // Past the limit only the head is kept, for the id.
+            let keep = if len > self.limit {
+                ID_SEARCH_BYTES.saturating_sub(line.len())
+            } else {
+                content.len()
+            };
+            line.extend_from_slice(&content[..content.len().min(keep)]);
+            let used = newline.map_or(buf.len(), |i| i + 1);
+            self.reader.consume(used);
+            if newline.is_some() {
+                break;
+            }
+        }
+        if len > self.limit {
+            line.truncate(ID_SEARCH_BYTES);
+            return Ok(Line::Oversize { head: line, len });
+        }
+        Ok(Line::Whole(line))
+    }
+
+    fn oversize_reply(&self, head: &[u8], len: usize) -> Value {
+        tracing::warn!(bytes = len, "refused an oversized message");
+        jsonrpc::error(
+            request_id(head).unwrap_or(Value::Null),
+            jsonrpc::INVALID_REQUEST,
+            &format!(
+                "message too large: {len} bytes is over the {} MiB limit; pass a large config as config_path instead of config",
+                self.limit / (1024 * 1024)
+            ),
+        )
+    }
+}
+
+async fn write_line<W: AsyncWrite + Unpin>(writer: &Mutex<W>, line: &[u8]) -> std::io::Result<()> {
+    let mut writer = writer.lock().await;
+    writer.write_all(line).await?;
+    writer.flush().await
+}
+
+impl<R, W> Transport<RoleServer> for LineTransport<R, W>
+where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send + 'static,
+{
+    type Error = std::io::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleServer>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        let writer = Arc::clone(&self.writer);
+        let line = serde_json::to_vec(&item).map(|mut line| {
+            line.push(b'\n');
+            line
+        });
+        async move { write_line(&writer, &line?).await }
+    }
+
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleServer>> {
+        loop {
+            let reply = match self.next_line().await {
+                Ok(Line::Whole(bytes)) => match jsonrpc::read_message(&bytes) {
+                    jsonrpc::Incoming::Message(message) => return Some(*message),
+                    jsonrpc::Incoming::Reply(reply) => reply,
+                    jsonrpc::Incoming::Nothing => continue,
+                },
+                Ok(Line::Oversize { head, len }) => self.oversize_reply(&head, len),
+                Ok(Line::Eof) => {
+                    self.eof.notify_one();
+                    return None;
                 }
-            } else if ends_line {
-                self.ready.extend_from_slice(&self.line);
-                self.line.clear();
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read stdin");
+                    self.eof.notify_one();
+                    return None;
+                }
+            };
+            let mut line = reply.to_string().into_bytes();
+            line.push(b'\n');
+            if let Err(e) = write_line(&self.writer, &line).await {
+                tracing::warn!(error = %e, "cannot write to stdout");
+                return None;
             }
         }
     }
 
-    /// Queue the explanatory request for a discarded line (nothing when its id is not found).
-    fn refuse(&mut self, head: &[u8]) {
-        let Some(id) = request_id(head) else {
-            tracing::warn!(
-                bytes = self.discarded,
-                "dropped an oversized message without an id"
-            );
-            return;
-        };
-        tracing::warn!(bytes = self.discarded, "refused an oversized message");
-        let method = format!(
-            "message too large: {} bytes is over the {} MiB limit; pass a large config as config_path instead of config",
-            self.discarded,
-            self.limit / (1024 * 1024)
-        );
-        let line = serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method}).to_string();
-        self.ready.extend_from_slice(line.as_bytes());
-        self.ready.push(b'\n');
+    async fn close(&mut self) -> Result<(), Self::Error> {
+        self.writer.lock().await.flush().await
     }
 }
 
 /// The JSON-RPC `id` of a request, from the start of its text: `"id":` then a number or a
 /// string.
-fn request_id(head: &[u8]) -> Option<serde_json::Value> {
+fn request_id(head: &[u8]) -> Option<Value> {
     let text = String::from_utf8_lossy(head);
     let at = text.find("\"id\"")?;
     let rest = text[at + 4..].trim_start().strip_prefix(':')?.trim_start();
-    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Value>();
     match stream.next()? {
-        Ok(id @ (serde_json::Value::Number(_) | serde_json::Value::String(_))) => Some(id),
+        Ok(id @ (Value::Number(_) | Value::String(_))) => Some(id),
         _ => None,
     }
 }
 
-impl<R: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for OversizeGuard<R> {
-    fn poll_read(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        use std::task::Poll;
-        loop {
-            if self.ready_from < self.ready.len() {
-                let this = &mut *self;
-                let n = (this.ready.len() - this.ready_from).min(buf.remaining());
-                buf.put_slice(&this.ready[this.ready_from..this.ready_from + n]);
-                this.ready_from += n;
-                if this.ready_from == this.ready.len() {
-                    this.ready.clear();
-                    this.ready_from = 0;
-                }
-                return Poll::Ready(Ok(()));
-            }
-            if self.eof {
-                // A last line without a newline still reaches the reader.
-                let rest = std::mem::take(&mut self.line);
-                if !rest.is_empty() {
-                    self.ready.extend_from_slice(&rest);
-                    continue;
-                }
-                return Poll::Ready(Ok(()));
-            }
-            let mut scratch = [0u8; 64 * 1024];
-            let mut read = tokio::io::ReadBuf::new(&mut scratch);
-            let this = &mut *self;
-            match std::pin::Pin::new(&mut this.inner).poll_read(cx, &mut read) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
-                Poll::Ready(Ok(())) => {
-                    let filled = read.filled();
-                    if filled.is_empty() {
-                        this.eof = true;
-                    } else {
-                        this.accept(filled);
-                    }
-                }
-            }
-        }
-    }
-}
-
-/// Serve MCP over stdin/stdout until stdin closes.
-pub async fn serve(allow_write: bool) -> Result<(), ServeError> {
+/// Serve MCP over stdin/stdout until stdin closes; each tool call may take `budget`.
+pub async fn serve(allow_write: bool, budget: Duration) -> Result<(), ServeError> {
     // Non-blocking pipes when the client spawned us with pipes (the usual case), which avoids a
     // thread hand-off per message; plain blocking stdio otherwise.
     let (stdin, stdout) = rmcp::transport::stdio_pipes();
-    // The guard answers oversized lines; rmcp's own limit (which drops silently) stays above it.
-    let stdin = OversizeGuard::new(stdin, MAX_MESSAGE_BYTES);
-    let transport = Lenient::new(
-        AsyncRwTransport::new_server(stdin, stdout).with_max_line_length(MAX_MESSAGE_BYTES + 1024),
-    );
+    let transport = LineTransport::new(stdin, stdout, MAX_MESSAGE_BYTES);
+    let eof = transport.eof();
     let running = match Server::new(crate::tools::PathPolicy::Allowed)
         .with_live_config(allow_write)
-        .serve(transport)
+        .with_call_budget(budget)
+        .serve(Lenient::new(transport))
         .await
     {
         Ok(running) => running,
@@ -257,50 +279,71 @@ pub async fn serve(allow_write: bool) -> Result<(), ServeError> {
         }
         Err(e) => return Err(ServeError::Transport(e.to_string())),
     };
-    let reason = running
-        .waiting()
-        .await
-        .map_err(|e| ServeError::Transport(e.to_string()))?;
-    tracing::debug!(?reason, "stdio session ended");
+    tokio::select! {
+        reason = running.waiting() => {
+            let reason = reason.map_err(|e| ServeError::Transport(e.to_string()))?;
+            tracing::debug!(?reason, "stdio session ended");
+        }
+        () = async {
+            eof.notified().await;
+            tokio::time::sleep(EOF_GRACE).await;
+        } => {
+            tracing::debug!("stdin closed with calls still running; exiting without their answers");
+        }
+    }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
-    use tokio::io::AsyncReadExt;
-
     use super::*;
 
-    async fn through(input: &[u8], limit: usize) -> String {
-        let mut guard = OversizeGuard::new(input, limit);
-        let mut out = String::new();
-        guard.read_to_string(&mut out).await.unwrap();
-        out
+    /// The replies the transport wrote itself for `input`, and how many messages it passed on.
+    async fn through(input: &[u8], limit: usize) -> (Vec<Value>, usize) {
+        let mut transport = LineTransport::new(input, Vec::<u8>::new(), limit);
+        let mut passed = 0;
+        while transport.receive().await.is_some() {
+            passed += 1;
+        }
+        let text = String::from_utf8(transport.writer.lock().await.clone()).unwrap();
+        let replies = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        (replies, passed)
     }
 
     #[tokio::test]
-    async fn lines_within_the_limit_pass_and_oversized_ones_are_answered() {
-        assert_eq!(
-            through(b"{\"a\":1}\n{\"b\":2}", 100).await,
-            "{\"a\":1}\n{\"b\":2}"
-        );
+    async fn lines_within_the_limit_pass_and_every_other_line_is_answered() {
+        let ping = r#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#;
+        let (replies, passed) = through(format!("{ping}\n{ping}").as_bytes(), 100).await;
+        assert_eq!((replies.len(), passed), (0, 2));
+
         let big = format!(
-            "{{\"jsonrpc\":\"2.0\",\"id\":7,\"params\":\"{}\"}}\n{{\"ok\":1}}\n",
+            "{{\"jsonrpc\":\"2.0\",\"id\":7,\"params\":\"{}\"}}\n{ping}\n",
             "x".repeat(500)
         );
-        let out = through(big.as_bytes(), 100).await;
-        let first: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
-        assert_eq!(first["id"], 7);
+        let (replies, passed) = through(big.as_bytes(), 100).await;
+        assert_eq!(passed, 1);
+        assert_eq!(replies[0]["id"], 7);
         assert!(
-            first["method"]
+            replies[0]["error"]["message"]
                 .as_str()
                 .unwrap()
                 .contains("message too large")
         );
-        assert_eq!(out.lines().nth(1), Some("{\"ok\":1}"));
-        // Without an id nothing can be answered: the line is dropped.
-        let anonymous = format!("{{\"x\":\"{}\"}}\n{{\"ok\":1}}\n", "y".repeat(500));
-        assert_eq!(through(anonymous.as_bytes(), 100).await, "{\"ok\":1}\n");
+        // Without a readable id the oversize line is still answered, for id null.
+        let anonymous = format!("{{\"x\":\"{}\"}}\n{ping}\n", "y".repeat(500));
+        let (replies, passed) = through(anonymous.as_bytes(), 100).await;
+        assert_eq!(passed, 1);
+        assert!(replies[0]["id"].is_null());
+        assert_eq!(replies[0]["error"]["code"], jsonrpc::INVALID_REQUEST);
+
+        let (replies, passed) = through(b"nope\n\xff\n[]\n\n", 100).await;
+        assert_eq!(passed, 0);
+        let codes: Vec<&Value> = replies.iter().map(|r| &r["error"]["code"]).collect();
+        assert_eq!(codes, [-32700, -32700, -32600]);
+
         assert_eq!(
             request_id(br#"{"jsonrpc":"2.0", "id" : "abc", "method""#),
             Some(serde_json::json!("abc"))

@@ -36,12 +36,12 @@ pub struct DiagnoseInput {
     /// The HTTP status seen, if any.
     #[serde(default)]
     pub http_status: Option<u16>,
-    /// The exact error text (body or client message).
+    /// Exact error text.
     #[serde(default)]
     pub error_text: Option<String>,
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// The gateway (e.g. `http://ai`): runs test_endpoint's free probes as evidence.
+    /// The gateway, e.g. `http://ai` (probed as evidence).
     #[serde(default)]
     pub url: Option<String>,
 }

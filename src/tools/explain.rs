@@ -16,13 +16,13 @@ use crate::explain::{Explanation, Matrix, connector_in_endpoint};
 pub struct ExplainInput {
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// The caller (omit it, and `model`, with `matrix: true` for the access matrix alone).
+    /// The caller (omit with `model` for the matrix alone).
     #[serde(default)]
     pub identity: Identity,
-    /// The request's model (or alias, or `provider/model`); required unless only the matrix is asked for.
+    /// Model, alias or `provider/model`.
     #[serde(default)]
     pub model: Option<String>,
-    /// Instead of `model`: a connector ID or part, e.g. `github/proxy`.
+    /// Connector ID or part, e.g. `github/proxy`.
     #[serde(default)]
     pub connector: Option<String>,
     /// Path called, e.g. `/v1/messages`; omitted: API not checked.

@@ -56,10 +56,10 @@ impl ApiChoice {
 pub struct TestInput {
     /// The gateway, e.g. `http://ai`.
     pub url: String,
-    /// Model to check (and to send a completion to).
+    /// Model to check.
     #[serde(default)]
     pub model: Option<String>,
-    /// API of completions; `auto`: those the model list gives the model.
+    /// API of completions (`auto`: from the model list).
     #[serde(default)]
     pub api: ApiChoice,
     /// Send one minimal request per API (`max_tokens: 1`; costs tokens).
@@ -68,7 +68,7 @@ pub struct TestInput {
     /// Budget for the whole run (default 10000).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
-    /// Env var holding a key for key-based gateways (Aperture needs none); never shown.
+    /// Env var with a key for key-based gateways (not Aperture).
     #[serde(default)]
     pub api_key_env: Option<String>,
 }

@@ -13,10 +13,10 @@ pub use crate::diagnostic::{Mode, ValidateOutput};
 pub struct ValidateInput {
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// `save` (default; warnings Aperture reports count as errors, as its save does) or `load`.
+    /// `save` (default) or `load`.
     #[serde(default)]
     pub mode: Mode,
-    /// Also count this tool's own warnings (silent failures Aperture accepts) as errors in save mode.
+    /// Also fail on this tool's own lints.
     #[serde(default)]
     pub strict: bool,
 }

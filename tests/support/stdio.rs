@@ -107,7 +107,8 @@ impl Session {
         .await
     }
 
-    /// Read the next stdout line, checking it is one JSON-RPC message; `None` once stdout closes.
+    /// Read the next stdout line, checking it is one JSON-RPC message (or an array of them, the
+    /// answer to a batch); `None` once stdout closes.
     pub async fn next_message(&mut self) -> Option<Value> {
         let line = tokio::time::timeout(READ_LIMIT, self.stdout.next_line())
             .await
@@ -115,15 +116,18 @@ impl Session {
             .expect("read stdout")?;
         let message: Value = serde_json::from_str(&line)
             .unwrap_or_else(|e| panic!("stdout line is not JSON ({e}): {line:?}"));
-        assert_eq!(message["jsonrpc"], "2.0", "not JSON-RPC: {line}");
-        // rmcp leaves `id` out (instead of null) on an Invalid Request reply to a line it
-        // could not read an id from; everything else has an id or a method.
-        assert!(
-            message.get("id").is_some()
-                || message.get("method").is_some()
-                || message["error"]["code"] == -32600,
-            "neither response nor request/notification: {line}"
-        );
+        // An array is the answer to a batch: one JSON-RPC message per element.
+        let each = match &message {
+            Value::Array(items) => items.iter().collect(),
+            single => vec![single],
+        };
+        for message in each {
+            assert_eq!(message["jsonrpc"], "2.0", "not JSON-RPC: {line}");
+            assert!(
+                message.get("id").is_some() || message.get("method").is_some(),
+                "neither response nor request/notification: {line}"
+            );
+        }
         Some(message)
     }
 
