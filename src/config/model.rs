@@ -324,8 +324,9 @@ pub struct Hook {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apikey: Option<String>,
-    /// `bearer` (default), `x-api-key`, `x-goog-api-key`.
+    /// `bearer` (default), `x-api-key`, `x-goog-api-key`, `hec`, `cf-aig-authorization`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("examples" = ["bearer", "x-api-key", "x-goog-api-key", "hec", "cf-aig-authorization"]))]
     pub authorization: Option<String>,
     /// Go duration, default `5s`; `0` disables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,11 +378,20 @@ pub struct S3Exporter {
     pub extra: Extra,
 }
 
-/// Database settings.
+/// Database settings (the dashboard's Database settings page).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Database {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
+    /// Keep raw request copies (default false; false for zero data retention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_raws: Option<bool>,
+    /// Keep encrypted copies of request content (default false; false for zero data retention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_encrypted_blobs: Option<bool>,
+    /// Headers Aperture indexes for log filtering (location UNCERTAIN: also Administration > Reporting).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filterable: Option<Vec<String>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -422,8 +432,10 @@ pub struct McpServer {
     pub extra: Extra,
 }
 
-/// Connectors section.
+/// Connectors section. The Oct-2026 reference says it takes several top-level fields but shows
+/// only `servers`, so other keys are not flagged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("x-aperture-open" = true))]
 pub struct Connectors {
     /// Connectors keyed by ID (`[a-zA-Z][a-zA-Z0-9]*`).
     #[serde(default, skip_serializing_if = "Option::is_none")]

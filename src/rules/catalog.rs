@@ -150,6 +150,9 @@ const CONNECTOR_DOCS: &str = "https://tailscale.com/docs/aperture/connectors/ref
 const MCP_DOCS: &str = "https://tailscale.com/docs/aperture/mcp-server";
 const EXPORT_DOCS: &str = "https://tailscale.com/docs/aperture/observe-and-export";
 const ALIAS_DOCS: &str = "https://tailscale.com/docs/aperture/model-aliases";
+const RETENTION_DOCS: &str = "https://tailscale.com/docs/aperture/privacy-and-data-retention";
+const SELF_HOSTED_DOCS: &str = "https://tailscale.com/docs/aperture/how-to/use-self-hosted";
+const HOOK_AUTH_DOCS: &str = "https://tailscale.com/docs/aperture/how-to/build-custom-webhook";
 const ROUTING_DOCS: &str =
     "https://tailscale.com/docs/aperture/how-aperture-works#request-routing-by-model";
 
@@ -284,6 +287,10 @@ rules! {
         "`baseurl` is a full API endpoint (`.../chat/completions`, `.../messages`); Aperture appends the client's path to it, so every request goes to a doubled path.", fix(Applicability::Unsafe);
     BASEURL_NO_SCHEME = "AP125", "baseurl-no-scheme", Warning, CONFIG_DOCS, None,
         "`baseurl` has no `http://` or `https://` scheme, so Aperture cannot build an upstream URL from it.", fix(Applicability::Unsafe);
+    SELF_HOSTED_BASEURL_V1 = "AP126", "self-hosted-baseurl-v1", Info, SELF_HOSTED_DOCS, None,
+        "A self-hosted `baseurl` ends in `/v1`, as the self-hosted how-to shows: clients must call Aperture's version-less `/chat/completions` (UNCERTAIN with `/v1/...` paths).";
+    PROVIDER_HOOK_AUTHORIZATION = "AP127", "provider-hook-authorization", Warning, HOOK_AUTH_DOCS, None,
+        "A provider's `authorization` is `hec` or `cf-aig-authorization`, documented for hooks only; whether providers accept it is UNCERTAIN.";
 
     // Grants.
     POLICY_FILE_GRANT = "AP201", "policy-file-grant", Warning, VS_TAILNET_DOCS, None,
@@ -372,7 +379,7 @@ rules! {
         "A hook `url` is not `http://` or `https://`.";
     HOOK_BAD_AUTHORIZATION = "AP403", "hook-bad-authorization", Warning, HOOK_DOCS,
         Some("hook {name} has invalid authorization type: {type}"),
-        "A hook's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.", fix(Applicability::Unsafe);
+        "A hook's `authorization` is not `bearer`, `x-api-key`, `x-goog-api-key`, `hec` or `cf-aig-authorization`.", fix(Applicability::Unsafe);
     HOOK_BAD_FAIL_POLICY = "AP404", "hook-bad-fail-policy", Warning, HOOK_DOCS, None,
         "A hook's `fail_policy` is not `fail_open` or `fail_closed`.", fix(Applicability::Unsafe);
     HOOK_BAD_TIMEOUT = "AP405", "hook-bad-timeout", Warning, HOOK_DOCS, None,
@@ -395,8 +402,8 @@ rules! {
         "The `mcp` section is deprecated in favour of `connectors`.", legacy(Legacy::Manual);
     MCP_SERVER_NO_URL = "AP507", "mcp-server-no-url", Warning, MCP_DOCS, None,
         "An `mcp.servers` entry has no `url`.";
-    FLAG_CONNECTORS_DEPRECATED = "AP508", "flag-connectors-deprecated", Info, CONNECTOR_DOCS, None,
-        "`flags.connectors` is deprecated and ignored: connectors are always on.", legacy(Legacy::Migrated), fix(Applicability::Safe);
+    FLAG_CONNECTORS_OPTIONAL = "AP508", "flag-connectors-optional", Info, CONNECTOR_DOCS, None,
+        "`flags.connectors` is needed on older builds and harmless on newer ones (the Oct-2026 reference no longer mentions it): keep it.";
     FLAG_SHAPE = "AP509", "flag-shape", Warning, CONFIG_DOCS, None,
         "A flag is not written as `{\"value\": ...}`.", reported, fix(Applicability::Unsafe);
 
@@ -411,6 +418,8 @@ rules! {
         "`database.retention.duration` is not `0` or a duration between 1h and 3650d.";
     RETENTION_PURGE = "AP605", "retention-purge", Warning, EXPORT_DOCS, None,
         "`database.retention.purge` holds a value other than `captures` or `tools`.";
+    ZERO_RETENTION_KEEPS_COPIES = "AP606", "zero-retention-keeps-copies", Warning, RETENTION_DOCS, None,
+        "Retention `duration` is `0`, but `save_raws` or `keep_encrypted_blobs` is true, so copies of request content are still kept.", fix(Applicability::Unsafe);
 
     // Legacy grants.
     TEMP_GRANTS_DEPRECATED = "AP701", "temp-grants-deprecated", Warning, "https://tailscale.com/docs/aperture/configuration#grants", None,

@@ -325,9 +325,10 @@ fn flags(ctx: &mut Context) {
         }
         if member.key == "connectors" {
             ctx.push(
-                Finding::new(&catalog::FLAG_CONNECTORS_DEPRECATED, &path, member.key_span, "`flags.connectors` is deprecated and ignored: connectors are always on (since Jul 2026)")
-                    .fix("remove the flag")
-                    .patch(vec![PatchOp::remove(&path)]),
+                Finding::new(&catalog::FLAG_CONNECTORS_OPTIONAL, &path, member.key_span, "`flags.connectors`: older builds need it for the `connectors` section, newer ones no longer mention it and it does no harm")
+                    // The undated connectors pages still require the flag: removing it could
+                    // switch connectors off on an older build.
+                    .fix("keep the flag; to see whether your build still needs it, open the dashboard's Connectors page or check that GET http://<host>/v1/mcp lists your connectors' tools without it"),
             );
         }
     }
@@ -352,7 +353,7 @@ fn aliases(ctx: &mut Context, index: &Index) {
             else {
                 ctx.push(
                     Finding::new(&catalog::ALIAS_DST_FORMAT, &path, entry.span, format!("alias `{}` destination `{text}` is not `provider/model`", alias.key))
-                        .fix("write destinations as `<provider ID>/<model ID>`, e.g. `anthropic/claude-sonnet-4-5`"),
+                        .fix("write destinations as `<provider ID>/<model ID>`, e.g. `anthropic/claude-sonnet-4-6`"),
                 );
                 continue;
             };

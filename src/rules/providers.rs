@@ -13,6 +13,10 @@ use crate::net::{host_of, is_tailnet_ip};
 use crate::redact::excerpt;
 
 pub const AUTHORIZATION_TYPES: &[&str] = &["bearer", "x-api-key", "x-goog-api-key"];
+/// Values the Jun-2026 webhook how-to adds for hooks (Splunk HEC, Cloudflare AI Gateway).
+/// Whether providers take them is UNCERTAIN (the Apr-2026 reference said hooks take "the same
+/// values as provider authorization"), so on a provider they are a warning, never an error.
+pub const HOOK_ONLY_AUTHORIZATION_TYPES: &[&str] = &["hec", "cf-aig-authorization"];
 /// Client endpoint paths that never belong in a base URL (longest first).
 const ENDPOINT_SUFFIXES: &[&str] = &[
     "/v1/chat/completions",
@@ -193,7 +197,23 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
         );
         return;
     }
-    if trimmed.ends_with("/v1") {
+    if trimmed.ends_with("/v1") && kinds::recognise(url, None, None).is_none() {
+        // The self-hosted how-to's own example (`http://100.64.0.1:8080/v1`): not an error.
+        ctx.push(
+            Finding::new(
+                &catalog::SELF_HOSTED_BASEURL_V1,
+                &url_path,
+                node.span,
+                format!(
+                    "provider `{id}`: baseurl `{url}` ends in `/v1`, as the self-hosted how-to shows: clients that call Aperture's version-less `/chat/completions` (base URL `http://<host>`) reach `{trimmed}/chat/completions`; clients that call `/v1/chat/completions` reach `{trimmed}/v1/chat/completions` (UNCERTAIN)"
+                ),
+            )
+            .fix(format!(
+                "send one request as the client does (`curl http://<host>/v1/chat/completions` and `curl http://<host>/chat/completions`) and check which one your server answers; if only `/v1/...` paths work, set baseurl to `{}`",
+                trimmed.trim_end_matches("/v1")
+            )),
+        );
+    } else if trimmed.ends_with("/v1") {
         let fixed = trimmed.trim_end_matches("/v1").to_owned();
         ctx.push(
             Finding::new(
@@ -283,7 +303,19 @@ fn check_authorization(
             );
         }
         crate::config::Value::String(value) => {
-            if !AUTHORIZATION_TYPES.contains(&value.as_str()) {
+            if HOOK_ONLY_AUTHORIZATION_TYPES.contains(&value.as_str()) {
+                ctx.push(
+                    Finding::new(
+                        &catalog::PROVIDER_HOOK_AUTHORIZATION,
+                        &auth_path,
+                        member.value.span,
+                        format!(
+                            "provider `{id}`: `authorization: \"{value}\"` is documented for hooks only; whether a provider accepts it is UNCERTAIN (older builds refuse it with `invalid authorization type`)"
+                        ),
+                    )
+                    .fix("save the config in the dashboard's raw config editor: if it answers `invalid authorization type`, send the key with `add_headers` (e.g. `cf-aig-authorization: Bearer <token>`) and `authorization: \"bearer\"` instead"),
+                );
+            } else if !AUTHORIZATION_TYPES.contains(&value.as_str()) {
                 let lowered = value.to_ascii_lowercase();
                 let suggestion = if AUTHORIZATION_TYPES.contains(&lowered.as_str()) {
                     Some(lowered.as_str())

@@ -73,7 +73,7 @@ pub struct ExplainOutput {
 }
 
 /// The error when `model` is missing and more than the matrix is asked for.
-pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-5) or `connector` (e.g. github) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
+pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-6) or `connector` (e.g. github) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
 
 /// The error when `/v1/mcp` is asked for without a connector.
 pub const MISSING_CONNECTOR: &str = "`/v1/mcp` serves connectors, not models: give `connector` (a connector ID, e.g. github, or a tool such as github/tools/create_issue)";
