@@ -137,6 +137,7 @@ pub struct Report {
     pub notes: Vec<String>,
     /// With `client`: whether that client will work, and why not.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ClientVerdict")]
     pub client: Option<ClientVerdict>,
 }
 

@@ -57,22 +57,23 @@ impl ApiChoice {
 pub struct TestInput {
     /// The gateway, e.g. `http://ai`.
     pub url: String,
-    /// Model to check (and to send a completion to).
+    /// Model to check.
     #[serde(default)]
     pub model: Option<String>,
-    /// API of completions; `auto`: those the model list gives the model.
+    /// Completion API; `auto`: as the model list says.
     #[serde(default)]
     pub api: ApiChoice,
-    /// Probe what this client calls, with the model it sends.
+    /// Probe as this client would.
     #[serde(default)]
+    #[schemars(with = "Client")]
     pub client: Option<Client>,
-    /// Send one minimal request per API (`max_tokens: 1`; costs tokens).
+    /// Send one `max_tokens: 1` request per API (costs tokens).
     #[serde(default)]
     pub send_completion: bool,
-    /// Budget for the whole run (default 10000).
+    /// Run budget (default 10000).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
-    /// Env var holding a key for key-based gateways (Aperture needs none); never shown.
+    /// Env var with a key, for key-based gateways; never shown.
     #[serde(default)]
     pub api_key_env: Option<String>,
 }
