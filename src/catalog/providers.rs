@@ -224,7 +224,7 @@ kinds! {
         cost_basis: Some("bedrock-us"), cost_basis_required: true,
         example_models: &["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"],
         notes: &[
-            "Use a long-term Bedrock API key, sent as a bearer token: no SigV4, no IAM access keys (how-to/use-amazon-bedrock).",
+            "Use a long-term Bedrock API key, sent as a bearer token: no SigV4, no IAM access keys (https://tailscale.com/docs/aperture/how-to/use-amazon-bedrock).",
             "One provider per region (e.g. bedrock-us, bedrock-eu); cost_basis must be explicit (bedrock, bedrock-us, bedrock-eu).",
         ],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None,
@@ -261,7 +261,7 @@ kinds! {
         cost_basis: None, cost_basis_required: false,
         example_models: &["<deployment-name>"],
         notes: &[
-            "apikey is a Foundry API key for your resource; model names are your deployment names, not the catalog model IDs (how-to/use-microsoft-foundry).",
+            "apikey is a Foundry API key for your resource; model names are your deployment names, not the catalog model IDs (https://tailscale.com/docs/aperture/how-to/use-microsoft-foundry).",
             "UNCONFIRMED: the rest of the base URL path, the authorization header and the cost basis mapping (likely azure/azure-eu); copy the endpoint from your resource's Keys and Endpoint page in the Azure portal and compare with https://tailscale.com/docs/aperture/how-to/use-microsoft-foundry.",
             "Foundry has separate /openai and /anthropic endpoints: configure one provider per endpoint (anthropic_messages for the Anthropic one).",
         ],

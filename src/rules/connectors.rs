@@ -328,7 +328,7 @@ fn flags(ctx: &mut Context) {
                 Finding::new(&catalog::FLAG_CONNECTORS_OPTIONAL, &path, member.key_span, "`flags.connectors`: older builds need it for the `connectors` section, newer ones no longer mention it and it does no harm")
                     // The undated connectors pages still require the flag: removing it could
                     // switch connectors off on an older build.
-                    .fix("keep the flag; to see whether your build still needs it, open the dashboard's Connectors page or check that GET http://<host>/v1/mcp lists your connectors' tools without it"),
+                    .fix("keep the flag; to see whether your build still needs it, remove it on a test instance and check that the connectors still show on the dashboard's Connectors page (or in `tools/list` of http://<host>/v1/mcp)"),
             );
         }
     }

@@ -132,15 +132,14 @@ fn client_plan(
     ))
 }
 
-/// Every client with the APIs it may call (OpenCode's depend on the model, so all of them).
+/// Every client with the APIs it may call: OpenCode's depend on the model, so each client is
+/// asked with every client's default model (one of each family).
 fn known_clients() -> Vec<ClientCalls> {
+    let models: Vec<&str> = Client::ALL.iter().filter_map(|c| c.default_model()).collect();
     Client::ALL
         .iter()
         .map(|c| {
-            let mut apis: Vec<Api> = ["claude", "gemini", "gpt"]
-                .iter()
-                .flat_map(|family| c.calls(family))
-                .collect();
+            let mut apis: Vec<Api> = models.iter().flat_map(|m| c.calls(m)).collect();
             apis.sort();
             apis.dedup();
             ClientCalls {
