@@ -556,7 +556,11 @@ async fn claude_only_on_chat() -> FakeAperture {
     FakeAperture::start(Spec {
         providers: vec![
             Provider::new("openrouter", &["claude-sonnet-4-6"], &["openai_chat"]),
-            Provider::new("openai", &["gpt-5.3-codex"], &["openai_chat", "openai_responses"]),
+            Provider::new(
+                "openai",
+                &["gpt-5.3-codex"],
+                &["openai_chat", "openai_responses"],
+            ),
         ],
         ..Spec::default()
     })
@@ -581,11 +585,19 @@ async fn claude_code_fails_where_claude_is_served_only_on_chat_completions() {
     assert_eq!(verdict.model, "claude-sonnet-4-6");
     assert_eq!(verdict.endpoints, ["/v1/messages"]);
     assert_eq!(verdict.works, Some(false), "{verdict:#?}");
-    assert!(verdict.why.contains("anthropic_messages"), "{}", verdict.why);
+    assert!(
+        verdict.why.contains("anthropic_messages"),
+        "{}",
+        verdict.why
+    );
     expect_finding(&out, "TE132", "claude-code will fail");
     expect_finding(&out, "TE132", "anthropic_messages");
     assert_eq!(out.report.verdict, Verdict::Failed);
-    assert!(out.report.summary.contains("claude-code will fail"), "{}", out.report.summary);
+    assert!(
+        out.report.summary.contains("claude-code will fail"),
+        "{}",
+        out.report.summary
+    );
     // Sending confirms it with Aperture's 404, on /v1/messages only (what Claude Code calls).
     let mut sent = for_client(&fake.url(), Client::ClaudeCode, None);
     sent.send_completion = true;
@@ -598,7 +610,10 @@ async fn claude_code_fails_where_claude_is_served_only_on_chat_completions() {
         .map(|p| p.name.as_str())
         .collect();
     assert_eq!(names, ["completion:anthropic_messages"]);
-    assert_eq!(probe(&out, "completion:anthropic_messages").status, Some(404));
+    assert_eq!(
+        probe(&out, "completion:anthropic_messages").status,
+        Some(404)
+    );
     assert_eq!(out.report.client.as_ref().unwrap().works, Some(false));
 }
 
@@ -614,12 +629,22 @@ async fn a_client_whose_api_is_served_will_work() {
     assert_eq!(verdict.works, Some(true), "{}", verdict.why);
     assert_eq!(probe(&out, "completion:openai_responses").status, Some(200));
     // The OpenAI SDK on chat completions works with the Claude model too, from the list alone.
-    let out = run(for_client(&fake.url(), Client::OpenaiSdk, Some("claude-sonnet-4-6"))).await;
+    let out = run(for_client(
+        &fake.url(),
+        Client::OpenaiSdk,
+        Some("claude-sonnet-4-6"),
+    ))
+    .await;
     let verdict = out.report.client.clone().unwrap();
     assert_eq!(verdict.works, Some(true), "{}", verdict.why);
     assert!(verdict.why.contains("send_completion"), "{}", verdict.why);
     // An ungranted or unknown model: the client will fail, and says why.
-    let out = run(for_client(&fake.url(), Client::AnthropicSdk, Some("claude-opus-4-8"))).await;
+    let out = run(for_client(
+        &fake.url(),
+        Client::AnthropicSdk,
+        Some("claude-opus-4-8"),
+    ))
+    .await;
     assert_eq!(out.report.client.as_ref().unwrap().works, Some(false));
     expect_finding(&out, "TE131", "anthropic-sdk will fail");
 }
@@ -632,16 +657,29 @@ async fn without_a_client_a_model_off_its_native_api_names_the_flag_and_the_clie
     expect_finding(&out, "TE135", "anthropic_messages");
     expect_finding(&out, "TE135", "claude-code");
     expect_finding(&out, "TE135", "anthropic-sdk");
-    let finding = out.report.findings.iter().find(|f| f.code == "TE135").unwrap();
+    let finding = out
+        .report
+        .findings
+        .iter()
+        .find(|f| f.code == "TE135")
+        .unwrap();
     // The OpenAI model is served on its own API: not named; nor are OpenAI-only clients.
-    assert!(!finding.message.contains("gpt-5.3-codex"), "{}", finding.message);
+    assert!(
+        !finding.message.contains("gpt-5.3-codex"),
+        "{}",
+        finding.message
+    );
     assert!(!finding.message.contains("codex,"), "{}", finding.message);
     assert_eq!(out.report.verdict, Verdict::Degraded);
     assert!(out.report.client.is_none());
     // The default gateway serves Claude on /v1/messages: nothing to say.
     let healthy = FakeAperture::start(Spec::default()).await;
     let out = run(input(&healthy.url())).await;
-    assert!(!codes(&out).contains(&"TE135"), "{:#?}", out.report.findings);
+    assert!(
+        !codes(&out).contains(&"TE135"),
+        "{:#?}",
+        out.report.findings
+    );
 }
 
 #[tokio::test]

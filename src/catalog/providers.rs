@@ -179,7 +179,7 @@ kinds! {
         flags: &[Flag::AnthropicMessages], required_any_flag: &[Flag::AnthropicMessages],
         cost_basis: Some("anthropic"), cost_basis_required: false,
         example_models: &["claude-sonnet-4-6", "claude-opus-4-8", "claude-haiku-4-5"],
-        notes: &["Set authorization to x-api-key: the new-instance default omits it, and whether Aperture infers it is UNCONFIRMED."],
+        notes: &["Set authorization to x-api-key: the new-instance default omits it, and whether Aperture infers it is UNCONFIRMED: a 401 from test_endpoint with send_completion means it does not."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: Some(Flag::AnthropicMessages),
     },
     Gemini = "gemini" => {
@@ -201,7 +201,7 @@ kinds! {
         notes: &[
             "apikey is keyfile::<base64 of the service-account JSON>; Aperture mints tokens itself and ignores authorization.",
             "The service account needs roles/aiplatform.user and roles/serviceusage.serviceUsageConsumer.",
-            "Clients may send _aperture_auto_vertex_project_id_ and _aperture_auto_vertex_region_ path segments; how the region is chosen is UNCONFIRMED.",
+            "Clients may send _aperture_auto_vertex_project_id_ and _aperture_auto_vertex_region_ path segments; how the region is chosen is UNCONFIRMED: the dashboard's Logs page shows the upstream each request used.",
         ],
         key: KeyForm::Keyfile {
             api_key_hint: "for a Vertex API key use kind `vertex_express` (no Claude models: raw predict needs a service account)",
@@ -242,7 +242,7 @@ kinds! {
         flags: &[Flag::OpenaiChat], required_any_flag: &[Flag::OpenaiChat],
         cost_basis: Some("openrouter"), cost_basis_required: false,
         example_models: &["anthropic/claude-sonnet-4-6", "openai/gpt-5"],
-        notes: &["No Responses API. Model IDs contain a slash; how Aperture strips a provider prefix from such IDs is UNCONFIRMED."],
+        notes: &["No Responses API. Model IDs contain a slash; how Aperture strips a provider prefix from such IDs is UNCONFIRMED: use an ID that GET http://<host>/v1/models lists and send one request with test_endpoint."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: None,
     },
     Vercel = "vercel" => {
@@ -309,7 +309,7 @@ kinds! {
         flags: &[Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiResponses, Flag::OpenaiChat],
         cost_basis: None, cost_basis_required: false,
         example_models: &["gpt-5.3-codex"],
-        notes: &["The ChatGPT backend rejects platform API keys; the base URL comes from a third-party doc and cost_basis is UNCONFIRMED."],
+        notes: &["The ChatGPT backend rejects platform API keys; the base URL comes from a third-party doc and cost_basis is UNCONFIRMED: after one request, the dashboard's Logs page shows whether it was priced."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: None,
     },
 }

@@ -352,7 +352,7 @@ fn cause_report(
         CauseStatus::RuledOut => symptom_confidence * 0.1,
     };
     if cause.unconfirmed {
-        notes.push("this cause rests on behaviour the Aperture docs leave UNCONFIRMED".into());
+        notes.push("this cause rests on behaviour the Aperture docs leave UNCONFIRMED: test_endpoint or the dashboard's Logs page shows what your gateway does".into());
     }
     CauseReport {
         id: format!("{}/{}", r.symptom.id, cause.id),

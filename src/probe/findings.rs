@@ -110,7 +110,7 @@ findings! {
         cause: "Aperture refuses with 429 and Retry-After when any quota bucket the caller's grants reference is empty, or misconfigured (quotas fail closed: a typo'd bucket, `$0` capacity). A provider's own rate limit is passed through the same way.",
         fix: "Check GET /api/quotas and the grant's quota references (validate_config reports bad ones); wait Retry-After seconds, refill with POST /api/quotas/refill (admin), or raise capacity/rate.";
     HOOK_FAIL_CLOSED = "TE160" "service-unavailable" Error "503 Service Unavailable",
-        cause: "A pre_request hook with `fail_policy: fail_closed` is unreachable, timed out, or answered badly, so Aperture refuses every request it covers (the exact status and body are UNCONFIRMED); or the upstream is unavailable.",
+        cause: "A pre_request hook with `fail_policy: fail_closed` is unreachable, timed out, or answered badly, so Aperture refuses every request it covers (the exact status and body are UNCONFIRMED: the dashboard's Logs page shows the hook error); or the upstream is unavailable.",
         fix: "Fix or restart the hook server, raise the hook's timeout, or set `fail_policy: \"fail_open\"`.";
     RESTARTING = "TE161" "restarting" Warning "Aperture is restarting",
         cause: "The gateway answered `aperture is restarting, retry this request` (a config save or upgrade).",

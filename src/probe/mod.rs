@@ -781,10 +781,8 @@ impl Run<'_> {
             .iter()
             .filter(|p| p.name.starts_with("completion:"))
             .collect();
-        let (works, why) = if let Some(error) = self
-            .findings
-            .iter()
-            .find(|f| f.severity == Severity::Error)
+        let (works, why) = if let Some(error) =
+            self.findings.iter().find(|f| f.severity == Severity::Error)
         {
             (Some(false), format!("{} ({})", error.message, error.code))
         } else if !sent.is_empty() && sent.iter().all(|p| p.outcome == Outcome::Ok) {

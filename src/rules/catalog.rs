@@ -249,7 +249,7 @@ rules! {
     MISSING_COMPAT_FLAG = "AP106", "missing-compatibility-flag", Warning, COMPAT_DOCS, None,
         "The provider's upstream needs a compatibility flag that is not enabled, so its models are unreachable on that API.", fix(Applicability::Unsafe);
     OPENAI_CHAT_AMBIGUOUS = "AP107", "openai-chat-ambiguous", Info, COMPAT_DOCS, None,
-        "A `compatibility` block without `openai_chat`: whether chat completions stay on is UNCONFIRMED.", fix(Applicability::Unsafe);
+        "A `compatibility` block without `openai_chat`: whether chat completions stay on is UNCONFIRMED (GET /v1/models shows each model's supported_endpoints).", fix(Applicability::Unsafe);
     DUPLICATE_MODEL = "AP108", "duplicate-model", Warning, ROUTING_DOCS, None,
         "Several enabled providers serve the same model ID with equal `preference`; the tie-break is undocumented.", fix(Applicability::Unsafe);
     PROVIDER_NO_MODELS = "AP109", "provider-no-models", Warning, CONFIG_DOCS, None,
@@ -267,7 +267,7 @@ rules! {
     BAD_AUTH_MODE = "AP115", "bad-auth-mode", Warning, "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode", None,
         "`auth_mode` is not `override`, `passthrough` or `none`.", fix(Applicability::Unsafe);
     AUTH_MODE_NONE = "AP116", "auth-mode-none-unconfirmed", Info, "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode", None,
-        "`auth_mode: \"none\"` comes from a secondary source only (UNCONFIRMED).";
+        "`auth_mode: \"none\"` comes from a secondary source only (UNCONFIRMED: one request with test_endpoint shows whether it works).";
     RAW_PREDICT_NEEDS_KEYFILE = "AP117", "raw-predict-needs-keyfile", Warning, "https://tailscale.com/docs/aperture/how-to/use-vertex-ai-express", None,
         "`google_raw_predict` needs a `keyfile::` service-account key; API keys (Vertex Express) are not supported.";
     HTTPS_TAILNET_BASEURL = "AP118", "https-to-tailnet-address", Warning, "https://tailscale.com/docs/aperture/how-to/use-self-hosted", None,
@@ -288,9 +288,9 @@ rules! {
     BASEURL_NO_SCHEME = "AP125", "baseurl-no-scheme", Warning, CONFIG_DOCS, None,
         "`baseurl` has no `http://` or `https://` scheme, so Aperture cannot build an upstream URL from it.", fix(Applicability::Unsafe);
     SELF_HOSTED_BASEURL_V1 = "AP126", "self-hosted-baseurl-v1", Info, SELF_HOSTED_DOCS, None,
-        "A self-hosted `baseurl` ends in `/v1`, as the self-hosted how-to shows: clients must call Aperture's version-less `/chat/completions` (UNCERTAIN with `/v1/...` paths).";
+        "A self-hosted `baseurl` ends in `/v1`, as the self-hosted how-to shows: clients must call Aperture's version-less `/chat/completions` (UNCERTAIN with `/v1/...` paths: curl both through the gateway).";
     PROVIDER_HOOK_AUTHORIZATION = "AP127", "provider-hook-authorization", Warning, HOOK_AUTH_DOCS, None,
-        "A provider's `authorization` is `hec` or `cf-aig-authorization`, documented for hooks only; whether providers accept it is UNCERTAIN.";
+        "A provider's `authorization` is `hec` or `cf-aig-authorization`, documented for hooks only; whether providers accept it is UNCERTAIN (saving in the dashboard's config editor shows it).";
 
     // Grants.
     POLICY_FILE_GRANT = "AP201", "policy-file-grant", Warning, VS_TAILNET_DOCS, None,
@@ -339,7 +339,7 @@ rules! {
     NO_APERTURE_CAPABILITY = "AP219", "no-aperture-capability", Warning, GRANTS_DOCS, None,
         "A grant has no `app` capabilities at all, so it grants nothing.", fix(Applicability::Unsafe);
     AUTOGROUP_SRC = "AP220", "autogroup-src", Warning, GRANTS_DOCS, None,
-        "`autogroup:` selectors are not documented for Aperture-config grants (UNCONFIRMED); they work in tailnet-policy grants.";
+        "`autogroup:` selectors are not documented for Aperture-config grants (UNCONFIRMED: explain_access cannot tell; a request from such a device on the dashboard's Logs page can); they work in tailnet-policy grants.";
     LEGACY_PROVIDERS_CAPABILITY = "AP221", "legacy-providers-capability", Warning, GRANTS_DOCS, None,
         "A capability uses the legacy `{\"providers\":[{\"provider\",\"model\"}]}` form; the current form is `{\"models\": \"provider/model\"}`.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
     BAD_CONNECTOR_PATTERN = "AP222", "bad-connector-pattern", Warning, "https://tailscale.com/docs/aperture/how-to/grant-mcp-tool-access", None,
@@ -391,7 +391,7 @@ rules! {
     CONNECTOR_ID_PATTERN = "AP501", "connector-id-pattern", Error, CONNECTOR_DOCS, None,
         "A connector ID does not match `[a-zA-Z][a-zA-Z0-9]*` (no `-` or `_`).", fix(Applicability::Unsafe);
     CONNECTOR_ID_RESERVED = "AP502", "connector-id-reserved", Warning, CONNECTOR_DOCS, None,
-        "A connector ID is reserved (`aperture`, `tailscale`, `internal`; from a secondary source, UNCONFIRMED).";
+        "A connector ID is reserved (`aperture`, `tailscale`, `internal`; from a secondary source, UNCONFIRMED: saving in the dashboard's config editor shows it).";
     CONNECTOR_PROTOCOL = "AP503", "connector-protocol", Warning, CONNECTOR_DOCS, None,
         "A connector's `protocol` is missing or not `mcp`/`http`.", fix(Applicability::Unsafe);
     CONNECTOR_URL = "AP504", "connector-url", Warning, CONNECTOR_DOCS, None,

@@ -78,7 +78,7 @@ fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) 
                 &catalog::CONNECTOR_ID_RESERVED,
                 path,
                 member.key_span,
-                format!("connector ID `{id}` is reserved (`aperture`, `tailscale`, `internal`; per a secondary source, UNCONFIRMED)"),
+                format!("connector ID `{id}` is reserved (`aperture`, `tailscale`, `internal`; per a secondary source, UNCONFIRMED: saving in the dashboard's config editor shows it)"),
             )
             .fix("choose another ID"),
         );

@@ -106,7 +106,7 @@ fn check_provider(
                     pointer::join(path, "authorization"),
                     key_span,
                     format!(
-                        "provider `{id}` talks to {} but has no `authorization`, so Aperture sends the default `Authorization: Bearer`; {} expects `{expected}` (whether Aperture infers it is UNCONFIRMED)",
+                        "provider `{id}` talks to {} but has no `authorization`, so Aperture sends the default `Authorization: Bearer`; {} expects `{expected}` (whether Aperture infers it is UNCONFIRMED: a 401 from test_endpoint with send_completion means it does not)",
                         kind.title, kind.title
                     ),
                 )
@@ -310,7 +310,7 @@ fn check_authorization(
                         &auth_path,
                         member.value.span,
                         format!(
-                            "provider `{id}`: `authorization: \"{value}\"` is documented for hooks only; whether a provider accepts it is UNCERTAIN (older builds refuse it with `invalid authorization type`)"
+                            "provider `{id}`: `authorization: \"{value}\"` is documented for hooks only; whether a provider accepts it is UNCERTAIN (saving in the dashboard's config editor answers `invalid authorization type` where it does not)"
                         ),
                     )
                     .fix("save the config in the dashboard's raw config editor: if it answers `invalid authorization type`, send the key with `add_headers` (e.g. `cf-aig-authorization: Bearer <token>`) and `authorization: \"bearer\"` instead"),
@@ -500,7 +500,7 @@ fn check_compatibility(
                     pointer::join(&compat_path, chat.name()),
                     provider.member("compatibility").map_or(key_span, |m| m.key_span),
                     format!(
-                        "provider `{id}`: the `compatibility` block does not mention `{chat}`; the docs disagree on whether it stays on (UNCONFIRMED), so `/v1/chat/completions` may or may not reach this provider"
+                        "provider `{id}`: the `compatibility` block does not mention `{chat}`; the docs disagree on whether it stays on (UNCONFIRMED: GET /v1/models shows whether its models list /v1/chat/completions), so `/v1/chat/completions` may or may not reach this provider"
                     ),
                 )
                 .fix(format!("write `{chat}` explicitly: `true` to serve chat completions, `false` to turn them off"))
@@ -601,7 +601,7 @@ fn check_cost_basis(
                     &cb_path,
                     member.value.span,
                     format!(
-                        "provider `{id}`: cost_basis `{value}` is not a documented pricing table; Aperture's handling is UNCONFIRMED, so costs and quota charges may be missing"
+                        "provider `{id}`: cost_basis `{value}` is not a documented pricing table; Aperture's handling is UNCONFIRMED (the dashboard's Logs page shows whether a request was priced), so costs and quota charges may be missing"
                     ),
                 );
                 finding = match did_you_mean(value, COST_BASES.iter().copied()) {
@@ -664,7 +664,7 @@ fn check_auth_mode(ctx: &mut Context, id: &str, provider: &Node, path: &str) {
                 &catalog::AUTH_MODE_NONE,
                 &mode_path,
                 member.value.span,
-                format!("provider `{id}`: `auth_mode: \"none\"` is documented only by a secondary source (UNCONFIRMED)"),
+                format!("provider `{id}`: `auth_mode: \"none\"` is documented only by a secondary source (UNCONFIRMED: one request with test_endpoint shows whether the upstream accepts it)"),
             )
             .fix("check on your gateway that requests reach the upstream without credentials; omitting `apikey` with the default mode also sends none"),
         ),

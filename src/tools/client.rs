@@ -189,7 +189,6 @@ pub struct ClientOutput {
     pub notes: Vec<String>,
 }
 
-
 /// Where Aperture is, as each client setup needs it.
 struct Gateway<'a> {
     /// `host[:port]`.

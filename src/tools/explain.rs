@@ -131,7 +131,7 @@ pub fn explain_access(
             .to_owned(),
     ];
     if grants.has_legacy() {
-        notes.push("legacy temp_grants were evaluated as their current-form translation (their exact semantics are UNCONFIRMED)".into());
+        notes.push("legacy temp_grants were evaluated as their current-form translation (their exact semantics are UNCONFIRMED: a request from that identity on the dashboard's Logs page shows what the gateway does)".into());
     }
     if !input.identity.groups.is_empty() {
         notes.push("group matches assume the tailnet policy makes those groups visible to the Aperture node".into());

@@ -135,7 +135,10 @@ fn client_plan(
 /// Every client with the APIs it may call: OpenCode's depend on the model, so each client is
 /// asked with every client's default model (one of each family).
 fn known_clients() -> Vec<ClientCalls> {
-    let models: Vec<&str> = Client::ALL.iter().filter_map(|c| c.default_model()).collect();
+    let models: Vec<&str> = Client::ALL
+        .iter()
+        .filter_map(|c| c.default_model())
+        .collect();
     Client::ALL
         .iter()
         .map(|c| {
