@@ -700,3 +700,41 @@ async fn client_arguments_that_cannot_be_probed_are_refused() {
         assert!(err.contains(wanted), "{err}");
     }
 }
+
+#[tokio::test]
+async fn the_cli_takes_a_client_and_prints_its_verdict() {
+    let fake = claude_only_on_chat().await;
+    let output = support::async_bin()
+        .args(["test", &fake.url(), "--client", "claude-code"])
+        .args(["--timeout-ms", "3000"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let verdict = stdout.lines().nth(1).unwrap_or_default();
+    assert!(
+        verdict.contains("claude-code with claude-sonnet-4-6 (/v1/messages): will FAIL")
+            && verdict.contains("anthropic_messages"),
+        "{stdout}"
+    );
+    // Codex calls /v1/responses, which the gateway serves for gpt-5.3-codex: exit 0.
+    let output = support::async_bin()
+        .args([
+            "test",
+            &fake.url(),
+            "--client",
+            "codex",
+            "--timeout-ms",
+            "3000",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("codex with gpt-5.3-codex (/v1/responses): will work"),
+        "{stdout}"
+    );
+}

@@ -300,7 +300,10 @@ kinds! {
         flags: &[Flag::AnthropicMessages], required_any_flag: &[Flag::AnthropicMessages],
         cost_basis: Some("anthropic"), cost_basis_required: false,
         example_models: &["claude-opus-4-8", "claude-sonnet-4-6"],
-        notes: &["The client sends its own OAuth token; no apikey is stored. Passthrough models show requires_client_auth in /v1/models."],
+        notes: &[
+            "The client sends its own OAuth token; no apikey is stored. Passthrough models show requires_client_auth in /v1/models.",
+            "If the client sends neither header, Aperture uses the configured provider key (get-started, Sep 2026): with no apikey stored, such a request fails upstream with 401.",
+        ],
         key: KeyForm::ApiKey, variant_of: Some(Kind::Anthropic), custom_baseurl: None, regional: None, seed_flag: None,
     },
     ChatgptSubscription = "chatgpt_subscription" => {

@@ -608,11 +608,14 @@ pub(super) fn upstream(declared: &Declared, asked: &Asked) -> (Option<String>, O
                 _ => format!("{name}: <secret>"),
             })
         }
-        Some(ty @ ("oauth2_client_credentials" | "oauth2_authorization_code" | "oauth2_dcr")) => {
-            Some(format!(
-                "an OAuth access token ({ty}; header form UNCONFIRMED: https://tailscale.com/docs/aperture/connectors/authentication)"
-            ))
-        }
+        Some(ty @ "oauth2_client_credentials") => Some(format!(
+            "an OAuth access token ({ty}; header form UNCONFIRMED: https://tailscale.com/docs/aperture/connectors/authentication)"
+        )),
+        // Per-user OAuth: each user authorizes once; the provider must know Aperture's callback.
+        Some(ty @ ("oauth2_authorization_code" | "oauth2_dcr")) => Some(format!(
+            "the caller's own OAuth access token ({ty}, after they authorize the connector in the dashboard; the provider must have `https://<aperture-hostname>/aperture/auth/{}/callback` registered, https not http; header form UNCONFIRMED: https://tailscale.com/docs/aperture/connectors/get-started)",
+            asked.id
+        )),
         Some(other) => Some(format!("auth type `{other}` (unknown)")),
         None => None,
     };

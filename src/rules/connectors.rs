@@ -374,7 +374,7 @@ fn aliases(ctx: &mut Context, index: &Index) {
             if let Some(problem) = problem {
                 ctx.push(
                     Finding::new(&catalog::ALIAS_DST_UNKNOWN, &path, entry.span, format!("alias `{}` destination `{text}`: {problem}, so requests rewritten to it fail", alias.key))
-                        .fix("point the destination at a declared provider and one of its `models`"),
+                        .fix("point the destination at a declared provider and one of its `models`: the provider part is the key under `providers`, not its display name"),
                 );
             }
         }
