@@ -11,7 +11,9 @@ use aperture_orchestrator::catalog::providers::Kind;
 use aperture_orchestrator::config::model::config_schema;
 use aperture_orchestrator::diagnostic::{Diagnostic, Severity};
 use aperture_orchestrator::probe::findings;
+use aperture_orchestrator::tools::PathPolicy;
 use aperture_orchestrator::tools::client::{Client, ClientInput, generate_client_config};
+use aperture_orchestrator::tools::explain::{ExplainInput, explain_access};
 use aperture_orchestrator::tools::migrate::migrate_text;
 use aperture_orchestrator::tools::validate::{Mode, validate_bytes, validate_bytes_with};
 use support::rust_source::{SourceFile, rust_files};
@@ -288,6 +290,40 @@ fn the_s3_exporter_is_enabled_by_a_non_empty_bucket_name() {
             .unwrap()
             .contains("non-empty `bucket_name` enables it")
     );
+}
+
+#[test]
+fn per_user_oauth_connectors_name_the_https_callback_to_register() {
+    let input: ExplainInput = serde_json::from_value(serde_json::json!({
+        "config": std::fs::read_to_string("tests/fixtures/explain/connectors.hujson").unwrap(),
+        "identity": { "login": "dan@example.com", "groups": ["group:support"] },
+        "connector": "jira",
+    }))
+    .unwrap();
+    let out = serde_json::to_string(&explain_access(&input, PathPolicy::Allowed).unwrap()).unwrap();
+    assert!(
+        out.contains("https://<aperture-hostname>/aperture/auth/jira/callback"),
+        "{out}"
+    );
+}
+
+#[test]
+fn passthrough_falls_back_to_the_configured_key() {
+    let notes = Kind::ClaudeSubscription.row().notes.join(" ");
+    assert!(
+        notes.contains("neither header") && notes.contains("configured provider key"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn alias_destinations_name_the_provider_key_not_its_display_name() {
+    let providers = r#""anthropic": { "name": "Claude", "baseurl": "https://api.anthropic.com", "apikey": "sk-ant-PLACEHOLDER", "authorization": "x-api-key", "models": ["claude-sonnet-4-6"] }"#;
+    let extra =
+        r#""model_aliases": { "models": { "smart": { "dst": ["Claude/claude-sonnet-4-6"] } } },"#;
+    let found = save(&config(providers, "", extra));
+    let unknown = found.iter().find(|d| d.code == "AP801").expect("AP801");
+    assert!(unknown.fix.description.contains("not its display name"));
 }
 
 /// Research notes of the team that users do not have: no output may send them there.

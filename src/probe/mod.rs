@@ -790,6 +790,14 @@ impl Run<'_> {
                 Some(true),
                 format!("{model} answered on {}", endpoints.join(", ")),
             )
+        } else if let Some(warned) = sent.iter().find(|p| p.outcome != Outcome::Ok) {
+            (
+                None,
+                format!(
+                    "not settled: {} answered with a warning ({}); see the findings",
+                    warned.url, warned.detail
+                ),
+            )
         } else if self.client_listed == Some(true) {
             (
                 Some(true),
