@@ -794,7 +794,7 @@ impl Run<'_> {
             (
                 None,
                 format!(
-                    "not settled: {} answered with a warning ({}); see the findings",
+                    "not settled: {} did not answer cleanly ({}); see the findings",
                     warned.url, warned.detail
                 ),
             )
