@@ -55,10 +55,10 @@ pub struct Config {
     /// Feature flags: `{"name": {"value": ...}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<BTreeMap<String, Flag>>,
-    /// Model aliases (Oct 2026; shape partly UNCONFIRMED).
+    /// Model aliases (Oct 2026; shape partly UNCONFIRMED: the dashboard's config editor checks it on save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_aliases: Option<ModelAliases>,
-    /// Chat UI model picker (shape UNCONFIRMED).
+    /// Chat UI model picker (shape UNCONFIRMED: the dashboard's config editor checks it on save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_models: Option<Json>,
     /// Unknown keys, kept so nothing the user wrote is lost.
@@ -82,7 +82,7 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("examples" = ["bearer", "x-api-key", "x-goog-api-key"]))]
     pub authorization: Option<String>,
-    /// Outbound auth: `override` (default), `passthrough`, `none` (UNCONFIRMED).
+    /// Outbound auth: `override` (default), `passthrough`, `none` (UNCONFIRMED: try one request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("examples" = ["override", "passthrough"]))]
     pub auth_mode: Option<String>,
@@ -232,27 +232,27 @@ pub struct Capability {
     /// Deprecated: use `connectors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_templates: Option<String>,
-    /// CORS for browser callers (field names UNCONFIRMED officially).
+    /// CORS for browser callers (field names UNCONFIRMED: the dashboard's config editor checks it on save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_cors: Option<bool>,
-    /// Paths CORS applies to (UNCONFIRMED).
+    /// Paths CORS applies to (UNCONFIRMED, as `set_cors`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_paths: Option<Vec<String>>,
-    /// CORS header value (UNCONFIRMED).
+    /// CORS header value (UNCONFIRMED, as `set_cors`).
     #[serde(
         default,
         rename = "Access-Control-Allow-Origin",
         skip_serializing_if = "Option::is_none"
     )]
     pub cors_allow_origin: Option<String>,
-    /// CORS header value (UNCONFIRMED).
+    /// CORS header value (UNCONFIRMED, as `set_cors`).
     #[serde(
         default,
         rename = "Access-Control-Allow-Methods",
         skip_serializing_if = "Option::is_none"
     )]
     pub cors_allow_methods: Option<String>,
-    /// CORS header value (UNCONFIRMED).
+    /// CORS header value (UNCONFIRMED, as `set_cors`).
     #[serde(
         default,
         rename = "Access-Control-Allow-Headers",
@@ -289,7 +289,8 @@ pub struct SendHook {
     pub extra: Extra,
 }
 
-/// Legacy `temp_grants` entry; inner capability shapes are UNCONFIRMED, so they stay raw.
+/// Legacy `temp_grants` entry; inner capability shapes are UNCONFIRMED (explain_access shows the
+/// translation used), so they stay raw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct TempGrant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -389,7 +390,8 @@ pub struct Database {
     /// Keep encrypted copies of request content (default false; false for zero data retention).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_encrypted_blobs: Option<bool>,
-    /// Headers Aperture indexes for log filtering (location UNCERTAIN: also Administration > Reporting).
+    /// Headers Aperture indexes for log filtering (location UNCERTAIN: the dashboard's Database
+/// settings page or Administration > Reporting shows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filterable: Option<Vec<String>>,
     #[serde(flatten)]
@@ -463,7 +465,8 @@ pub struct Connector {
     pub extra: Extra,
 }
 
-/// Connector authentication; OAuth key spellings are UNCONFIRMED, so unknown keys are not flagged.
+/// Connector authentication; OAuth key spellings are UNCONFIRMED (the dashboard's config editor checks it on save), so unknown keys are
+/// not flagged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(extend("x-aperture-open" = true))]
 pub struct ConnectorAuth {
@@ -498,7 +501,7 @@ pub struct Flag {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(extend("x-aperture-open" = true))]
 pub struct ModelAliases {
-    /// Global selection strategy (values UNCONFIRMED).
+    /// Global selection strategy (values UNCONFIRMED: the dashboard's Logs page shows the model used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// Aliases keyed by the alias name clients send.
