@@ -138,6 +138,18 @@ fn retention_copies_are_known_keys_and_zero_retention_advice_names_them() {
         advice.fix.description.contains("save_raws")
             && advice.fix.description.contains("keep_encrypted_blobs")
     );
+    // The retention advice names them too.
+    let retention = &config_schema()["$defs"]["Retention"]["properties"];
+    assert!(
+        retention["duration"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("keep_encrypted_blobs")
+    );
+    let extra = r#""database": { "retention": { "duration": "5m" } },"#;
+    let short = save(&config(OPENAI, "", extra));
+    let ap604 = short.iter().find(|d| d.code == "AP604").expect("AP604");
+    assert!(ap604.fix.description.contains("save_raws"));
     // Retention that is not zero: copies are the admin's choice.
     let extra = r#""database": { "retention": { "duration": "30d" }, "save_raws": true },"#;
     assert!(!codes(&save(&config(OPENAI, "", extra))).contains("AP606"));

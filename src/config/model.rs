@@ -391,7 +391,7 @@ pub struct Database {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep_encrypted_blobs: Option<bool>,
     /// Headers Aperture indexes for log filtering (location UNCERTAIN: the dashboard's Database
-/// settings page or Administration > Reporting shows it).
+    /// settings page or Administration > Reporting shows it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filterable: Option<Vec<String>>,
     #[serde(flatten)]
@@ -401,10 +401,11 @@ pub struct Database {
 /// Capture retention.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Retention {
-    /// `30d`, `720h`; `0` = none kept; empty = forever.
+    /// `30d`, `720h`; `0` = none kept (zero retention also needs `save_raws` and
+    /// `keep_encrypted_blobs` false); empty = forever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// Only purge captures already exported.
+    /// Purge local content only after it is exported to S3, its window passed and the purge ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_export: Option<bool>,
     /// `captures` and/or `tools`.

@@ -83,7 +83,7 @@ pub fn check(ctx: &mut Context) {
             if let Some(problem) = problem {
                 ctx.push(
                     Finding::new(&catalog::RETENTION_DURATION, "/database/retention/duration", node.span, format!("database.retention.duration {problem}"))
-                        .fix("use `0` (no local retention), or a duration from `1h` to `3650d`; empty keeps captures forever"),
+                        .fix("use `0` (no local retention; for zero data retention also leave `save_raws` and `keep_encrypted_blobs` false), or a duration from `1h` to `3650d`; empty keeps captures forever"),
                 );
             }
         }
