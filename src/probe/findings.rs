@@ -102,7 +102,7 @@ findings! {
         fix: "Check the provider's baseurl (the root before /v1/...) and the model ID the upstream expects.";
     NATIVE_API_MISSING = "TE135" "native-api-missing" Warning "A model is not served on its native API",
         cause: "The model list offers an Anthropic (or Gemini) model only on OpenAI-compatible endpoints: its provider lacks the native API's compatibility flag, so clients that call that API (Claude Code and Anthropic SDKs call /v1/messages; Gemini CLI calls /v1beta/models/...:generateContent) get 404 although the model is listed.",
-        fix: "Add the flag (`anthropic_messages`, `gemini_generate_content`) to the compatibility block of the provider serving the model; rerun test_endpoint with `client` to check one client.";
+        fix: "Add the flag (`anthropic_messages`, `gemini_generate_content`) to the compatibility block of the provider serving the model if its upstream speaks that API (Anthropic, Gemini; not OpenRouter), or serve the model from one that does; rerun test_endpoint with `client` to check one client.";
     DOUBLED_V1 = "TE140" "doubled-v1" Error "405 Method Not Allowed",
         cause: "Almost always a doubled version segment: the provider's `baseurl` ends in /v1 and Aperture appends /v1/..., so the upstream sees /v1/v1/... and answers 405 (a client base URL ending in /v1 for an Anthropic-style client does the same).",
         fix: "Remove the trailing /v1 from the provider's baseurl (validate_config flags it as AP105), or from the client's base URL for Anthropic-style clients.";
