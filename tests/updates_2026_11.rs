@@ -172,6 +172,24 @@ fn the_filterable_header_list_is_a_known_key() {
 }
 
 #[test]
+fn the_unplaced_keys_are_never_a_save_mode_error_wherever_they_are() {
+    let extra = r#""filterable": ["X-Team"], "keep_encrypted_blobs": false,"#;
+    let found = validate_bytes_with(config(OPENAI, "", extra).as_bytes(), Mode::Save, true);
+    assert!(found.valid, "{:#?}", found.diagnostics);
+    let infos: Vec<_> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "AP016")
+        .collect();
+    assert_eq!(infos.len(), 2);
+    assert!(
+        infos
+            .iter()
+            .all(|d| d.severity == Severity::Info && d.message.contains("UNCERTAIN"))
+    );
+}
+
+#[test]
 fn unknown_fields_directly_under_connectors_are_open() {
     let extra = r#""connectors": { "servers": {}, "defaults": { "timeout": "30s" } },"#;
     let found = validate_bytes_with(config(OPENAI, "", extra).as_bytes(), Mode::Save, true);

@@ -231,6 +231,8 @@ rules! {
         "Neither providers nor MCP servers are defined.", cross_reference;
     TAILNET_KEY = "AP015", "tailnet-key", Warning, CONFIG_DOCS, None,
         "`\"tailnet\": true` comes from old guides; Aperture has no such key.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
+    UNCERTAIN_KEY_PLACE = "AP016", "uncertain-key-place", Info, "https://tailscale.com/docs/aperture/privacy-and-data-retention", None,
+        "A documented key whose place the docs do not show (`save_raws`, `keep_encrypted_blobs`, `filterable`) is at the top level; `database` is the likely place (UNCERTAIN: the dashboard's Database settings page shows it).";
 
     // Providers.
     PROVIDER_NO_BASEURL = "AP101", "provider-no-baseurl", Warning, CONFIG_DOCS,
