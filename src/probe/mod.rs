@@ -784,7 +784,13 @@ impl Run<'_> {
         let (works, why) = if let Some(error) =
             self.findings.iter().find(|f| f.severity == Severity::Error)
         {
-            (Some(false), format!("{} ({})", error.message, error.code))
+            // The message may already name the client (`claude-code will fail: ...`).
+            let prefix = format!("{} will fail: ", client.name);
+            let message = error
+                .message
+                .strip_prefix(&prefix)
+                .unwrap_or(&error.message);
+            (Some(false), format!("{message} ({})", error.code))
         } else if !sent.is_empty() && sent.iter().all(|p| p.outcome == Outcome::Ok) {
             (
                 Some(true),

@@ -93,7 +93,7 @@ pub async fn test_endpoint(input: &TestInput, policy: PathPolicy) -> Result<Test
     let mut report = probe::run(&target, &options).await;
     if let (Some(client), None, Some(model)) = (&options.client, &input.model, &options.model) {
         report.notes.push(format!(
-            "no model given: checked {model}, the model {} setups send by default (pass `model` for the one you configured)",
+            "no model given: checked {model}, this tool's default for {} (pass `model` for the one your client sends)",
             client.name
         ));
     }
