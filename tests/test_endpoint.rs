@@ -738,3 +738,21 @@ async fn the_cli_takes_a_client_and_prints_its_verdict() {
         "{stdout}"
     );
 }
+
+#[test]
+fn mcp_arguments_name_the_client_as_generate_client_config_does() {
+    let input: TestInput = serde_json::from_value(
+        serde_json::json!({ "url": "http://ai", "client": " Claude-Code " }),
+    )
+    .unwrap();
+    assert_eq!(input.client, Some(Client::ClaudeCode));
+    let err = serde_json::from_value::<TestInput>(
+        serde_json::json!({ "url": "http://ai", "client": "cursor" }),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("unknown client `cursor`; clients: claude-code"),
+        "{err}"
+    );
+}
