@@ -162,6 +162,9 @@ pub struct TestArgs {
     /// API format for completions (auto: what the model list says the model supports).
     #[arg(long, value_enum, default_value_t = crate::tools::test_endpoint::ApiChoice::Auto)]
     pub api: crate::tools::test_endpoint::ApiChoice,
+    /// Probe what this client calls, with the model it sends; say whether it will work.
+    #[arg(long, value_enum)]
+    pub client: Option<crate::tools::client::Client>,
     /// Send one minimal completion per API (max_tokens 1; costs tokens).
     #[arg(long)]
     pub send: bool,
@@ -316,6 +319,7 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
         url: args.url,
         model: args.model,
         api: args.api,
+        client: args.client,
         send_completion: args.send,
         timeout_ms: args.timeout_ms,
         api_key_env: args.api_key_env,

@@ -255,6 +255,6 @@ async fn the_status_of_a_gateway_missing_a_flag_names_it() {
         .find(|f| f.message.contains("claude-sonnet-4-5"))
         .unwrap_or_else(|| panic!("{:?}", status.findings));
     assert!(
-        finding.message.contains("anthropic_messages") && finding.message.contains("Claude Code")
+        finding.message.contains("anthropic_messages") && finding.message.contains("claude-code")
     );
 }

@@ -260,7 +260,8 @@ fn client_configs_are_stable_and_cite_their_source() {
             .unwrap();
             for file in &out.files {
                 assert!(
-                    file.source.starts_with("clients.md §"),
+                    file.source
+                        .starts_with("https://tailscale.com/docs/aperture/"),
                     "{client}: {}",
                     file.source
                 );

@@ -30,5 +30,6 @@ mod skill_examples;
 mod symptom_catalog;
 mod test_endpoint;
 mod tidy;
+mod updates_2026_11;
 mod validate_cli;
 mod validate_fixtures;

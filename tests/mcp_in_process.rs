@@ -726,7 +726,7 @@ async fn every_generator_and_explain_answer_through_mcp() {
         let explain = call_named(
             &client,
             "explain_access",
-            serde_json::json!({ "config": merged, "identity": { "login": "bob@example.com" }, "model": "claude-sonnet-4-5", "endpoint": "/v1/messages" }),
+            serde_json::json!({ "config": merged, "identity": { "login": "bob@example.com" }, "model": "claude-sonnet-4-6", "endpoint": "/v1/messages" }),
         )
         .await;
         assert_eq!(explain.is_error, Some(false), "{}", text_of(&explain));

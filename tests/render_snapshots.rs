@@ -32,7 +32,7 @@ fn explain_allowed_renders_the_trace_upstream_and_notes() {
     let out = explain(json!({
         "config": read("examples/gateway.hujson"),
         "identity": { "login": "alice@example.com" },
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "endpoint": "/v1/messages",
     }))
     .unwrap();
@@ -246,7 +246,7 @@ fn cli_explain_allowed() {
         "--as",
         "alice@example.com",
         "--model",
-        "claude-sonnet-4-5",
+        "claude-sonnet-4-6",
         "--endpoint",
         "/v1/messages",
     ]));

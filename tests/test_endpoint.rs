@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use aperture_orchestrator::probe::{self, Options, Outcome, Resolver, Verdict};
 use aperture_orchestrator::tools::PathPolicy;
+use aperture_orchestrator::tools::client::Client;
 use aperture_orchestrator::tools::test_endpoint::{
     ApiChoice, TestInput, TestOutput, test_endpoint,
 };
@@ -44,6 +45,8 @@ async fn run_resolving(url: &str, resolver: Resolver) -> TestOutput {
     let options = Options {
         model: None,
         api: None,
+        client: None,
+        known_clients: Vec::new(),
         send_completion: false,
         timeout: Duration::from_secs(3),
         key: None,
@@ -545,4 +548,211 @@ async fn unsafe_arguments_are_refused() {
     env.api_key_env = Some("APERTURE_TEST_SURELY_UNSET".into());
     let err = test_endpoint(&env, PathPolicy::Allowed).await.unwrap_err();
     assert!(err.to_string().contains("not set"), "{err}");
+}
+
+/// A gateway that offers a Claude model only for chat completions (its provider lacks
+/// `anthropic_messages`), next to an OpenAI model served on both OpenAI APIs.
+async fn claude_only_on_chat() -> FakeAperture {
+    FakeAperture::start(Spec {
+        providers: vec![
+            Provider::new("openrouter", &["claude-sonnet-4-6"], &["openai_chat"]),
+            Provider::new(
+                "openai",
+                &["gpt-5.3-codex"],
+                &["openai_chat", "openai_responses"],
+            ),
+        ],
+        ..Spec::default()
+    })
+    .await
+}
+
+fn for_client(url: &str, client: Client, model: Option<&str>) -> TestInput {
+    TestInput {
+        client: Some(client),
+        model: model.map(str::to_owned),
+        ..input(url)
+    }
+}
+
+#[tokio::test]
+async fn claude_code_fails_where_claude_is_served_only_on_chat_completions() {
+    let fake = claude_only_on_chat().await;
+    // Free probes: the model list alone tells, with the model Claude Code sends by default.
+    let out = run(for_client(&fake.url(), Client::ClaudeCode, None)).await;
+    let verdict = out.report.client.as_ref().expect("a client verdict");
+    assert_eq!(verdict.client, "claude-code");
+    assert_eq!(verdict.model, "claude-sonnet-4-6");
+    assert_eq!(verdict.endpoints, ["/v1/messages"]);
+    assert_eq!(verdict.works, Some(false), "{verdict:#?}");
+    assert!(
+        verdict.why.contains("anthropic_messages"),
+        "{}",
+        verdict.why
+    );
+    expect_finding(&out, "TE132", "claude-code will fail");
+    expect_finding(&out, "TE132", "anthropic_messages");
+    assert_eq!(out.report.verdict, Verdict::Failed);
+    assert!(
+        out.report.summary.contains("claude-code will fail"),
+        "{}",
+        out.report.summary
+    );
+    // Sending confirms it with Aperture's 404, on /v1/messages only (what Claude Code calls).
+    let mut sent = for_client(&fake.url(), Client::ClaudeCode, None);
+    sent.send_completion = true;
+    let out = run(sent).await;
+    let names: Vec<&str> = out
+        .report
+        .probes
+        .iter()
+        .filter(|p| p.name.starts_with("completion:"))
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(names, ["completion:anthropic_messages"]);
+    assert_eq!(
+        probe(&out, "completion:anthropic_messages").status,
+        Some(404)
+    );
+    assert_eq!(out.report.client.as_ref().unwrap().works, Some(false));
+}
+
+#[tokio::test]
+async fn a_client_whose_api_is_served_will_work() {
+    let fake = claude_only_on_chat().await;
+    // Codex calls /v1/responses with gpt-5.3-codex: listed there, and it answers.
+    let mut codex = for_client(&fake.url(), Client::Codex, None);
+    codex.send_completion = true;
+    let out = run(codex).await;
+    let verdict = out.report.client.clone().unwrap();
+    assert_eq!(verdict.endpoints, ["/v1/responses"]);
+    assert_eq!(verdict.works, Some(true), "{}", verdict.why);
+    assert_eq!(probe(&out, "completion:openai_responses").status, Some(200));
+    // The OpenAI SDK on chat completions works with the Claude model too, from the list alone.
+    let out = run(for_client(
+        &fake.url(),
+        Client::OpenaiSdk,
+        Some("claude-sonnet-4-6"),
+    ))
+    .await;
+    let verdict = out.report.client.clone().unwrap();
+    assert_eq!(verdict.works, Some(true), "{}", verdict.why);
+    assert!(verdict.why.contains("send_completion"), "{}", verdict.why);
+    // An ungranted or unknown model: the client will fail, and says why.
+    let out = run(for_client(
+        &fake.url(),
+        Client::AnthropicSdk,
+        Some("claude-opus-4-8"),
+    ))
+    .await;
+    assert_eq!(out.report.client.as_ref().unwrap().works, Some(false));
+    expect_finding(&out, "TE131", "anthropic-sdk will fail");
+}
+
+#[tokio::test]
+async fn without_a_client_a_model_off_its_native_api_names_the_flag_and_the_clients() {
+    let fake = claude_only_on_chat().await;
+    let out = run(input(&fake.url())).await;
+    expect_finding(&out, "TE135", "claude-sonnet-4-6");
+    expect_finding(&out, "TE135", "anthropic_messages");
+    expect_finding(&out, "TE135", "claude-code");
+    expect_finding(&out, "TE135", "anthropic-sdk");
+    let finding = out
+        .report
+        .findings
+        .iter()
+        .find(|f| f.code == "TE135")
+        .unwrap();
+    // The OpenAI model is served on its own API: not named; nor are OpenAI-only clients.
+    assert!(
+        !finding.message.contains("gpt-5.3-codex"),
+        "{}",
+        finding.message
+    );
+    assert!(!finding.message.contains("codex,"), "{}", finding.message);
+    assert_eq!(out.report.verdict, Verdict::Degraded);
+    assert!(out.report.client.is_none());
+    // The default gateway serves Claude on /v1/messages: nothing to say.
+    let healthy = FakeAperture::start(Spec::default()).await;
+    let out = run(input(&healthy.url())).await;
+    assert!(
+        !codes(&out).contains(&"TE135"),
+        "{:#?}",
+        out.report.findings
+    );
+}
+
+#[tokio::test]
+async fn client_arguments_that_cannot_be_probed_are_refused() {
+    for (client, api, wanted) in [
+        (Client::McpAperture, ApiChoice::Auto, "/v1/mcp"),
+        (Client::ClaudeCode, ApiChoice::OpenaiChat, "not both"),
+    ] {
+        let input = TestInput {
+            client: Some(client),
+            api,
+            ..input("http://127.0.0.1:9")
+        };
+        let err = test_endpoint(&input, PathPolicy::Allowed)
+            .await
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains(wanted), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn the_cli_takes_a_client_and_prints_its_verdict() {
+    let fake = claude_only_on_chat().await;
+    let output = support::async_bin()
+        .args(["test", &fake.url(), "--client", "claude-code"])
+        .args(["--timeout-ms", "3000"])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let verdict = stdout.lines().nth(1).unwrap_or_default();
+    assert!(
+        verdict.contains("claude-code with claude-sonnet-4-6 (/v1/messages): will FAIL")
+            && verdict.contains("anthropic_messages"),
+        "{stdout}"
+    );
+    // Codex calls /v1/responses, which the gateway serves for gpt-5.3-codex: exit 0.
+    let output = support::async_bin()
+        .args([
+            "test",
+            &fake.url(),
+            "--client",
+            "codex",
+            "--timeout-ms",
+            "3000",
+        ])
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("codex with gpt-5.3-codex (/v1/responses): will work"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn mcp_arguments_name_the_client_as_generate_client_config_does() {
+    let input: TestInput = serde_json::from_value(
+        serde_json::json!({ "url": "http://ai", "client": " Claude-Code " }),
+    )
+    .unwrap();
+    assert_eq!(input.client, Some(Client::ClaudeCode));
+    let err = serde_json::from_value::<TestInput>(
+        serde_json::json!({ "url": "http://ai", "client": "cursor" }),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("unknown client `cursor`; clients: claude-code"),
+        "{err}"
+    );
 }

@@ -178,8 +178,8 @@ kinds! {
         hosts: &["api.anthropic.com"], authorization: Some("x-api-key"), auth_mode: None,
         flags: &[Flag::AnthropicMessages], required_any_flag: &[Flag::AnthropicMessages],
         cost_basis: Some("anthropic"), cost_basis_required: false,
-        example_models: &["claude-sonnet-4-5", "claude-opus-4-5", "claude-haiku-4-5"],
-        notes: &["Set authorization to x-api-key: the new-instance default omits it, and whether Aperture infers it is UNCONFIRMED."],
+        example_models: &["claude-sonnet-4-6", "claude-opus-4-8", "claude-haiku-4-5"],
+        notes: &["Set authorization to x-api-key: the new-instance default omits it, and whether Aperture infers it is UNCONFIRMED: a 401 from test_endpoint with send_completion means it does not."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: Some(Flag::AnthropicMessages),
     },
     Gemini = "gemini" => {
@@ -201,7 +201,7 @@ kinds! {
         notes: &[
             "apikey is keyfile::<base64 of the service-account JSON>; Aperture mints tokens itself and ignores authorization.",
             "The service account needs roles/aiplatform.user and roles/serviceusage.serviceUsageConsumer.",
-            "Clients may send _aperture_auto_vertex_project_id_ and _aperture_auto_vertex_region_ path segments; how the region is chosen is UNCONFIRMED.",
+            "Clients may send _aperture_auto_vertex_project_id_ and _aperture_auto_vertex_region_ path segments; how the region is chosen is UNCONFIRMED: the dashboard's Logs page shows the upstream each request used.",
         ],
         key: KeyForm::Keyfile {
             api_key_hint: "for a Vertex API key use kind `vertex_express` (no Claude models: raw predict needs a service account)",
@@ -224,7 +224,7 @@ kinds! {
         cost_basis: Some("bedrock-us"), cost_basis_required: true,
         example_models: &["us.anthropic.claude-sonnet-4-5-20250929-v1:0", "us.anthropic.claude-haiku-4-5-20251001-v1:0"],
         notes: &[
-            "Use a Bedrock long-term API key (bearer); SigV4 is not supported.",
+            "Use a long-term Bedrock API key, sent as a bearer token: no SigV4, no IAM access keys (https://tailscale.com/docs/aperture/how-to/use-amazon-bedrock).",
             "One provider per region (e.g. bedrock-us, bedrock-eu); cost_basis must be explicit (bedrock, bedrock-us, bedrock-eu).",
         ],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None,
@@ -241,8 +241,8 @@ kinds! {
         hosts: &["openrouter.ai"], authorization: Some("bearer"), auth_mode: None,
         flags: &[Flag::OpenaiChat], required_any_flag: &[Flag::OpenaiChat],
         cost_basis: Some("openrouter"), cost_basis_required: false,
-        example_models: &["anthropic/claude-sonnet-4-5", "openai/gpt-5"],
-        notes: &["No Responses API. Model IDs contain a slash; how Aperture strips a provider prefix from such IDs is UNCONFIRMED."],
+        example_models: &["anthropic/claude-sonnet-4-6", "openai/gpt-5"],
+        notes: &["No Responses API. Model IDs contain a slash; how Aperture strips a provider prefix from such IDs is UNCONFIRMED: use an ID that GET http://<host>/v1/models lists and send one request with test_endpoint."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: None,
     },
     Vercel = "vercel" => {
@@ -250,7 +250,7 @@ kinds! {
         hosts: &["ai-gateway.vercel.sh"], authorization: Some("bearer"), auth_mode: None,
         flags: &[Flag::OpenaiChat, Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiChat, Flag::OpenaiResponses],
         cost_basis: Some("vercel"), cost_basis_required: true,
-        example_models: &["anthropic/claude-sonnet-4-5", "openai/gpt-5"],
+        example_models: &["anthropic/claude-sonnet-4-6", "openai/gpt-5.4-nano"],
         notes: &["No /v1 in baseurl: ai-gateway.vercel.sh/v1 gives HTTP 405 on every request.", "cost_basis must be explicit (vercel)."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: None,
     },
@@ -261,8 +261,9 @@ kinds! {
         cost_basis: None, cost_basis_required: false,
         example_models: &["<deployment-name>"],
         notes: &[
-            "UNCONFIRMED: the rest of the base URL path, the authorization header and the cost basis mapping (likely azure/azure-eu).",
-            "Foundry has separate /openai and /anthropic endpoints: configure one provider per endpoint (anthropic_messages for the Anthropic one). Model names are deployment names.",
+            "apikey is a Foundry API key for your resource; model names are your deployment names, not the catalog model IDs (https://tailscale.com/docs/aperture/how-to/use-microsoft-foundry).",
+            "UNCONFIRMED: the rest of the base URL path, the authorization header and the cost basis mapping (likely azure/azure-eu); copy the endpoint from your resource's Keys and Endpoint page in the Azure portal and compare with https://tailscale.com/docs/aperture/how-to/use-microsoft-foundry.",
+            "Foundry has separate /openai and /anthropic endpoints: configure one provider per endpoint (anthropic_messages for the Anthropic one).",
         ],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: Some("your Foundry resource/project endpoint"),
         regional: None, seed_flag: None,
@@ -288,7 +289,7 @@ kinds! {
         example_models: &["<model-name-as-served>"],
         notes: &[
             "Use the server's tailnet IP or MagicDNS name over http:// (tailnet traffic is already encrypted).",
-            "Omit apikey if the server has no auth. Leave /v1 out of baseurl unless clients call Aperture's version-less /chat/completions (the self-hosted how-to disagrees; see config-schema section 5).",
+            "Omit apikey if the server has no auth. The self-hosted how-to puts the server's path prefix in baseurl (http://100.64.0.1:8080/v1 for vLLM); clients then call Aperture's version-less /chat/completions (UNCERTAIN for /v1/chat/completions: see https://tailscale.com/docs/aperture/how-to/use-self-hosted, and try both paths with curl).",
         ],
         key: KeyForm::Optional, variant_of: None, custom_baseurl: Some("the server's tailnet address over http://"),
         regional: None, seed_flag: None,
@@ -298,8 +299,11 @@ kinds! {
         baseurl: "https://api.anthropic.com", hosts: &[], authorization: Some("x-api-key"), auth_mode: Some("passthrough"),
         flags: &[Flag::AnthropicMessages], required_any_flag: &[Flag::AnthropicMessages],
         cost_basis: Some("anthropic"), cost_basis_required: false,
-        example_models: &["claude-opus-4-5", "claude-sonnet-4-5"],
-        notes: &["The client sends its own OAuth token; no apikey is stored. Passthrough models show requires_client_auth in /v1/models."],
+        example_models: &["claude-opus-4-8", "claude-sonnet-4-6"],
+        notes: &[
+            "The client sends its own OAuth token; no apikey is stored. Passthrough models show requires_client_auth in /v1/models.",
+            "If the client sends neither header, Aperture uses the configured provider key (get-started, Sep 2026): with no apikey stored, such a request fails upstream with 401.",
+        ],
         key: KeyForm::ApiKey, variant_of: Some(Kind::Anthropic), custom_baseurl: None, regional: None, seed_flag: None,
     },
     ChatgptSubscription = "chatgpt_subscription" => {
@@ -307,8 +311,8 @@ kinds! {
         baseurl: "https://chatgpt.com/backend-api/codex", hosts: &["chatgpt.com"], authorization: Some("bearer"), auth_mode: Some("passthrough"),
         flags: &[Flag::OpenaiResponses], required_any_flag: &[Flag::OpenaiResponses, Flag::OpenaiChat],
         cost_basis: None, cost_basis_required: false,
-        example_models: &["gpt-5-codex"],
-        notes: &["The ChatGPT backend rejects platform API keys; the base URL comes from a third-party doc and cost_basis is UNCONFIRMED."],
+        example_models: &["gpt-5.3-codex"],
+        notes: &["The ChatGPT backend rejects platform API keys; the base URL comes from a third-party doc and cost_basis is UNCONFIRMED: after one request, the dashboard's Logs page shows whether it was priced."],
         key: KeyForm::ApiKey, variant_of: None, custom_baseurl: None, regional: None, seed_flag: None,
     },
 }

@@ -55,10 +55,10 @@ pub struct Config {
     /// Feature flags: `{"name": {"value": ...}}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flags: Option<BTreeMap<String, Flag>>,
-    /// Model aliases (Oct 2026; shape partly UNCONFIRMED).
+    /// Model aliases (Oct 2026; shape partly UNCONFIRMED: the dashboard's config editor checks it on save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_aliases: Option<ModelAliases>,
-    /// Chat UI model picker (shape UNCONFIRMED).
+    /// Chat UI model picker (shape UNCONFIRMED: the dashboard's config editor checks it on save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chat_models: Option<Json>,
     /// Unknown keys, kept so nothing the user wrote is lost.
@@ -82,7 +82,7 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("examples" = ["bearer", "x-api-key", "x-goog-api-key"]))]
     pub authorization: Option<String>,
-    /// Outbound auth: `override` (default), `passthrough`, `none` (UNCONFIRMED).
+    /// Outbound auth: `override` (default), `passthrough`, `none` (UNCONFIRMED: try one request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("examples" = ["override", "passthrough"]))]
     pub auth_mode: Option<String>,
@@ -232,27 +232,27 @@ pub struct Capability {
     /// Deprecated: use `connectors`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mcp_templates: Option<String>,
-    /// CORS for browser callers (field names UNCONFIRMED officially).
+    /// CORS for browser callers (field names UNCONFIRMED: the dashboard's config editor checks it on save).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_cors: Option<bool>,
-    /// Paths CORS applies to (UNCONFIRMED).
+    /// Paths CORS applies to (UNCONFIRMED, as `set_cors`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cors_paths: Option<Vec<String>>,
-    /// CORS header value (UNCONFIRMED).
+    /// CORS header value (UNCONFIRMED, as `set_cors`).
     #[serde(
         default,
         rename = "Access-Control-Allow-Origin",
         skip_serializing_if = "Option::is_none"
     )]
     pub cors_allow_origin: Option<String>,
-    /// CORS header value (UNCONFIRMED).
+    /// CORS header value (UNCONFIRMED, as `set_cors`).
     #[serde(
         default,
         rename = "Access-Control-Allow-Methods",
         skip_serializing_if = "Option::is_none"
     )]
     pub cors_allow_methods: Option<String>,
-    /// CORS header value (UNCONFIRMED).
+    /// CORS header value (UNCONFIRMED, as `set_cors`).
     #[serde(
         default,
         rename = "Access-Control-Allow-Headers",
@@ -289,7 +289,8 @@ pub struct SendHook {
     pub extra: Extra,
 }
 
-/// Legacy `temp_grants` entry; inner capability shapes are UNCONFIRMED, so they stay raw.
+/// Legacy `temp_grants` entry; inner capability shapes are UNCONFIRMED (explain_access shows the
+/// translation used), so they stay raw.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct TempGrant {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -324,8 +325,9 @@ pub struct Hook {
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apikey: Option<String>,
-    /// `bearer` (default), `x-api-key`, `x-goog-api-key`.
+    /// `bearer` (default), `x-api-key`, `x-goog-api-key`, `hec`, `cf-aig-authorization`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("examples" = ["bearer", "x-api-key", "x-goog-api-key", "hec", "cf-aig-authorization"]))]
     pub authorization: Option<String>,
     /// Go duration, default `5s`; `0` disables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -377,11 +379,21 @@ pub struct S3Exporter {
     pub extra: Extra,
 }
 
-/// Database settings.
+/// Database settings (the dashboard's Database settings page).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Database {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
+    /// Keep raw request copies (default false; false for zero data retention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_raws: Option<bool>,
+    /// Keep encrypted copies of request content (default false; false for zero data retention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keep_encrypted_blobs: Option<bool>,
+    /// Headers Aperture indexes for log filtering (location UNCERTAIN: the dashboard's Database
+    /// settings page or Administration > Reporting shows it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filterable: Option<Vec<String>>,
     #[serde(flatten)]
     pub extra: Extra,
 }
@@ -389,10 +401,11 @@ pub struct Database {
 /// Capture retention.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 pub struct Retention {
-    /// `30d`, `720h`; `0` = none kept; empty = forever.
+    /// `30d`, `720h`; `0` = none kept (zero retention also needs `save_raws` and
+    /// `keep_encrypted_blobs` false); empty = forever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
-    /// Only purge captures already exported.
+    /// Purge local content only after it is exported to S3, its window passed and the purge ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub require_export: Option<bool>,
     /// `captures` and/or `tools`.
@@ -422,8 +435,10 @@ pub struct McpServer {
     pub extra: Extra,
 }
 
-/// Connectors section.
+/// Connectors section. The Oct-2026 reference says it takes several top-level fields but shows
+/// only `servers`, so other keys are not flagged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[schemars(extend("x-aperture-open" = true))]
 pub struct Connectors {
     /// Connectors keyed by ID (`[a-zA-Z][a-zA-Z0-9]*`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -451,7 +466,8 @@ pub struct Connector {
     pub extra: Extra,
 }
 
-/// Connector authentication; OAuth key spellings are UNCONFIRMED, so unknown keys are not flagged.
+/// Connector authentication; OAuth key spellings are UNCONFIRMED (the dashboard's config editor checks it on save), so unknown keys are
+/// not flagged.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(extend("x-aperture-open" = true))]
 pub struct ConnectorAuth {
@@ -486,7 +502,7 @@ pub struct Flag {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(extend("x-aperture-open" = true))]
 pub struct ModelAliases {
-    /// Global selection strategy (values UNCONFIRMED).
+    /// Global selection strategy (values UNCONFIRMED: the dashboard's Logs page shows the model used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// Aliases keyed by the alias name clients send.

@@ -603,7 +603,7 @@ fn cause_report(r: &Ranked, cause: &Cause, strength: f64, w: Weighed) -> CauseRe
     };
     let mut notes = w.notes;
     if cause.unconfirmed {
-        notes.push("this cause rests on behaviour the Aperture docs leave UNCONFIRMED: the checks above say what to look at on your gateway".into());
+        notes.push("this cause rests on behaviour the Aperture docs leave UNCONFIRMED: test_endpoint or the dashboard's Logs page shows what your gateway does".into());
     }
     CauseReport {
         id: format!("{}/{}", r.symptom.id, cause.id),

@@ -56,7 +56,7 @@ pub(super) fn models_grant(
     trace.push(
         Stage::ModelsGrant,
         StepResult::Fail,
-        format!("no `models` pattern granted to `{name}` matches `{qualified}`{hint}: denied (the docs say 403; a third-party report says 404: UNCONFIRMED)"),
+        format!("no `models` pattern granted to `{name}` matches `{qualified}`{hint}: denied (the docs say 403; a third-party report says 404: UNCONFIRMED; test_endpoint with this model shows your gateway's answer)"),
         None,
     );
     Break(Ending::DENIED)

@@ -31,7 +31,7 @@ pub(super) fn compatible<'a>(
         trace.push(
             Stage::Compatibility,
             StepResult::Fail,
-            format!("{} serve `{model}` but not on `{}`: `{flag}` is off, and Aperture does not translate between APIs (404 is the likely answer; UNCONFIRMED)", quoted_ids(enabled), endpoint.unwrap_or_default()),
+            format!("{} serve `{model}` but not on `{}`: `{flag}` is off, and Aperture does not translate between APIs (404 is the likely answer; UNCONFIRMED: GET /v1/models lists each model's supported_endpoints)", quoted_ids(enabled), endpoint.unwrap_or_default()),
             Some(pointer::join(&pointer::join("/providers", enabled[0].0), "compatibility")),
         );
         return Break(Ending::MISROUTED);
@@ -45,7 +45,7 @@ pub(super) fn compatible<'a>(
             trace.push(
                 Stage::Compatibility,
                 StepResult::Unconfirmed,
-                format!("`{id}` has a compatibility block without `{flag}`: whether it stays on is UNCONFIRMED"),
+                format!("`{id}` has a compatibility block without `{flag}`: whether it stays on is UNCONFIRMED: GET /v1/models shows whether the model lists its endpoint"),
                 Some(path),
             );
         } else {

@@ -200,7 +200,7 @@ pub(super) fn connector<'a>(
         trace.push(
             Stage::Connector,
             StepResult::Fail,
-            format!("no connector `{}` is declared under `connectors.servers` (nor built in): it has no tools and no proxy path (404 assumed; UNCONFIRMED){hint}", asked.id),
+            format!("no connector `{}` is declared under `connectors.servers` (nor built in): it has no tools and no proxy path (404 assumed; UNCONFIRMED: the dashboard's Connectors page lists your gateway's connectors){hint}", asked.id),
             Some("/connectors/servers".into()),
         );
         return Break(Ending::NOT_FOUND);
@@ -273,7 +273,7 @@ fn fits(declared: &Declared, asked: &mut Asked, trace: &mut Trace) -> Flow<()> {
         trace.push(
             Stage::Connector,
             StepResult::Fail,
-            format!("{detail} (the status of this refusal is UNCONFIRMED; 404 assumed)"),
+            format!("{detail} (the status of this refusal is UNCONFIRMED; 404 assumed: a curl to that path from this caller's machine shows it)"),
             declared.path.as_ref().map(|p| pointer::join(p, "protocol")),
         );
         return Break(Ending::MISROUTED);
@@ -441,13 +441,13 @@ pub(super) fn connectors_grant(
             let (result, how) = match (hit.cover, hit.unconfirmed_label) {
                 (_, true) if declared.node.is_none() => (
                     StepResult::Unconfirmed,
-                    "; built-in connectors carry `restricted` only after guided setup (UNCONFIRMED)"
+                    "; built-in connectors carry `restricted` only after guided setup (UNCONFIRMED: the connector's page in the dashboard shows its labels)"
                         .to_owned(),
                 ),
                 (_, true) => (
                     StepResult::Unconfirmed,
                     format!(
-                        "; the connector's labels are read from its `{LABELS_FIELD}` field, whose name is UNCONFIRMED"
+                        "; the connector's labels are read from its `{LABELS_FIELD}` field, whose name is UNCONFIRMED (GET http://<host>/aperture/config shows the field your gateway keeps)"
                     ),
                 ),
                 (Cover::Part, _) => (
@@ -473,7 +473,7 @@ pub(super) fn connectors_grant(
         trace.push(
             Stage::ConnectorsGrant,
             StepResult::Unconfirmed,
-            format!("`{}` in grant {} may cover `{PROXY_PREFIX}{}/{}`: matching sub-paths under `proxy` is UNCONFIRMED, so it is not counted; grant `{}/proxy` to be sure", hit.pattern, hit.grant.index, asked.id, asked.subpath.as_deref().unwrap_or_default(), asked.id),
+            format!("`{}` in grant {} may cover `{PROXY_PREFIX}{}/{}`: matching sub-paths under `proxy` is UNCONFIRMED, so it is not counted; grant `{}/proxy` to be sure, or call the sub-path with curl as this caller", hit.pattern, hit.grant.index, asked.id, asked.subpath.as_deref().unwrap_or_default(), asked.id),
             Some(hit.path.clone()),
         );
     }
@@ -529,7 +529,7 @@ fn refusal(
                     match hit.cover {
                         Cover::Whole => "gives it",
                         Cover::Part => "gives part of it",
-                        _ => "may give it (UNCONFIRMED)",
+                        _ => "may give it (UNCONFIRMED: try it with curl as that caller)",
                     },
                     hit.pattern
                 ),
@@ -541,7 +541,7 @@ fn refusal(
         trace.push(
             Stage::ConnectorsGrant,
             StepResult::Unconfirmed,
-            "earlier Aperture versions only hid ungranted MCP tools from the list (a caller who knew the prefixed name could still call it); whether connectors also refuse the call is UNCONFIRMED",
+            "earlier Aperture versions only hid ungranted MCP tools from the list (a caller who knew the prefixed name could still call it); whether connectors also refuse the call is UNCONFIRMED: call the tool by its prefixed name through http://<host>/v1/mcp as that caller to see",
             None,
         );
     }
@@ -577,7 +577,7 @@ pub(super) fn charges(effective: &Effective, trace: &mut Trace) {
         trace.push(
             Stage::Quotas,
             StepResult::Unconfirmed,
-            "quotas and hooks are documented for model requests; whether they apply to connector calls is UNCONFIRMED (HTTP connector proxy calls do not appear in captures or usage telemetry)",
+            "quotas and hooks are documented for model requests; whether they apply to connector calls is UNCONFIRMED (HTTP connector proxy calls do not appear in captures or usage telemetry; GET http://<host>/api/quotas before and after one call shows whether a bucket was charged)",
             None,
         );
     }
@@ -612,8 +612,13 @@ pub(super) fn upstream(declared: &Declared, asked: &Asked) -> (Option<String>, O
                 _ => format!("{name}: <secret>"),
             })
         }
+        // Per-user OAuth: each user authorizes once; the provider must know Aperture's callback.
+        Some((ty, Some(kind))) if kind.per_user() => Some(format!(
+            "the caller's own OAuth access token ({ty}, after they authorize the connector in the dashboard; the provider must have `https://<aperture-hostname>/aperture/auth/{}/callback` registered, https not http; header form UNCONFIRMED: https://tailscale.com/docs/aperture/connectors/get-started)",
+            asked.id
+        )),
         Some((ty, Some(_))) => Some(format!(
-            "an OAuth access token ({ty}; header form UNCONFIRMED)"
+            "an OAuth access token ({ty}; header form UNCONFIRMED: https://tailscale.com/docs/aperture/connectors/authentication)"
         )),
         Some((other, None)) => Some(format!("auth type `{other}` (unknown)")),
         None => None,

@@ -100,7 +100,7 @@ pub(super) fn alias(root: &Node, model: String, trace: &mut Trace) -> Aliased {
     trace.push(
         Stage::Alias,
         StepResult::Unconfirmed,
-        format!("`{model}` is an alias for `{dst}` (first destination assumed; how `strategy` picks is UNCONFIRMED)"),
+        format!("`{model}` is an alias for `{dst}` (first destination assumed; how `strategy` picks is UNCONFIRMED: the dashboard's Logs page shows the model that served each request)"),
         Some(pointer::join(&pointer::join("/model_aliases/models", &model), "dst")),
     );
     match dst.split_once('/') {
@@ -158,7 +158,7 @@ pub(super) fn qualify(providers: &[Provider], aliased: Aliased, trace: &mut Trac
         trace.push(
             Stage::Routing,
             StepResult::Unconfirmed,
-            format!("`{model}` names provider `{p}`; Aperture is reported to strip the prefix and send `{rest}` (UNCONFIRMED)"),
+            format!("`{model}` names provider `{p}`; Aperture is reported to strip the prefix and send `{rest}` (UNCONFIRMED: the dashboard's Logs page shows the model sent upstream)"),
             None,
         );
         return Target {

@@ -81,7 +81,7 @@ fn upstream_auth(provider: &Node) -> String {
         return "the client's own Authorization / x-api-key header, forwarded (passthrough)".into();
     }
     if mode == "none" {
-        return "no credential (auth_mode none, UNCONFIRMED)".into();
+        return "no credential (auth_mode none, UNCONFIRMED: one request with test_endpoint shows whether the upstream accepts it)".into();
     }
     if key.starts_with("keyfile::") {
         return "Authorization: Bearer <token minted from the service-account key>".into();

@@ -137,6 +137,19 @@ impl Listing {
         apis
     }
 
+    /// The native API of an Anthropic or Gemini model (known by its name) that the listing
+    /// offers only on OpenAI-compatible endpoints. A Claude model on Bedrock or Vertex has its
+    /// own native endpoints there, so it is not reported.
+    pub fn missing_native_api(&self, model: &str) -> Option<Api> {
+        let native = Api::guess_for_model(model);
+        let openai = |a: &Api| matches!(a, Api::OpenaiChat | Api::OpenaiResponses);
+        if openai(&native) {
+            return None;
+        }
+        let apis = self.apis_for(model);
+        (!apis.is_empty() && apis.iter().all(openai)).then_some(native)
+    }
+
     pub fn requires_client_auth(&self, model: &str) -> bool {
         self.entries(model).iter().any(|e| e.requires_client_auth)
     }

@@ -100,14 +100,17 @@ findings! {
     UPSTREAM_NOT_FOUND = "TE134" "upstream-not-found" Error "The provider answered 404",
         cause: "Aperture offers this model on this API, so the 404 came from the provider: the provider's `baseurl` has a wrong path, or the upstream does not know the model name.",
         fix: "Check the provider's baseurl (the root before /v1/...) and the model ID the upstream expects.";
+    NATIVE_API_MISSING = "TE135" "native-api-missing" Warning "A model is not served on its native API",
+        cause: "The model list offers an Anthropic (or Gemini) model only on OpenAI-compatible endpoints: its provider lacks the native API's compatibility flag, so clients that call that API (Claude Code and Anthropic SDKs call /v1/messages; Gemini CLI calls /v1beta/models/...:generateContent) get 404 although the model is listed.",
+        fix: "Add the flag (`anthropic_messages`, `gemini_generate_content`) to the compatibility block of the provider serving the model if its upstream speaks that API (Anthropic, Gemini; not OpenRouter), or serve the model from one that does; rerun test_endpoint with `client` to check one client.";
     DOUBLED_V1 = "TE140" "doubled-v1" Error "405 Method Not Allowed",
         cause: "Almost always a doubled version segment: the provider's `baseurl` ends in /v1 and Aperture appends /v1/..., so the upstream sees /v1/v1/... and answers 405 (a client base URL ending in /v1 for an Anthropic-style client does the same).",
-        fix: "Remove the trailing /v1 from the provider's baseurl (validate_config flags it as AP107), or from the client's base URL for Anthropic-style clients.";
+        fix: "Remove the trailing /v1 from the provider's baseurl (validate_config flags it as AP105), or from the client's base URL for Anthropic-style clients.";
     QUOTA_EXCEEDED = "TE150" "quota-exceeded" Error "429: quota exceeded or rate limited",
         cause: "Aperture refuses with 429 and Retry-After when any quota bucket the caller's grants reference is empty, or misconfigured (quotas fail closed: a typo'd bucket, `$0` capacity). A provider's own rate limit is passed through the same way.",
         fix: "Check GET /api/quotas and the grant's quota references (validate_config reports bad ones); wait Retry-After seconds, refill with POST /api/quotas/refill (admin), or raise capacity/rate.";
     HOOK_FAIL_CLOSED = "TE160" "service-unavailable" Error "503 Service Unavailable",
-        cause: "A pre_request hook with `fail_policy: fail_closed` is unreachable, timed out, or answered badly, so Aperture refuses every request it covers (the exact status and body are UNCONFIRMED); or the upstream is unavailable.",
+        cause: "A pre_request hook with `fail_policy: fail_closed` is unreachable, timed out, or answered badly, so Aperture refuses every request it covers (the exact status and body are UNCONFIRMED: the dashboard's Logs page shows the hook error); or the upstream is unavailable.",
         fix: "Fix or restart the hook server, raise the hook's timeout, or set `fail_policy: \"fail_open\"`.";
     RESTARTING = "TE161" "restarting" Warning "Aperture is restarting",
         cause: "The gateway answered `aperture is restarting, retry this request` (a config save or upgrade).",

@@ -21,7 +21,9 @@ use classify::{Classified, Listing};
 use findings::{FindingKind, Severity};
 pub use http::install_crypto_provider;
 use http::{Exchange, NetError, Request};
-pub use report::{ApiKey, Finding, Options, Outcome, Probe, Report, Timings, Verdict};
+pub use report::{
+    ApiKey, ClientCalls, ClientVerdict, Finding, Options, Outcome, Probe, Report, Timings, Verdict,
+};
 pub use resolver::Resolver;
 pub use target::Target;
 
@@ -39,8 +41,11 @@ pub async fn run(target: &Target, options: &Options) -> Report {
     let dashboard_request = run.request(Method::GET, "/ui/", None);
     // With the API and model known, completions need nothing from the model list: send them
     // in the first wave so a slow list does not eat their budget.
-    let early: Vec<(Api, String)> = match (&options.model, options.api) {
-        (Some(model), Some(api)) if options.send_completion => vec![(api, model.clone())],
+    let early: Vec<(Api, String)> = match &options.model {
+        Some(model) if options.send_completion => chosen_apis(options)
+            .into_iter()
+            .map(|api| (api, model.clone()))
+            .collect(),
         _ => Vec::new(),
     };
     let early_requests: Vec<_> = early
@@ -60,6 +65,9 @@ pub async fn run(target: &Target, options: &Options) -> Report {
     run.record_dashboard(&dashboard_request, dashboard);
     let listing = run.record_models(&models_request, models);
     run.cross_check(listing.as_ref());
+    if options.client.is_none() {
+        run.native_apis(listing.as_ref());
+    }
 
     if options.send_completion {
         let mut results: Vec<(Api, String, Request, Exchange)> = early
@@ -92,6 +100,15 @@ pub async fn run(target: &Target, options: &Options) -> Report {
         run.notes.push("no completion was sent (send_completion is false): only free probes ran; pass send_completion to send one minimal request (max_tokens 1) per API".into());
     }
     run.finish()
+}
+
+/// The APIs the caller chose: `api`, or what `client` calls (empty: let the model list say).
+fn chosen_apis(options: &Options) -> Vec<Api> {
+    match (options.api, &options.client) {
+        (Some(api), _) => vec![api],
+        (None, Some(client)) => client.apis.clone(),
+        (None, None) => Vec::new(),
+    }
 }
 
 /// Run requests concurrently, results in request order.
@@ -205,6 +222,8 @@ struct Run<'a> {
     connected: bool,
     /// DNS or TCP failed: HTTP probes fail for the same reason and add no finding of their own.
     network_failed: bool,
+    /// With a client: the model list offers its model on every API it calls (`None`: unknown).
+    client_listed: Option<bool>,
 }
 
 impl<'a> Run<'a> {
@@ -218,6 +237,7 @@ impl<'a> Run<'a> {
             connect: None,
             connected: false,
             network_failed: false,
+            client_listed: None,
         }
     }
 
@@ -513,26 +533,94 @@ impl<'a> Run<'a> {
         listing
     }
 
-    /// Without sending anything: is the chosen model offered, on the chosen API?
+    /// Without sending anything: is the chosen model offered, on the chosen APIs?
     fn cross_check(&mut self, listing: Option<&Listing>) {
-        let (Some(model), Some(listing)) = (&self.options.model, listing) else {
+        let (Some(model), Some(listing)) = (self.options.model.clone(), listing) else {
             return;
         };
-        match listing.supports(model, self.options.api) {
-            classify::Support::NotListed => {
-                let message = listing.not_listed_message(model);
-                self.finding(findings::MODEL_NOT_LISTED, "models", message, None);
+        let apis = chosen_apis(self.options);
+        let who = self.options.client.as_ref().map(|c| c.name.clone());
+        let checks: Vec<Option<Api>> = if apis.is_empty() {
+            vec![None]
+        } else {
+            apis.into_iter().map(Some).collect()
+        };
+        let mut listed = Some(true);
+        for api in checks {
+            match listing.supports(&model, api) {
+                classify::Support::NotListed => {
+                    let mut message = listing.not_listed_message(&model);
+                    if let Some(who) = &who {
+                        message = format!("{who} will fail: {message}");
+                    }
+                    self.finding(findings::MODEL_NOT_LISTED, "models", message, None);
+                    listed = Some(false);
+                }
+                classify::Support::Missing { api, supported } => {
+                    let path = api.path(&model);
+                    let message = match &who {
+                        Some(who) => format!(
+                            "{who} will fail: it calls {path} with {model}, but the gateway lists {model} only for {} (flag `{}` is off on its provider), so Aperture answers 404",
+                            supported.join(", "),
+                            api.flag()
+                        ),
+                        None => format!(
+                            "{model} is listed, but its supported_endpoints ({}) do not include {path} (flag `{}`): Aperture answers 404 there",
+                            supported.join(", "),
+                            api.flag()
+                        ),
+                    };
+                    self.finding(findings::ENDPOINT_NOT_SUPPORTED, "models", message, None);
+                    listed = Some(false);
+                }
+                classify::Support::Unknown => listed = listed.and(None),
+                classify::Support::Yes => {}
             }
-            classify::Support::Missing { api, supported } => {
-                let message = format!(
-                    "{model} is listed, but its supported_endpoints ({}) do not include {} (flag `{}`): Aperture answers 404 there",
-                    supported.join(", "),
-                    api.path(model),
-                    api.flag()
-                );
-                self.finding(findings::ENDPOINT_NOT_SUPPORTED, "models", message, None);
+        }
+        self.client_listed = listed;
+    }
+
+    /// Without a client: Anthropic and Gemini models listed only on OpenAI-compatible
+    /// endpoints, with the clients that call their native API (and so will fail).
+    fn native_apis(&mut self, listing: Option<&Listing>) {
+        let Some(listing) = listing.filter(|l| l.has_endpoints) else {
+            return;
+        };
+        let mut lines: Vec<String> = Vec::new();
+        for listed in &listing.models {
+            let Some(native) = listing.missing_native_api(&listed.id) else {
+                continue;
+            };
+            let broken: Vec<&str> = self
+                .options
+                .known_clients
+                .iter()
+                .filter(|c| c.apis.contains(&native))
+                .map(|c| c.name.as_str())
+                .collect();
+            let line = format!(
+                "{} is listed only for {}, not on {} (flag `{}` off): {} will fail with it",
+                listed.id,
+                listed.endpoints.join(", "),
+                native.path(&listed.id),
+                native.flag(),
+                if broken.is_empty() {
+                    "clients of that API".to_owned()
+                } else {
+                    broken.join(", ")
+                }
+            );
+            if !lines.contains(&line) {
+                lines.push(line);
             }
-            classify::Support::Yes | classify::Support::Unknown => {}
+        }
+        if !lines.is_empty() {
+            self.finding(
+                findings::NATIVE_API_MISSING,
+                "models",
+                lines.join("; "),
+                None,
+            );
         }
     }
 
@@ -553,8 +641,9 @@ impl<'a> Run<'a> {
                 return Vec::new();
             }
         };
-        if let Some(api) = self.options.api {
-            return vec![(api, model)];
+        let chosen = chosen_apis(self.options);
+        if !chosen.is_empty() {
+            return chosen.into_iter().map(|api| (api, model.clone())).collect();
         }
         let apis = listing.map(|l| l.apis_for(&model)).unwrap_or_default();
         if apis.is_empty() {
@@ -651,6 +740,11 @@ impl<'a> Run<'a> {
                 curl.push(probe.curl.clone());
             }
         }
+        let client = self.client_verdict();
+        let summary = match &client {
+            Some(c) if c.works == Some(false) => format!("{summary}; {} will fail", c.client),
+            _ => summary,
+        };
         let mut report = Report {
             verdict,
             summary,
@@ -658,11 +752,75 @@ impl<'a> Run<'a> {
             findings: self.findings,
             curl,
             notes: self.notes,
+            client,
         };
         if let Some(key) = &self.options.key {
             scrub(&mut report, &key.value);
         }
         report
+    }
+}
+
+impl Run<'_> {
+    /// Whether the client asked about will work: any error finding says no; the model list
+    /// and the completions sent say yes; otherwise nothing settled it.
+    fn client_verdict(&self) -> Option<ClientVerdict> {
+        let client = self.options.client.as_ref()?;
+        let model = self.options.model.clone().unwrap_or_default();
+        let endpoints: Vec<String> = client.apis.iter().map(|a| a.path(&model)).collect();
+        let sent: Vec<&Probe> = self
+            .probes
+            .iter()
+            .filter(|p| p.name.starts_with("completion:"))
+            .collect();
+        let (works, why) = if let Some(error) =
+            self.findings.iter().find(|f| f.severity == Severity::Error)
+        {
+            // The message may already name the client (`claude-code will fail: ...`).
+            let prefix = format!("{} will fail: ", client.name);
+            let message = error
+                .message
+                .strip_prefix(&prefix)
+                .unwrap_or(&error.message);
+            (Some(false), format!("{message} ({})", error.code))
+        } else if !sent.is_empty() && sent.iter().all(|p| p.outcome == Outcome::Ok) {
+            (
+                Some(true),
+                format!("{model} answered on {}", endpoints.join(", ")),
+            )
+        } else if let Some(warned) = sent.iter().find(|p| p.outcome != Outcome::Ok) {
+            (
+                None,
+                format!(
+                    "not settled: {} did not answer cleanly ({}); see the findings",
+                    warned.url, warned.detail
+                ),
+            )
+        } else if self.client_listed == Some(true) {
+            (
+                Some(true),
+                format!(
+                    "GET /v1/models offers {model} on {} (no request was sent: pass send_completion to confirm with one)",
+                    endpoints.join(", ")
+                ),
+            )
+        } else {
+            (
+                None,
+                format!(
+                    "not settled: GET /v1/models does not say which endpoints serve {model}; pass send_completion to send one request to {} as {} does",
+                    endpoints.join(", "),
+                    client.name
+                ),
+            )
+        };
+        Some(ClientVerdict {
+            client: client.name.clone(),
+            model,
+            endpoints,
+            works,
+            why,
+        })
     }
 }
 

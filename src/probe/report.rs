@@ -113,12 +113,24 @@ impl std::fmt::Debug for ApiKey {
     }
 }
 
+/// A client by name and the APIs it calls (the tools layer knows clients; probes get data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCalls {
+    /// The client's name (`claude-code`).
+    pub name: String,
+    pub apis: Vec<Api>,
+}
+
 /// What to probe besides the free probes.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub model: Option<String>,
-    /// `None`: every API the model list says the model supports.
+    /// `None`: every API the model list says the model supports (or the client's APIs).
     pub api: Option<Api>,
+    /// Probe exactly what this client calls, with `model`, and say whether it will work.
+    pub client: Option<ClientCalls>,
+    /// Every known client, to name those a model missing its native API breaks.
+    pub known_clients: Vec<ClientCalls>,
     pub send_completion: bool,
     /// Budget for the whole run; every probe is bounded by what is left of it.
     pub timeout: Duration,
@@ -139,4 +151,21 @@ pub struct Report {
     pub curl: Vec<String>,
     /// What was assumed or could not be checked.
     pub notes: Vec<String>,
+    /// With `client`: whether that client will work, and why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ClientVerdict")]
+    pub client: Option<ClientVerdict>,
+}
+
+/// Whether the client asked about will work against this gateway.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct ClientVerdict {
+    pub client: String,
+    /// The model it was checked with.
+    pub model: String,
+    /// The endpoints it calls.
+    pub endpoints: Vec<String>,
+    /// `false`: it will fail; `null`: the gateway did not say (see `why`).
+    pub works: Option<bool>,
+    pub why: String,
 }

@@ -13,6 +13,20 @@ pub fn probe_report(out: &TestOutput) -> String {
         Verdict::Failed => "FAILED",
     };
     let mut text = format!("{} → {verdict}\n", out.url);
+    if let Some(client) = &report.client {
+        let works = match client.works {
+            Some(true) => "will work",
+            Some(false) => "will FAIL",
+            None => "not settled",
+        };
+        text.push_str(&format!(
+            "  {} with {} ({}): {works}: {}\n",
+            client.client,
+            client.model,
+            client.endpoints.join(", "),
+            client.why
+        ));
+    }
     for probe in &report.probes {
         let mark = match probe.outcome {
             Outcome::Ok => "ok  ",

@@ -150,6 +150,9 @@ const CONNECTOR_DOCS: &str = "https://tailscale.com/docs/aperture/connectors/ref
 const MCP_DOCS: &str = "https://tailscale.com/docs/aperture/mcp-server";
 const EXPORT_DOCS: &str = "https://tailscale.com/docs/aperture/observe-and-export";
 const ALIAS_DOCS: &str = "https://tailscale.com/docs/aperture/model-aliases";
+const RETENTION_DOCS: &str = "https://tailscale.com/docs/aperture/privacy-and-data-retention";
+const SELF_HOSTED_DOCS: &str = "https://tailscale.com/docs/aperture/how-to/use-self-hosted";
+const HOOK_AUTH_DOCS: &str = "https://tailscale.com/docs/aperture/how-to/build-custom-webhook";
 const ROUTING_DOCS: &str =
     "https://tailscale.com/docs/aperture/how-aperture-works#request-routing-by-model";
 
@@ -228,6 +231,8 @@ rules! {
         "Neither providers nor MCP servers are defined.", cross_reference;
     TAILNET_KEY = "AP015", "tailnet-key", Warning, CONFIG_DOCS, None,
         "`\"tailnet\": true` comes from old guides; Aperture has no such key.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
+    UNCERTAIN_KEY_PLACE = "AP016", "uncertain-key-place", Info, "https://tailscale.com/docs/aperture/privacy-and-data-retention", None,
+        "A documented key whose place the docs do not show (`save_raws`, `keep_encrypted_blobs`, `filterable`) is at the top level; `database` is the likely place (UNCERTAIN: the dashboard's Database settings page shows it).";
 
     // Providers.
     PROVIDER_NO_BASEURL = "AP101", "provider-no-baseurl", Warning, CONFIG_DOCS,
@@ -246,7 +251,7 @@ rules! {
     MISSING_COMPAT_FLAG = "AP106", "missing-compatibility-flag", Warning, COMPAT_DOCS, None,
         "The provider's upstream needs a compatibility flag that is not enabled, so its models are unreachable on that API.", fix(Applicability::Unsafe);
     OPENAI_CHAT_AMBIGUOUS = "AP107", "openai-chat-ambiguous", Info, COMPAT_DOCS, None,
-        "A `compatibility` block without `openai_chat`: whether chat completions stay on is UNCONFIRMED.", fix(Applicability::Unsafe);
+        "A `compatibility` block without `openai_chat`: whether chat completions stay on is UNCONFIRMED (GET /v1/models shows each model's supported_endpoints).", fix(Applicability::Unsafe);
     DUPLICATE_MODEL = "AP108", "duplicate-model", Warning, ROUTING_DOCS, None,
         "Several enabled providers serve the same model ID with equal `preference`; the tie-break is undocumented.", fix(Applicability::Unsafe);
     PROVIDER_NO_MODELS = "AP109", "provider-no-models", Warning, CONFIG_DOCS, None,
@@ -264,7 +269,7 @@ rules! {
     BAD_AUTH_MODE = "AP115", "bad-auth-mode", Warning, "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode", None,
         "`auth_mode` is not `override`, `passthrough` or `none`.", fix(Applicability::Unsafe);
     AUTH_MODE_NONE = "AP116", "auth-mode-none-unconfirmed", Info, "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode", None,
-        "`auth_mode: \"none\"` comes from a secondary source only (UNCONFIRMED).";
+        "`auth_mode: \"none\"` comes from a secondary source only (UNCONFIRMED: one request with test_endpoint shows whether it works).";
     RAW_PREDICT_NEEDS_KEYFILE = "AP117", "raw-predict-needs-keyfile", Warning, "https://tailscale.com/docs/aperture/how-to/use-vertex-ai-express", None,
         "`google_raw_predict` needs a `keyfile::` service-account key; API keys (Vertex Express) are not supported.";
     HTTPS_TAILNET_BASEURL = "AP118", "https-to-tailnet-address", Warning, "https://tailscale.com/docs/aperture/how-to/use-self-hosted", None,
@@ -284,6 +289,10 @@ rules! {
         "`baseurl` is a full API endpoint (`.../chat/completions`, `.../messages`); Aperture appends the client's path to it, so every request goes to a doubled path.", fix(Applicability::Unsafe);
     BASEURL_NO_SCHEME = "AP125", "baseurl-no-scheme", Warning, CONFIG_DOCS, None,
         "`baseurl` has no `http://` or `https://` scheme, so Aperture cannot build an upstream URL from it.", fix(Applicability::Unsafe);
+    SELF_HOSTED_BASEURL_V1 = "AP126", "self-hosted-baseurl-v1", Info, SELF_HOSTED_DOCS, None,
+        "A self-hosted `baseurl` ends in `/v1`, as the self-hosted how-to shows: clients must call Aperture's version-less `/chat/completions` (UNCERTAIN with `/v1/...` paths: curl both through the gateway).";
+    PROVIDER_HOOK_AUTHORIZATION = "AP127", "provider-hook-authorization", Warning, HOOK_AUTH_DOCS, None,
+        "A provider's `authorization` is `hec` or `cf-aig-authorization`, documented for hooks only; whether providers accept it is UNCERTAIN (saving in the dashboard's config editor shows it).";
 
     // Grants.
     POLICY_FILE_GRANT = "AP201", "policy-file-grant", Warning, VS_TAILNET_DOCS, None,
@@ -332,7 +341,7 @@ rules! {
     NO_APERTURE_CAPABILITY = "AP219", "no-aperture-capability", Warning, GRANTS_DOCS, None,
         "A grant has no `app` capabilities at all, so it grants nothing.", fix(Applicability::Unsafe);
     AUTOGROUP_SRC = "AP220", "autogroup-src", Warning, GRANTS_DOCS, None,
-        "`autogroup:` selectors are not documented for Aperture-config grants (UNCONFIRMED); they work in tailnet-policy grants.";
+        "`autogroup:` selectors are not documented for Aperture-config grants (UNCONFIRMED: explain_access cannot tell; a request from such a device on the dashboard's Logs page can); they work in tailnet-policy grants.";
     LEGACY_PROVIDERS_CAPABILITY = "AP221", "legacy-providers-capability", Warning, GRANTS_DOCS, None,
         "A capability uses the legacy `{\"providers\":[{\"provider\",\"model\"}]}` form; the current form is `{\"models\": \"provider/model\"}`.", reported, legacy(Legacy::Migrated), fix(Applicability::Safe);
     BAD_CONNECTOR_PATTERN = "AP222", "bad-connector-pattern", Warning, "https://tailscale.com/docs/aperture/how-to/grant-mcp-tool-access", None,
@@ -372,7 +381,7 @@ rules! {
         "A hook `url` is not `http://` or `https://`.";
     HOOK_BAD_AUTHORIZATION = "AP403", "hook-bad-authorization", Warning, HOOK_DOCS,
         Some("hook {name} has invalid authorization type: {type}"),
-        "A hook's `authorization` is not `bearer`, `x-api-key` or `x-goog-api-key`.", fix(Applicability::Unsafe);
+        "A hook's `authorization` is not `bearer`, `x-api-key`, `x-goog-api-key`, `hec` or `cf-aig-authorization`.", fix(Applicability::Unsafe);
     HOOK_BAD_FAIL_POLICY = "AP404", "hook-bad-fail-policy", Warning, HOOK_DOCS, None,
         "A hook's `fail_policy` is not `fail_open` or `fail_closed`.", fix(Applicability::Unsafe);
     HOOK_BAD_TIMEOUT = "AP405", "hook-bad-timeout", Warning, HOOK_DOCS, None,
@@ -384,7 +393,7 @@ rules! {
     CONNECTOR_ID_PATTERN = "AP501", "connector-id-pattern", Error, CONNECTOR_DOCS, None,
         "A connector ID does not match `[a-zA-Z][a-zA-Z0-9]*` (no `-` or `_`).", fix(Applicability::Unsafe);
     CONNECTOR_ID_RESERVED = "AP502", "connector-id-reserved", Warning, CONNECTOR_DOCS, None,
-        "A connector ID is reserved (`aperture`, `tailscale`, `internal`; from a secondary source, UNCONFIRMED).";
+        "A connector ID is reserved (`aperture`, `tailscale`, `internal`; from a secondary source, UNCONFIRMED: saving in the dashboard's config editor shows it).";
     CONNECTOR_PROTOCOL = "AP503", "connector-protocol", Warning, CONNECTOR_DOCS, None,
         "A connector's `protocol` is missing or not `mcp`/`http`.", fix(Applicability::Unsafe);
     CONNECTOR_URL = "AP504", "connector-url", Warning, CONNECTOR_DOCS, None,
@@ -395,8 +404,8 @@ rules! {
         "The `mcp` section is deprecated in favour of `connectors`.", legacy(Legacy::Manual);
     MCP_SERVER_NO_URL = "AP507", "mcp-server-no-url", Warning, MCP_DOCS, None,
         "An `mcp.servers` entry has no `url`.";
-    FLAG_CONNECTORS_DEPRECATED = "AP508", "flag-connectors-deprecated", Info, CONNECTOR_DOCS, None,
-        "`flags.connectors` is deprecated and ignored: connectors are always on.", legacy(Legacy::Migrated), fix(Applicability::Safe);
+    FLAG_CONNECTORS_OPTIONAL = "AP508", "flag-connectors-optional", Info, CONNECTOR_DOCS, None,
+        "`flags.connectors` is needed on older builds and harmless on newer ones (the Oct-2026 reference no longer mentions it): keep it.";
     FLAG_SHAPE = "AP509", "flag-shape", Warning, CONFIG_DOCS, None,
         "A flag is not written as `{\"value\": ...}`.", reported, fix(Applicability::Unsafe);
 
@@ -411,6 +420,8 @@ rules! {
         "`database.retention.duration` is not `0` or a duration between 1h and 3650d.";
     RETENTION_PURGE = "AP605", "retention-purge", Warning, EXPORT_DOCS, None,
         "`database.retention.purge` holds a value other than `captures` or `tools`.";
+    ZERO_RETENTION_KEEPS_COPIES = "AP606", "zero-retention-keeps-copies", Warning, RETENTION_DOCS, None,
+        "Retention `duration` is `0`, but `save_raws` or `keep_encrypted_blobs` is true, so copies of request content are still kept.", fix(Applicability::Unsafe);
 
     // Legacy grants.
     TEMP_GRANTS_DEPRECATED = "AP701", "temp-grants-deprecated", Warning, "https://tailscale.com/docs/aperture/configuration#grants", None,

@@ -66,7 +66,7 @@ fn connector_id(ctx: &mut Context, servers: &Node, member: &Member, path: &str) 
                 path,
                 member.key_span,
                 format!(
-                    "connector ID `{id}` is reserved ({}; per a secondary source, UNCONFIRMED)",
+                    "connector ID `{id}` is reserved ({}; per a secondary source, UNCONFIRMED: saving in the dashboard's config editor shows it)",
                     RESERVED_IDS
                         .iter()
                         .map(|r| format!("`{r}`"))
@@ -315,9 +315,10 @@ fn flags(ctx: &mut Context) {
         }
         if member.key == "connectors" {
             ctx.push(
-                Finding::new(&catalog::FLAG_CONNECTORS_DEPRECATED, &path, member.key_span, "`flags.connectors` is deprecated and ignored: connectors are always on (since Jul 2026)")
-                    .fix("remove the flag")
-                    .patch(vec![PatchOp::remove(&path)]),
+                Finding::new(&catalog::FLAG_CONNECTORS_OPTIONAL, &path, member.key_span, "`flags.connectors`: older builds need it for the `connectors` section, newer ones no longer mention it and it does no harm")
+                    // The undated connectors pages still require the flag: removing it could
+                    // switch connectors off on an older build.
+                    .fix("keep the flag; to see whether your build still needs it, remove it on a test instance and check that the connectors still show on the dashboard's Connectors page (or in `tools/list` of http://<host>/v1/mcp)"),
             );
         }
     }
@@ -342,7 +343,7 @@ fn aliases(ctx: &mut Context, index: &Index) {
             else {
                 ctx.push(
                     Finding::new(&catalog::ALIAS_DST_FORMAT, &path, entry.span, format!("alias `{}` destination `{text}` is not `provider/model`", alias.key))
-                        .fix("write destinations as `<provider ID>/<model ID>`, e.g. `anthropic/claude-sonnet-4-5`"),
+                        .fix("write destinations as `<provider ID>/<model ID>`, e.g. `anthropic/claude-sonnet-4-6`"),
                 );
                 continue;
             };
@@ -363,7 +364,7 @@ fn aliases(ctx: &mut Context, index: &Index) {
             if let Some(problem) = problem {
                 ctx.push(
                     Finding::new(&catalog::ALIAS_DST_UNKNOWN, &path, entry.span, format!("alias `{}` destination `{text}`: {problem}, so requests rewritten to it fail", alias.key))
-                        .fix("point the destination at a declared provider and one of its `models`"),
+                        .fix("point the destination at a declared provider and one of its `models`: the provider part is the key under `providers`, not its display name"),
                 );
             }
         }

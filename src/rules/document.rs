@@ -65,7 +65,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                 path,
                 span,
                 format!(
-                    "this value references {}: Aperture substitutes macros when it loads the config and refuses to load if one is unresolved; the macro syntax is UNCONFIRMED, so this may also be literal text",
+                    "this value references {}: Aperture substitutes macros when it loads the config and refuses to load if one is unresolved; the macro syntax is UNCONFIRMED, so this may also be literal text (GET http://<host>/aperture/config shows the value as loaded)",
                     names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
                 ),
             )

@@ -189,7 +189,7 @@ fn check_src(ctx: &mut Context, grant: &GrantRef) {
                     &entry_path,
                     entry.span,
                     format!(
-                        "`{s}`: autogroup selectors are not documented for grants in the Aperture config (UNCONFIRMED); the control plane resolves them only in tailnet-policy-file grants"
+                        "`{s}`: autogroup selectors are not documented for grants in the Aperture config (UNCONFIRMED: a request from such a device shows on the dashboard's Logs page if it matches); the control plane resolves them only in tailnet-policy-file grants"
                     ),
                 )
                 .fix("use `*`, explicit logins or `group:` entries here, or move this grant to the tailnet policy file with `\"dst\": [\"tag:aperture\"]`"),
@@ -255,7 +255,7 @@ fn check_models_field(ctx: &mut Context, index: &Index, j: usize, cap: &Capabili
                     &catalog::MODELS_ARRAY,
                     &models_path,
                     member.value.span,
-                    "`models` is an array; the documented form is one glob string per capability object (an array is accepted only by a third-party parser, UNCONFIRMED)",
+                    "`models` is an array; the documented form is one glob string per capability object (an array is accepted only by a third-party parser, UNCONFIRMED: saving in the dashboard's config editor shows whether yours does)",
                 );
                 ctx.push(match patterns.split_first() {
                     Some((first, rest)) => {

@@ -2,7 +2,7 @@
 
 use super::catalog;
 use super::context::{Context, Finding, Index, did_you_mean};
-use super::providers::AUTHORIZATION_TYPES;
+use super::providers::{AUTHORIZATION_TYPES, HOOK_ONLY_AUTHORIZATION_TYPES};
 use crate::config::{Node, pointer};
 use crate::diagnostic::PatchOp;
 use crate::redact::excerpt;
@@ -60,6 +60,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
             && let Some(value) = m.value.as_str()
             && !value.is_empty()
             && !AUTHORIZATION_TYPES.contains(&value)
+            && !HOOK_ONLY_AUTHORIZATION_TYPES.contains(&value)
         {
             let auth_path = pointer::join(&path, "authorization");
             let shown = excerpt(value, 40);
@@ -73,12 +74,17 @@ pub fn check(ctx: &mut Context, index: &Index) {
             ctx.push(
                 match did_you_mean(
                     &value.to_ascii_lowercase(),
-                    AUTHORIZATION_TYPES.iter().copied(),
+                    AUTHORIZATION_TYPES
+                        .iter()
+                        .chain(HOOK_ONLY_AUTHORIZATION_TYPES)
+                        .copied(),
                 ) {
                     Some(s) => finding
                         .fix(format!("use `{s}`"))
                         .patch(vec![PatchOp::replace(&auth_path, s.into())]),
-                    None => finding.fix("use `bearer`, `x-api-key` or `x-goog-api-key`"),
+                    None => finding.fix(
+                        "use `bearer`, `x-api-key`, `x-goog-api-key`, `hec` (Splunk) or `cf-aig-authorization` (Cloudflare AI Gateway)",
+                    ),
                 },
             );
         }

@@ -40,7 +40,7 @@ pub fn check(ctx: &mut Context, _index: &Index) {
         "/temp_grants",
         member.key_span,
         format!(
-            "`temp_grants` is the deprecated alpha grant form ({} entr{}); its inner semantics are UNCONFIRMED, so migrate to `grants`",
+            "`temp_grants` is the deprecated alpha grant form ({} entr{}); its inner semantics are UNCONFIRMED (explain_access simulates their translation), so migrate to `grants`",
             entries.len(),
             if entries.len() == 1 { "y" } else { "ies" }
         ),

@@ -13,6 +13,10 @@ use crate::net::{host_of, is_tailnet_ip};
 use crate::redact::excerpt;
 
 pub const AUTHORIZATION_TYPES: &[&str] = &["bearer", "x-api-key", "x-goog-api-key"];
+/// Values the Jun-2026 webhook how-to adds for hooks (Splunk HEC, Cloudflare AI Gateway).
+/// Whether providers take them is UNCERTAIN (the Apr-2026 reference said hooks take "the same
+/// values as provider authorization"), so on a provider they are a warning, never an error.
+pub const HOOK_ONLY_AUTHORIZATION_TYPES: &[&str] = &["hec", "cf-aig-authorization"];
 /// Client endpoint paths that never belong in a base URL (longest first).
 const ENDPOINT_SUFFIXES: &[&str] = &[
     "/v1/chat/completions",
@@ -102,7 +106,7 @@ fn check_provider(
                     pointer::join(path, "authorization"),
                     key_span,
                     format!(
-                        "provider `{id}` talks to {} but has no `authorization`, so Aperture sends the default `Authorization: Bearer`; {} expects `{expected}` (whether Aperture infers it is UNCONFIRMED)",
+                        "provider `{id}` talks to {} but has no `authorization`, so Aperture sends the default `Authorization: Bearer`; {} expects `{expected}` (whether Aperture infers it is UNCONFIRMED: a 401 from test_endpoint with send_completion means it does not)",
                         kind.title, kind.title
                     ),
                 )
@@ -193,7 +197,23 @@ fn check_baseurl(ctx: &mut Context, id: &str, provider: &Node, path: &str, url: 
         );
         return;
     }
-    if trimmed.ends_with("/v1") {
+    if trimmed.ends_with("/v1") && kinds::recognise(url, None, None).is_none() {
+        // The self-hosted how-to's own example (`http://100.64.0.1:8080/v1`): not an error.
+        ctx.push(
+            Finding::new(
+                &catalog::SELF_HOSTED_BASEURL_V1,
+                &url_path,
+                node.span,
+                format!(
+                    "provider `{id}`: baseurl `{url}` ends in `/v1`, as the self-hosted how-to shows: clients that call Aperture's version-less `/chat/completions` (base URL `http://<host>`) reach `{trimmed}/chat/completions`; clients that call `/v1/chat/completions` reach `{trimmed}/v1/chat/completions` (UNCERTAIN)"
+                ),
+            )
+            .fix(format!(
+                "send one request as the client does (`curl http://<host>/v1/chat/completions` and `curl http://<host>/chat/completions`) and check which one your server answers; if only `/v1/...` paths work, set baseurl to `{}`",
+                trimmed.trim_end_matches("/v1")
+            )),
+        );
+    } else if trimmed.ends_with("/v1") {
         let fixed = trimmed.trim_end_matches("/v1").to_owned();
         ctx.push(
             Finding::new(
@@ -283,7 +303,19 @@ fn check_authorization(
             );
         }
         crate::config::Value::String(value) => {
-            if !AUTHORIZATION_TYPES.contains(&value.as_str()) {
+            if HOOK_ONLY_AUTHORIZATION_TYPES.contains(&value.as_str()) {
+                ctx.push(
+                    Finding::new(
+                        &catalog::PROVIDER_HOOK_AUTHORIZATION,
+                        &auth_path,
+                        member.value.span,
+                        format!(
+                            "provider `{id}`: `authorization: \"{value}\"` is documented for hooks only; whether a provider accepts it is UNCERTAIN (saving in the dashboard's config editor answers `invalid authorization type` where it does not)"
+                        ),
+                    )
+                    .fix("save the config in the dashboard's raw config editor: if it answers `invalid authorization type`, send the key with `add_headers` (e.g. `cf-aig-authorization: Bearer <token>`) and `authorization: \"bearer\"` instead"),
+                );
+            } else if !AUTHORIZATION_TYPES.contains(&value.as_str()) {
                 let lowered = value.to_ascii_lowercase();
                 let suggestion = if AUTHORIZATION_TYPES.contains(&lowered.as_str()) {
                     Some(lowered.as_str())
@@ -468,7 +500,7 @@ fn check_compatibility(
                     pointer::join(&compat_path, chat.name()),
                     provider.member("compatibility").map_or(key_span, |m| m.key_span),
                     format!(
-                        "provider `{id}`: the `compatibility` block does not mention `{chat}`; the docs disagree on whether it stays on (UNCONFIRMED), so `/v1/chat/completions` may or may not reach this provider"
+                        "provider `{id}`: the `compatibility` block does not mention `{chat}`; the docs disagree on whether it stays on (UNCONFIRMED: GET /v1/models shows whether its models list /v1/chat/completions), so `/v1/chat/completions` may or may not reach this provider"
                     ),
                 )
                 .fix(format!("write `{chat}` explicitly: `true` to serve chat completions, `false` to turn them off"))
@@ -569,7 +601,7 @@ fn check_cost_basis(
                     &cb_path,
                     member.value.span,
                     format!(
-                        "provider `{id}`: cost_basis `{value}` is not a documented pricing table; Aperture's handling is UNCONFIRMED, so costs and quota charges may be missing"
+                        "provider `{id}`: cost_basis `{value}` is not a documented pricing table; Aperture's handling is UNCONFIRMED (the dashboard's Logs page shows whether a request was priced), so costs and quota charges may be missing"
                     ),
                 );
                 finding = match did_you_mean(value, COST_BASES.iter().copied()) {
@@ -632,7 +664,7 @@ fn check_auth_mode(ctx: &mut Context, id: &str, provider: &Node, path: &str) {
                 &catalog::AUTH_MODE_NONE,
                 &mode_path,
                 member.value.span,
-                format!("provider `{id}`: `auth_mode: \"none\"` is documented only by a secondary source (UNCONFIRMED)"),
+                format!("provider `{id}`: `auth_mode: \"none\"` is documented only by a secondary source (UNCONFIRMED: one request with test_endpoint shows whether the upstream accepts it)"),
             )
             .fix("check on your gateway that requests reach the upstream without credentials; omitting `apikey` with the default mode also sends none"),
         ),

@@ -83,7 +83,7 @@ pub fn check(ctx: &mut Context) {
             if let Some(problem) = problem {
                 ctx.push(
                     Finding::new(&catalog::RETENTION_DURATION, "/database/retention/duration", node.span, format!("database.retention.duration {problem}"))
-                        .fix("use `0` (no local retention), or a duration from `1h` to `3650d`; empty keeps captures forever"),
+                        .fix("use `0` (no local retention; for zero data retention also leave `save_raws` and `keep_encrypted_blobs` false), or a duration from `1h` to `3650d`; empty keeps captures forever"),
                 );
             }
         }
@@ -112,6 +112,40 @@ pub fn check(ctx: &mut Context) {
                     ),
                 );
             }
+        }
+    }
+    zero_retention_copies(ctx);
+}
+
+/// Full zero data retention also needs `save_raws` and `keep_encrypted_blobs` off
+/// (privacy-and-data-retention, Jul 2026): with either on, copies outlive `duration: "0"`.
+fn zero_retention_copies(ctx: &mut Context) {
+    let root = ctx.root();
+    let Some(database) = root.get("database") else {
+        return;
+    };
+    let zero = database
+        .get("retention")
+        .and_then(|r| r.get_str("duration"))
+        .is_some_and(|d| d.trim() == "0");
+    if !zero {
+        return;
+    }
+    for key in ["save_raws", "keep_encrypted_blobs"] {
+        if let Some(node) = database.get(key)
+            && node.as_bool() == Some(true)
+        {
+            let path = pointer::join("/database", key);
+            ctx.push(
+                Finding::new(
+                    &catalog::ZERO_RETENTION_KEEPS_COPIES,
+                    &path,
+                    node.span,
+                    format!("`database.retention.duration` is `0`, but `database.{key}` is true: Aperture still keeps copies of request content, so retention is not zero"),
+                )
+                .fix(format!("set `database.{key}` to false (both `save_raws` and `keep_encrypted_blobs` must be false for full zero data retention)"))
+                .patch(vec![PatchOp::replace(&path, false.into())]),
+            );
         }
     }
 }

@@ -292,6 +292,11 @@ fn report_duplicates(ctx: &mut Context, members: &[crate::config::Member], path:
     true
 }
 
+/// Keys documented without their place (Nov 2026: privacy and log-filtering pages); the model
+/// puts them under `database`, the most likely place. Elsewhere at the top level they are an
+/// info, never an unknown key: the docs cannot tell the user is wrong.
+const UNPLACED_KEYS: &[&str] = &["save_raws", "keep_encrypted_blobs", "filterable"];
+
 fn unknown_key(
     ctx: &mut Context,
     parent: &Node,
@@ -300,6 +305,24 @@ fn unknown_key(
     path: &str,
     known: &[&str],
 ) {
+    if parent_path.is_empty() && UNPLACED_KEYS.contains(&member.key.as_str()) {
+        ctx.push(
+            Finding::new(
+                &catalog::UNCERTAIN_KEY_PLACE,
+                path,
+                member.key_span,
+                format!(
+                    "`{}` at the top level: the docs name the key but not where it lives (most likely `database`; UNCERTAIN: the dashboard's Database settings page, or GET http://<host>/aperture/config after setting it there, shows where your build keeps it)",
+                    member.key
+                ),
+            )
+            .fix(format!(
+                "if the Database settings page does not reflect it, move it to `database.{}`",
+                member.key
+            )),
+        );
+        return;
+    }
     let suggestion = did_you_mean(&member.key, known.iter().copied());
     let place = if parent_path.is_empty() {
         "at the top level".to_owned()

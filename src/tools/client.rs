@@ -14,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
 use super::input::ToolError;
+use crate::catalog::apis::Api;
 
 // One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
 // its title (CLI help, reference). `Client::setup` has one arm per client.
@@ -54,6 +55,47 @@ clients! {
     OpenaiSdk = "openai-sdk": "OpenAI SDKs and OpenAI-compatible tools",
     AnthropicSdk = "anthropic-sdk": "Anthropic SDKs",
     McpAperture = "mcp-aperture": "Aperture's own MCP endpoint (/v1/mcp) in an MCP client",
+}
+
+impl Client {
+    /// The APIs the client calls for a model (`[]`: no model API, e.g. the MCP endpoint).
+    /// OpenCode calls each provider on its own API, so the model decides.
+    pub fn calls(self, model: &str) -> Vec<Api> {
+        match self {
+            Client::ClaudeCode
+            | Client::ClaudeCodeLegacy
+            | Client::ClaudeCodeSubscription
+            | Client::AnthropicSdk => vec![Api::AnthropicMessages],
+            Client::ClaudeCodeBedrock => vec![Api::BedrockModelInvoke],
+            Client::ClaudeCodeVertex => vec![Api::GoogleRawPredict],
+            Client::Codex => vec![Api::OpenaiResponses],
+            Client::GeminiCli => vec![Api::GeminiGenerateContent],
+            Client::OpenaiSdk => vec![Api::OpenaiChat],
+            Client::Opencode => match Api::guess_for_model(model) {
+                Api::AnthropicMessages => vec![Api::AnthropicMessages],
+                _ => vec![Api::OpenaiChat],
+            },
+            Client::McpAperture => Vec::new(),
+        }
+    }
+
+    /// The model the generated setup pins (or the client sends) when the user names none:
+    /// the current IDs of the docs' examples (updates of Nov 2026).
+    pub fn default_model(self) -> Option<&'static str> {
+        match self {
+            Client::ClaudeCode
+            | Client::ClaudeCodeLegacy
+            | Client::ClaudeCodeBedrock
+            | Client::ClaudeCodeVertex
+            | Client::ClaudeCodeSubscription
+            | Client::AnthropicSdk
+            | Client::Opencode => Some("claude-sonnet-4-6"),
+            Client::Codex => Some("gpt-5.3-codex"),
+            Client::GeminiCli => Some("gemini-2.5-pro"),
+            Client::OpenaiSdk => Some("gpt-5"),
+            Client::McpAperture => None,
+        }
+    }
 }
 
 impl fmt::Display for Client {
@@ -130,7 +172,7 @@ pub struct ClientFile {
     /// `json`, `toml`, `shell`.
     pub format: String,
     pub content: String,
-    /// The section of the Aperture client docs this follows.
+    /// The Aperture docs page this follows.
     pub source: String,
 }
 
@@ -147,8 +189,6 @@ pub struct ClientOutput {
     pub notes: Vec<String>,
 }
 
-const CLIENTS_DOC: &str = "clients.md";
-
 /// Where Aperture is, as each client setup needs it.
 struct Gateway<'a> {
     /// `host[:port]`.
@@ -160,8 +200,12 @@ struct Gateway<'a> {
 }
 
 impl Gateway<'_> {
-    fn model_or(&self, default: &str) -> String {
-        self.model.unwrap_or(default).to_owned()
+    /// The user's model, or the client's default.
+    fn model_for(&self, client: Client) -> String {
+        self.model
+            .or(client.default_model())
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -188,12 +232,12 @@ pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolE
     Ok(out)
 }
 
-fn json_file(path: &str, value: serde_json::Value, section: &str) -> ClientFile {
+fn json_file(path: &str, value: serde_json::Value, source: &str) -> ClientFile {
     ClientFile {
         path: path.to_owned(),
         format: "json".into(),
         content: serde_json::to_string_pretty(&value).unwrap_or_default() + "\n",
-        source: format!("{CLIENTS_DOC} {section}"),
+        source: source.to_owned(),
     }
 }
 
@@ -231,7 +275,7 @@ fn claude_code(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.files.push(json_file(
         "~/.claude/settings.json",
         json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
-        "§1 Claude Code, current documented form",
+        "https://tailscale.com/docs/aperture/how-to/use-claude-code (current form)",
     ));
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
     out.notes.push("the gateway's Claude provider needs `anthropic_messages`; Anthropic-style clients use the bare host (no /v1)".into());
@@ -242,11 +286,11 @@ fn claude_code(gateway: &Gateway<'_>, out: &mut ClientOutput) {
 
 fn claude_code_legacy(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
-    let model = gateway.model_or("claude-sonnet-4-5");
+    let model = gateway.model_for(Client::ClaudeCodeLegacy);
     out.files.push(json_file(
         "~/.claude/settings.json",
         json!({ "model": model, "env": { "ANTHROPIC_AUTH_TOKEN": "bearer-managed", "ANTHROPIC_BASE_URL": base } }),
-        "§1 Claude Code, legacy form (v1.x)",
+        "https://tailscale.com/docs/aperture/how-to/use-claude-code (legacy form, v1.x)",
     ));
     out.notes.push(
         "for Claude Code versions before apiKeyHelper; newer versions should use `claude-code`"
@@ -257,7 +301,7 @@ fn claude_code_legacy(gateway: &Gateway<'_>, out: &mut ClientOutput) {
 
 fn claude_code_bedrock(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
-    let model = gateway.model_or("claude-sonnet-4-5");
+    let model = gateway.model_for(Client::ClaudeCodeBedrock);
     let vars = [
         ("ANTHROPIC_MODEL", model.clone()),
         ("ANTHROPIC_BEDROCK_BASE_URL", format!("{base}/bedrock")),
@@ -267,10 +311,10 @@ fn claude_code_bedrock(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.files.push(json_file(
         "~/.claude/settings.json",
         env_object(&vars),
-        "§1 Claude Code, through Amazon Bedrock",
+        "https://tailscale.com/docs/aperture/how-to/use-claude-code (through Amazon Bedrock)",
     ));
     set_env(out, &vars);
-    out.notes.push("the gateway needs a Bedrock provider with `bedrock_model_invoke`, and the model ID must be one it lists (Bedrock IDs look like `us.anthropic.claude-…-v1:0`; the docs' example uses a short name, UNCONFIRMED how it maps)".into());
+    out.notes.push(format!("the gateway needs a Bedrock provider with `bedrock_model_invoke`, and the model ID must be one it lists (Bedrock IDs look like `us.anthropic.claude-…-v1:0`; the docs' example uses a short name, UNCONFIRMED how it maps: pick an ID from `GET {base}/v1/models` whose supported_endpoints include /bedrock/model/…/invoke)"));
     out.notes.push("VS Code extension: also set `\"claudeCode.disableLoginPrompt\": true` in VS Code user settings".into());
 }
 
@@ -289,11 +333,11 @@ fn claude_code_vertex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.files.push(json_file(
         "~/.claude/settings.json",
         env_object(&vars),
-        "§1 Claude Code, through Vertex AI",
+        "https://tailscale.com/docs/aperture/how-to/use-claude-code (through Vertex AI)",
     ));
     set_env(out, &vars);
     out.notes.push("the gateway needs a Vertex provider with `google_raw_predict` and a `keyfile::` service-account key; Aperture fills `_aperture_auto_vertex_project_id_` from the key file (or set your real project ID)".into());
-    out.notes.push("the Apr-2026 doc uses the bare host as ANTHROPIC_VERTEX_BASE_URL; the later aperture-cli launcher uses `<host>/v1`: check which your gateway version expects (UNCONFIRMED)".into());
+    out.notes.push("the Apr-2026 doc uses the bare host as ANTHROPIC_VERTEX_BASE_URL; the later aperture-cli launcher uses `<host>/v1`: check which your gateway version expects (UNCONFIRMED: run `test_endpoint` with client `claude-code-vertex`, or send one request and look for it on the dashboard's Logs page)".into());
 }
 
 fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {
@@ -301,25 +345,25 @@ fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.files.push(json_file(
         "~/.claude/settings.json",
         json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
-        "§1 Claude Code, Claude Pro/Max subscription",
+        "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode/claude-subscriptions",
     ));
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
     out.commands.push("claude /login   # sign Claude Code in to the subscription; Aperture forwards the OAuth token".into());
     out.notes.push("the gateway's Anthropic provider must use `\"auth_mode\": \"passthrough\"` with `\"authorization\": \"x-api-key\"` (generate it with `provider claude_subscription`)".into());
-    out.notes.push("no apiKeyHelper here: it would replace the subscription token. Exact client settings beyond this are UNCONFIRMED (see the \"Route a Claude subscription\" page)".into());
+    out.notes.push(format!("no apiKeyHelper here: it would replace the subscription token. Exact client settings beyond this are UNCONFIRMED: see https://tailscale.com/docs/aperture/how-to/use-passthrough-mode/claude-subscriptions and check `GET {base}/v1/models` shows the model with requires_client_auth"));
 }
 
 fn codex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
-    let model = gateway.model_or("gpt-5.2-codex");
+    let model = gateway.model_for(Client::Codex);
     let content = format!(
-        "# Source: Aperture docs, Use Codex ({CLIENTS_DOC} §2)\nmodel = \"{model}\"\nmodel_provider = \"aperture\"\nmodel_reasoning_effort = \"high\"\n\n[model_providers.aperture]\nname = \"Tailscale AI Gateway\"\nbase_url = \"{base}/v1\"\nwire_api = \"responses\"\n"
+        "# Source: https://tailscale.com/docs/aperture/how-to/use-codex\nmodel = \"{model}\"\nmodel_provider = \"aperture\"\nmodel_reasoning_effort = \"high\"\n\n[model_providers.aperture]\nname = \"Tailscale AI Gateway\"\nbase_url = \"{base}/v1\"\nwire_api = \"responses\"\n"
     );
     out.files.push(ClientFile {
         path: "~/.codex/config.toml".into(),
         format: "toml".into(),
         content,
-        source: format!("{CLIENTS_DOC} §2 OpenAI Codex CLI"),
+        source: "https://tailscale.com/docs/aperture/how-to/use-codex".into(),
     });
     out.notes.push("the gateway's OpenAI provider needs `openai_responses` (list it next to `openai_chat` in its compatibility block)".into());
     out.notes.push(
@@ -341,9 +385,9 @@ fn gemini_cli(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.files.push(json_file(
         "~/.gemini/settings.json",
         json!({ "security": { "auth": { "selectedType": "gemini-api-key" } } }),
-        "§3 Gemini CLI, Gemini API flavour",
+        "https://tailscale.com/docs/aperture/how-to/use-openai-compatible-tools (Gemini CLI, Gemini API flavour)",
     ));
-    out.notes.push("Gemini CLI ≥ 0.40 refuses custom base URLs that are not https:// with a fully-qualified host, so this uses the node's *.ts.net name; whether Aperture serves API traffic over HTTPS is UNCONFIRMED".into());
+    out.notes.push("Gemini CLI ≥ 0.40 refuses custom base URLs that are not https:// with a fully-qualified host, so this uses the node's *.ts.net name; whether Aperture serves API traffic over HTTPS is UNCONFIRMED: check with `curl -s https://<host>.<tailnet>.ts.net/v1/models`".into());
     out.notes.push("the gateway needs a Gemini provider with `gemini_generate_content`; newer CLIs read GOOGLE_GEMINI_BASE_URL, older ones GEMINI_BASE_URL".into());
 }
 
@@ -358,7 +402,7 @@ fn opencode(gateway: &Gateway<'_>, out: &mut ClientOutput) {
                 "openai": { "options": { "baseURL": format!("{base}/v1") } }
             }
         }),
-        "§4 OpenCode",
+        "https://tailscale.com/docs/aperture/how-to/use-opencode",
     ));
     out.commands.push("opencode auth login   # for each provider choose \"Manually enter an API Key\" and enter `-`".into());
     out.notes.push("include only providers your gateway configures; Anthropic uses the bare host, OpenAI uses /v1".into());
@@ -369,7 +413,7 @@ fn openai_sdk(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.env
         .insert("OPENAI_BASE_URL".into(), format!("{base}/v1"));
     out.env.insert("OPENAI_API_KEY".into(), "not-needed".into());
-    let model = gateway.model_or("gpt-5");
+    let model = gateway.model_for(Client::OpenaiSdk);
     out.commands.push(format!(
         "curl -s {base}/v1/chat/completions -H 'content-type: application/json' -d '{{\"model\": \"{model}\", \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
     ));
@@ -383,7 +427,7 @@ fn anthropic_sdk(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
     out.env
         .insert("ANTHROPIC_API_KEY".into(), "not-needed".into());
-    let model = gateway.model_or("claude-sonnet-4-5");
+    let model = gateway.model_for(Client::AnthropicSdk);
     out.commands.push(format!(
         "curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '{{\"model\": \"{model}\", \"max_tokens\": 16, \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
     ));
@@ -395,7 +439,7 @@ fn mcp_aperture(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.files.push(json_file(
         ".mcp.json",
         json!({ "mcpServers": { "aperture": { "type": "http", "url": format!("{base}/v1/mcp") } } }),
-        "§7 Registering Aperture's own MCP endpoint",
+        "https://tailscale.com/docs/aperture/mcp-server",
     ));
     out.commands.push(format!(
         "claude mcp add --transport http aperture {base}/v1/mcp"

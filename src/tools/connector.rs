@@ -520,7 +520,7 @@ fn general_notes(
         (None, _) => {}
     }
     if auth.oauth() {
-        notes.push("the OAuth field names (`client_id`, `client_secret`, `auth_url`, `token_url`, `scopes`) are UNCONFIRMED: check them against Aperture's connectors reference".into());
+        notes.push("the OAuth field names (`client_id`, `client_secret`, `auth_url`, `token_url`, `scopes`) are UNCONFIRMED: check them against https://tailscale.com/docs/aperture/connectors/reference".into());
     }
     if !auth.per_user() {
         notes.push(format!(

@@ -73,7 +73,7 @@ pub struct ExplainOutput {
 }
 
 /// The error when `model` is missing and more than the matrix is asked for.
-pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-5) or `connector` (e.g. github) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
+pub const MISSING_MODEL: &str = "no model: give `model` (e.g. claude-sonnet-4-6) or `connector` (e.g. github) with an `identity`, or `matrix: true` alone (no identity, no model) for the access matrix";
 
 /// The error when `/v1/mcp` is asked for without a connector.
 pub const MISSING_CONNECTOR: &str = "`/v1/mcp` serves connectors, not models: give `connector` (a connector ID, e.g. github, or a tool such as github/tools/create_issue)";
@@ -131,7 +131,7 @@ pub fn explain_access(
             .to_owned(),
     ];
     if grants.has_legacy() {
-        notes.push("legacy temp_grants were evaluated as their current-form translation (their exact semantics are UNCONFIRMED)".into());
+        notes.push("legacy temp_grants were evaluated as their current-form translation (their exact semantics are UNCONFIRMED: a request from that identity on the dashboard's Logs page shows what the gateway does)".into());
     }
     if !input.identity.groups.is_empty() {
         notes.push("group matches assume the tailnet policy makes those groups visible to the Aperture node".into());

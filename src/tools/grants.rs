@@ -296,7 +296,7 @@ fn shaped(
                 .collect()
         }
         Target::Legacy => {
-            notes.push("legacy `temp_grants` requested: it is deprecated and its semantics beyond this shape are UNCONFIRMED; use only for gateways that predate `grants`".into());
+            notes.push("legacy `temp_grants` requested: it is deprecated and its semantics beyond this shape are UNCONFIRMED (check with explain_access and one request per identity); use only for gateways that predate `grants`".into());
             input
                 .rules
                 .iter()

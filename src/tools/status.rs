@@ -14,8 +14,7 @@ use super::live_config::{self, Caller, ConfigApi, Daemon, GetInput};
 use super::quota::{Bucket, QuotaInput, get_quotas};
 use super::test_endpoint::{TestInput, test_endpoint};
 use crate::access::Role;
-use crate::catalog::apis::{Api, Flag};
-use crate::catalog::providers::Kind;
+use crate::catalog::apis::Api;
 use crate::probe::classify::{Listing, parse_listing};
 use crate::probe::{Finding, Verdict};
 
@@ -79,7 +78,7 @@ pub struct GatewayStatus {
     pub providers: Vec<String>,
     /// Connector IDs `GET /api/connectors` lists, with their status when given.
     pub connectors: Vec<String>,
-    /// What is wrong: the probes' findings and models missing their native API.
+    /// What is wrong: the probes' findings (models missing their native API included).
     pub findings: Vec<Finding>,
     pub notes: Vec<String>,
 }
@@ -127,10 +126,7 @@ pub async fn gateway_status(
     if role == SeenRole::User {
         notes.push("the config API refused this caller: not an admin (reading or changing the config needs `role: admin`)".into());
     }
-    let mut findings = report.findings.clone();
-    if let Some(listing) = &listing {
-        findings.extend(native_api_missing(listing));
-    }
+    let findings = report.findings.clone();
     let budgets = match budgets {
         Ok(status) => status.buckets,
         Err(e) => {
@@ -138,7 +134,7 @@ pub async fn gateway_status(
             Vec::new()
         }
     };
-    notes.push("Aperture reports no caller identity over HTTP (UNCONFIRMED that any endpoint does): `caller` is what the local Tailscale daemon says; run `tailscale status` on the machine that calls the gateway to check".into());
+    notes.push("Aperture reports no caller identity over HTTP (UNCONFIRMED that any endpoint does): `caller` is what the local Tailscale daemon says; the dashboard shows whom the gateway sees".into());
     Ok(GatewayStatus {
         url: root,
         reachable: models.status.is_some() || report.verdict != Verdict::Failed,
@@ -178,41 +174,6 @@ fn callable(listing: &Listing) -> Vec<CallableModel> {
         }
     }
     out
-}
-
-/// A model whose upstream speaks Anthropic's API but that the gateway does not serve on
-/// `/v1/messages`: Claude Code and the Anthropic SDK get 404 for it.
-fn native_api_missing(listing: &Listing) -> Vec<Finding> {
-    if !listing.has_endpoints {
-        return Vec::new();
-    }
-    let flag = Flag::AnthropicMessages;
-    listing
-        .models
-        .iter()
-        .filter(|m| {
-            m.upstream.as_deref() == Some(Kind::Anthropic.name()) || m.id.starts_with("claude-")
-        })
-        .filter(|m| {
-            !m.endpoints
-                .iter()
-                .any(|e| Api::for_endpoint(e) == Some(Api::AnthropicMessages))
-        })
-        .map(|m| {
-            Finding::of(
-                crate::probe::findings::ENDPOINT_NOT_SUPPORTED,
-                "models",
-                format!(
-                    "{} is served only on {}: its provider{} lacks the `{}` flag, so Claude Code and the Anthropic SDK (which call /v1/messages) get 404",
-                    m.id,
-                    m.endpoints.join(", "),
-                    m.provider.as_deref().map(|p| format!(" `{p}`")).unwrap_or_default(),
-                    flag.name()
-                ),
-                None,
-            )
-        })
-        .collect()
 }
 
 /// The IDs in a discovery answer: a bare array, `{key: [...]}` or `{key: {id: ...}}`.

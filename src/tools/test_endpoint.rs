@@ -5,9 +5,10 @@ use std::time::Duration;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::client::Client;
 use super::input::{PathPolicy, ToolError};
 use crate::catalog::apis::Api;
-use crate::probe::{self, ApiKey, Options, Report};
+use crate::probe::{self, ApiKey, ClientCalls, Options, Report};
 
 /// Default budget for a whole run (a first completion can take seconds).
 pub const DEFAULT_TIMEOUT_MS: u64 = 10_000;
@@ -62,10 +63,14 @@ pub struct TestInput {
     /// API of completions (`auto`: from the model list).
     #[serde(default)]
     pub api: ApiChoice,
-    /// Send one minimal request per API (`max_tokens: 1`; costs tokens).
+    /// Probe as this client would.
+    #[serde(default)]
+    #[schemars(with = "Client")]
+    pub client: Option<Client>,
+    /// Send one `max_tokens: 1` request per API (costs tokens).
     #[serde(default)]
     pub send_completion: bool,
-    /// Budget for the whole run (default 10000).
+    /// Run budget (default 10000).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
     /// Env var with a key for key-based gateways (not Aperture).
@@ -85,11 +90,67 @@ pub struct TestOutput {
 /// Check the arguments, then probe.
 pub async fn test_endpoint(input: &TestInput, policy: PathPolicy) -> Result<TestOutput, ToolError> {
     let (target, options) = prepare(input, policy)?;
-    let report = probe::run(&target, &options).await;
+    let mut report = probe::run(&target, &options).await;
+    if let (Some(client), None, Some(model)) = (&options.client, &input.model, &options.model) {
+        report.notes.push(format!(
+            "no model given: checked {model}, this tool's default for {} (pass `model` for the one your client sends)",
+            client.name
+        ));
+    }
     Ok(TestOutput {
         url: target.base(),
         report,
     })
+}
+
+/// With `client`: what it calls, and the model it sends (the user's, or its default).
+fn client_plan(
+    input: &TestInput,
+    model: Option<&str>,
+) -> Result<(Option<ClientCalls>, Option<String>), ToolError> {
+    let Some(client) = input.client else {
+        return Ok((None, model.map(str::to_owned)));
+    };
+    if input.api != ApiChoice::Auto {
+        return Err(ToolError::BadArguments(format!(
+            "give `client` or `api`, not both: {client} calls its own API"
+        )));
+    }
+    let model = model.or(client.default_model()).map(str::to_owned);
+    let apis = client.calls(model.as_deref().unwrap_or_default());
+    if apis.is_empty() {
+        return Err(ToolError::BadArguments(format!(
+            "client `{client}` calls Aperture's MCP endpoint /v1/mcp, not a model API: test_endpoint probes model APIs; use explain_access with `connector` to check connector access"
+        )));
+    }
+    Ok((
+        Some(ClientCalls {
+            name: client.name().to_owned(),
+            apis,
+        }),
+        model,
+    ))
+}
+
+/// Every client with the APIs it may call: OpenCode's depend on the model, so each client is
+/// asked with every client's default model (one of each family).
+fn known_clients() -> Vec<ClientCalls> {
+    let models: Vec<&str> = Client::ALL
+        .iter()
+        .filter_map(|c| c.default_model())
+        .collect();
+    Client::ALL
+        .iter()
+        .map(|c| {
+            let mut apis: Vec<Api> = models.iter().flat_map(|m| c.calls(m)).collect();
+            apis.sort();
+            apis.dedup();
+            ClientCalls {
+                name: c.name().to_owned(),
+                apis,
+            }
+        })
+        .collect()
 }
 
 fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Options), ToolError> {
@@ -109,9 +170,10 @@ fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Opti
         && (model.len() > 256 || model.chars().any(char::is_control))
     {
         return Err(ToolError::BadArguments(
-            "`model` must be a model name (at most 256 characters, no control characters), e.g. claude-sonnet-4-5".into(),
+            "`model` must be a model name (at most 256 characters, no control characters), e.g. claude-sonnet-4-6".into(),
         ));
     }
+    let (client, model) = client_plan(input, model)?;
     let key = match &input.api_key_env {
         None => None,
         Some(_) if policy == PathPolicy::Refused => {
@@ -127,8 +189,10 @@ fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Opti
     Ok((
         target,
         Options {
-            model: model.map(str::to_owned),
+            model,
             api: input.api.api(),
+            client,
+            known_clients: known_clients(),
             send_completion: input.send_completion,
             timeout: Duration::from_millis(timeout_ms),
             key,
