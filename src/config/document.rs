@@ -82,6 +82,31 @@ impl LineIndex {
         Some(start..start + trimmed)
     }
 
+    /// Byte offset of a 1-based line and column (clamped to the line's end): the inverse of
+    /// [`LineIndex::line_col`], found through the same block counts.
+    pub fn offset(&self, text: &str, line: u32, column: u32) -> Option<usize> {
+        let range = self.line_range(text, line)?;
+        let target = self.chars_before(text, range.start) + (column.max(1) as usize - 1);
+        if self.chars_before_block.is_empty() {
+            return Some((range.start + column.max(1) as usize - 1).min(range.end));
+        }
+        let block = self
+            .chars_before_block
+            .partition_point(|&c| (c as usize) <= target)
+            .saturating_sub(1);
+        let mut count = self.chars_before_block[block] as usize;
+        for (i, b) in text.as_bytes()[block * Self::BLOCK..].iter().enumerate() {
+            let at = block * Self::BLOCK + i;
+            if is_lead_byte(*b) {
+                if count == target || at >= range.end {
+                    return Some(at.clamp(range.start, range.end));
+                }
+                count += 1;
+            }
+        }
+        Some(range.end)
+    }
+
     /// Characters in `text[..offset]` (a lead byte at `offset - 1` counts, so an offset inside
     /// a character counts that character, as the column of its first byte plus one).
     fn chars_before(&self, text: &str, offset: usize) -> usize {
@@ -467,6 +492,13 @@ mod tests {
         }
         assert_eq!(index.line_range(&text, 2).map(|r| &text[r]), Some(&*format!("{}é", "x".repeat(700))));
         assert_eq!(index.line_range(&text, 4), None);
+        for (offset, _) in text.char_indices() {
+            let (line, column) = index.line_col(&text, offset);
+            if text.as_bytes()[offset] != b'\n' && text.as_bytes()[offset] != b'\r' {
+                assert_eq!(index.offset(&text, line, column), Some(offset), "offset {offset}");
+            }
+        }
+        assert_eq!(index.offset(&text, 3, 99), Some(text.len()));
     }
 
     #[test]

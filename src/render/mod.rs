@@ -35,7 +35,28 @@ pub use rules::rules_table;
 pub use sarif::sarif;
 pub use skill::install_report;
 
+use std::borrow::Cow;
+
 use crate::diagnostic::ValidateOutput;
+
+/// Text safe to print on a terminal: control characters (escape sequences, carriage returns,
+/// line breaks inside one field) and bidirectional overrides become visible `\u{..}`
+/// escapes, so a config's keys or comments cannot move the cursor or recolour the screen.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// A validation result in `format`; `source` is the document (quoted by the human format).
 pub fn validation_report(
