@@ -45,3 +45,48 @@ fn doubling_a_one_line_document_at_most_doubles_every_format() {
         );
     }
 }
+
+/// A pasted megabyte where a URL or a model name goes gets one short error that
+/// says what and how long, not work and output in proportion to it.
+#[tokio::test]
+async fn oversized_inputs_get_one_short_error() {
+    use aperture_orchestrator::tools::{PathPolicy, diagnose, explain, test_endpoint};
+    let mega = format!("http://ai/{}", "a".repeat(1 << 20));
+    let errors = [
+        test_endpoint::test_endpoint(
+            &test_endpoint::TestInput {
+                url: mega.clone(),
+                ..Default::default()
+            },
+            PathPolicy::Refused,
+        )
+        .await
+        .map(|_| ())
+        .unwrap_err(),
+        diagnose::diagnose_with(
+            &diagnose::DiagnoseInput {
+                symptom: "401".into(),
+                url: Some(mega.clone()),
+                ..Default::default()
+            },
+            PathPolicy::Refused,
+            None,
+        )
+        .map(|_| ())
+        .unwrap_err(),
+        explain::explain_access(
+            &explain::ExplainInput {
+                model: Some(mega.clone()),
+                ..Default::default()
+            },
+            PathPolicy::Refused,
+        )
+        .map(|_| ())
+        .unwrap_err(),
+    ];
+    for error in errors {
+        let text = error.to_string();
+        assert!(text.len() < 300, "{} bytes: {}", text.len(), &text[..300]);
+        assert!(text.contains("1048586 characters long"), "{text}");
+    }
+}

@@ -13,7 +13,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use super::input::ToolError;
+use super::input::{MAX_NAME_CHARS, ToolError};
 
 // One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
 // its title (CLI help, reference). `Client::setup` has one arm per client.
@@ -122,9 +122,6 @@ pub struct ClientInput {
     pub model: Option<String>,
 }
 
-/// Longest model name accepted: real IDs are under 100 characters.
-pub const MAX_MODEL_CHARS: usize = 256;
-
 /// `value` as one shell word that expands to exactly itself: single quotes, each `'` inside
 /// written as `'"'"'`. Nothing in it can run (`$(…)`, backticks) or split the word.
 pub fn shell_quote(value: &str) -> String {
@@ -198,10 +195,10 @@ pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolE
     let mut notes = Vec::new();
     let host = normalise_host(input.host.as_deref().unwrap_or("ai"), &mut notes)?;
     if let Some(model) = &input.model
-        && (model.trim().is_empty() || model.chars().count() > MAX_MODEL_CHARS)
+        && (model.trim().is_empty() || model.chars().count() > MAX_NAME_CHARS)
     {
         return Err(ToolError::BadArguments(format!(
-            "model `{}` is {} characters; give a model ID of 1 to {MAX_MODEL_CHARS} characters as the gateway lists it (e.g. `claude-sonnet-4-5`)",
+            "model `{}` is {} characters; give a model ID of 1 to {MAX_NAME_CHARS} characters as the gateway lists it (e.g. `claude-sonnet-4-5`)",
             crate::redact::excerpt(model, 40).escape_debug(),
             model.chars().count()
         )));
