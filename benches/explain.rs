@@ -16,7 +16,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// `grants` per-user grants over `providers` providers of `models_each` models each.
 fn config(providers: usize, models_each: usize, grants: usize) -> String {
-    config_with(providers, models_each, grants, |g| format!("p{}/*", g % providers))
+    config_with(providers, models_each, grants, |g| {
+        format!("p{}/*", g % providers)
+    })
 }
 
 /// As [`config`], with grant `g`'s `models` pattern chosen by `pattern(g)`.

@@ -96,7 +96,12 @@ pub fn glob(data: &[u8]) {
 /// The matcher `glob` used before it was made linear: exponential-free only on short input,
 /// but simple enough to trust as the reference.
 fn backtracking_match(pattern: &str, name: &str) -> bool {
-    fn wildcard<T>(p: &[T], t: &[T], star: impl Fn(&T) -> bool, one: impl Fn(&T, &T) -> bool) -> bool {
+    fn wildcard<T>(
+        p: &[T],
+        t: &[T],
+        star: impl Fn(&T) -> bool,
+        one: impl Fn(&T, &T) -> bool,
+    ) -> bool {
         let (mut i, mut j, mut back) = (0, 0, None);
         while j < t.len() {
             if i < p.len() && star(&p[i]) {
@@ -136,7 +141,11 @@ pub fn line_index(data: &[u8]) {
     let (mut line, mut column, mut next) = (1u32, 1u32, 0usize);
     for (offset, c) in text.char_indices() {
         if offset >= next {
-            assert_eq!(index.line_col(&text, offset), (line, column), "offset {offset}");
+            assert_eq!(
+                index.line_col(&text, offset),
+                (line, column),
+                "offset {offset}"
+            );
             if c != '\n' && c != '\r' {
                 assert_eq!(index.offset(&text, line, column), Some(offset));
             }

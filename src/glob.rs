@@ -276,7 +276,11 @@ mod tests {
             ("*a*a*b", "aaaaab"),
             ("*ab*ab", "abab"),
         ] {
-            assert_eq!(segments_match(pattern, name), reference(pattern, name), "{pattern}");
+            assert_eq!(
+                segments_match(pattern, name),
+                reference(pattern, name),
+                "{pattern}"
+            );
         }
     }
 

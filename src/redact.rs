@@ -248,9 +248,7 @@ fn mask_userinfo<'a>(
         let (before, after) = rest.split_at(at + 3);
         out.push_str(before);
         let end = after
-            .find(|c: char| {
-                c.is_whitespace() || "/?#\"'\\<>,;()`[]{}".contains(c)
-            })
+            .find(|c: char| c.is_whitespace() || "/?#\"'\\<>,;()`[]{}".contains(c))
             .unwrap_or(after.len());
         let authority = &after[..end];
         match authority.rfind('@') {
@@ -366,17 +364,29 @@ mod tests {
         let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl";
         let cases = [
             (format!("token {jwt} seen"), jwt),
-            ("id AKIAIOSFODNN7EXAMPLE used".into(), "AKIAIOSFODNN7EXAMPLE"),
+            (
+                "id AKIAIOSFODNN7EXAMPLE used".into(),
+                "AKIAIOSFODNN7EXAMPLE",
+            ),
             (r#"{"apikey": "lowercasekeyzz"}"#.into(), "lowercasekeyzz"),
-            (r#""auth": {"type": "basic", "username": "u", "password": "hunter2"}"#.into(), "hunter2"),
+            (
+                r#""auth": {"type": "basic", "username": "u", "password": "hunter2"}"#.into(),
+                "hunter2",
+            ),
             ("client_secret=abc def".into(), "abc"),
             (r#"["Authorization: Bearer plainword"]"#.into(), "plainword"),
             (r#"{\"x-api-key\":\"opaque\"}"#.into(), "opaque"),
             ("GET https://bob:s3cr3t@example.com/x".into(), "s3cr3t"),
             ("bad url https://bob:pa%zz@[::1 oops".into(), "pa%zz"),
             ("https://ghp0token@github.com".into(), "ghp0token"),
-            ("k8s-escaped sk-ant\\/abcDEF0123456789xyzXYZ".into(), "abcDEF0123456789"),
-            ("a9f3k2m8q7w1e5r6t4y0u2i8o3p7l1k9z3x5".into(), "a9f3k2m8q7w1e5r6t4y0"),
+            (
+                "k8s-escaped sk-ant\\/abcDEF0123456789xyzXYZ".into(),
+                "abcDEF0123456789",
+            ),
+            (
+                "a9f3k2m8q7w1e5r6t4y0u2i8o3p7l1k9z3x5".into(),
+                "a9f3k2m8q7w1e5r6t4y0",
+            ),
         ];
         for (text, secret) in &cases {
             for masked in [mask_text(text), fingerprint_text(text), mask_line(text)] {

@@ -26,8 +26,14 @@ fn doubling_a_one_line_document_at_most_doubles_every_format() {
     let total = |o: &aperture_orchestrator::tools::validate::ValidateOutput| {
         o.counts.error + o.counts.warning + o.counts.info
     };
-    assert!(total(&out_large) >= 2 * total(&out_small) - 2, "every finding is counted");
-    assert!(!out_large.truncated.is_empty(), "findings past the cap are counted, not listed");
+    assert!(
+        total(&out_large) >= 2 * total(&out_small) - 2,
+        "every finding is counted"
+    );
+    assert!(
+        !out_large.truncated.is_empty(),
+        "findings past the cap are counted, not listed"
+    );
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
         let a = validation_report(&out_small, &small, "c.json", format).unwrap();
         let b = validation_report(&out_large, &large, "c.json", format).unwrap();
@@ -38,7 +44,10 @@ fn doubling_a_one_line_document_at_most_doubles_every_format() {
             b.len()
         );
         // Bounded per finding: no finding quotes the whole 100 KB line.
-        assert!(b.len() < 2_000 * out_large.diagnostics.len().max(1), "{format:?}");
+        assert!(
+            b.len() < 2_000 * out_large.diagnostics.len().max(1),
+            "{format:?}"
+        );
         assert!(
             b.contains("more AP") || b.contains("\"truncated\""),
             "{format:?} says how many were not listed"

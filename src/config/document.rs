@@ -488,14 +488,25 @@ mod tests {
             let line = before.matches('\n').count() as u32 + 1;
             let start = before.rfind('\n').map_or(0, |i| i + 1);
             let column = before[start..].chars().count() as u32 + 1;
-            assert_eq!(index.line_col(&text, offset), (line, column), "offset {offset}");
+            assert_eq!(
+                index.line_col(&text, offset),
+                (line, column),
+                "offset {offset}"
+            );
         }
-        assert_eq!(index.line_range(&text, 2).map(|r| &text[r]), Some(&*format!("{}é", "x".repeat(700))));
+        assert_eq!(
+            index.line_range(&text, 2).map(|r| &text[r]),
+            Some(&*format!("{}é", "x".repeat(700)))
+        );
         assert_eq!(index.line_range(&text, 4), None);
         for (offset, _) in text.char_indices() {
             let (line, column) = index.line_col(&text, offset);
             if text.as_bytes()[offset] != b'\n' && text.as_bytes()[offset] != b'\r' {
-                assert_eq!(index.offset(&text, line, column), Some(offset), "offset {offset}");
+                assert_eq!(
+                    index.offset(&text, line, column),
+                    Some(offset),
+                    "offset {offset}"
+                );
             }
         }
         assert_eq!(index.offset(&text, 3, 99), Some(text.len()));

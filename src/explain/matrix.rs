@@ -98,7 +98,11 @@ pub fn matrix_of_resolved(
             let key = RowKey {
                 has_role: access.role.is_some(),
                 models: &access.models,
-                grants: if connectors.is_empty() { &[] } else { &access.grants },
+                grants: if connectors.is_empty() {
+                    &[]
+                } else {
+                    &access.grants
+                },
             };
             let (allowed, reached) = classes
                 .entry(key)

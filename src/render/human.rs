@@ -62,7 +62,11 @@ pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> 
         out.push('\n');
     }
     for t in &output.truncated {
-        let _ = writeln!(out, "note: {}; --format json lists the counts", t.sentence());
+        let _ = writeln!(
+            out,
+            "note: {}; --format json lists the counts",
+            t.sentence()
+        );
     }
     if !output.truncated.is_empty() {
         out.push('\n');

@@ -262,11 +262,7 @@ fn walk(ctx: &mut Context, node: &Node, schema: &Compiled, at: usize, path: &mut
                     crate::redact::excerpt(literal, 40)
                 ),
             );
-            ctx.push(finding.fix(format!(
-                "use an integer from {} to {}",
-                i64::MIN,
-                i64::MAX
-            )));
+            ctx.push(finding.fix(format!("use an integer from {} to {}", i64::MIN, i64::MAX)));
         }
         _ => {}
     }

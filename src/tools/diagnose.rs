@@ -75,7 +75,12 @@ pub fn diagnose_with(
     // The symptom and error text need no bound here: the matcher reads only their start.
     if let Some(url) = &input.url {
         use super::input::{MAX_URL_CHARS, bounded};
-        bounded("the URL", url, MAX_URL_CHARS, "pass the gateway's root, e.g. `http://ai`")?;
+        bounded(
+            "the URL",
+            url,
+            MAX_URL_CHARS,
+            "pass the gateway's root, e.g. `http://ai`",
+        )?;
     }
     if input.symptom.trim().is_empty() && input.error_text.is_none() && input.http_status.is_none()
     {

@@ -93,7 +93,12 @@ pub fn explain_access(
         ("the endpoint", &input.endpoint, MAX_URL_CHARS),
     ] {
         if let Some(value) = value {
-            bounded(what, value, max, "pass it as the request names it, e.g. `claude-sonnet-4-5` or `/v1/messages`")?;
+            bounded(
+                what,
+                value,
+                max,
+                "pass it as the request names it, e.g. `claude-sonnet-4-5` or `/v1/messages`",
+            )?;
         }
     }
     let matrix_only = input.is_matrix_only();
