@@ -2,7 +2,7 @@
 //! environment as `export` lines, the commands, then the notes.
 
 use super::blocks::notes_block;
-use super::visible;
+use super::terminal::visible;
 use crate::tools::client::{ClientOutput, shell_quote};
 
 pub fn client_report(out: &ClientOutput) -> String {

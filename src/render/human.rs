@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::visible;
+use super::terminal::visible;
 use crate::config::LineIndex;
 use crate::diagnostic::{Mode, ValidateOutput};
 

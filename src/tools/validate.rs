@@ -16,7 +16,7 @@ pub struct ValidateInput {
     /// `save` (default; warnings Aperture reports count as errors, as its save does) or `load`.
     #[serde(default)]
     pub mode: Mode,
-    /// Also count this tool's own warnings (silent failures Aperture accepts) as errors in save mode.
+    /// Also count this tool's own warnings as errors in save mode.
     #[serde(default)]
     pub strict: bool,
 }
