@@ -87,6 +87,14 @@ pub fn is_secret_field(name: &str) -> bool {
     SUFFIXES.iter().any(|s| normal.ends_with(s))
 }
 
+/// A secret header's name given as a value (`"authorization": "x-api-key"`): hyphenated like
+/// a header, or `Authorization` itself. A bare word ending in `token` is a value, not a name.
+fn is_header_name(token: &str) -> bool {
+    is_secret_field(token)
+        && token.len() <= 40
+        && (token.contains('-') || token.eq_ignore_ascii_case("authorization"))
+}
+
 /// An HTTP auth scheme word: the credential is the token after it.
 fn is_auth_scheme(token: &str) -> bool {
     token.eq_ignore_ascii_case("bearer") || token.eq_ignore_ascii_case("basic")
@@ -191,7 +199,7 @@ fn replace_secrets(
         }
         // A header name as the value (`"authorization": "x-api-key"`, a hook's header) names
         // a secret; an env reference (`${OPENAI_API_KEY}`) is not one.
-        let named = is_auth_scheme(token) || is_secret_field(token) || token.starts_with('$');
+        let named = is_auth_scheme(token) || is_header_name(token) || token.starts_with('$');
         if state == Armed::Value && !named {
             let head = if looks_secret(token) { 4 } else { 0 };
             out.push_str(&replace(token, head));
@@ -283,7 +291,13 @@ pub fn excerpt(value: &str, max_chars: usize) -> String {
     if looks_secret(value) {
         return mask(value);
     }
-    let value = mask_tokens(value);
+    // Mask only what can be shown, plus room for a token cut at the edge to keep its shape:
+    // quoting a megabyte value costs the excerpt, not the megabyte.
+    let end = value
+        .char_indices()
+        .nth(max_chars + 600)
+        .map_or(value.len(), |(i, _)| i);
+    let value = mask_tokens(&value[..end]);
     if value.chars().count() <= max_chars {
         value
     } else {
@@ -374,6 +388,7 @@ mod tests {
                 "hunter2",
             ),
             ("client_secret=abc def".into(), "abc"),
+            ("x-api-key: plainvaluetoken".into(), "plainvaluetoken"),
             (r#"["Authorization: Bearer plainword"]"#.into(), "plainword"),
             (r#"{\"x-api-key\":\"opaque\"}"#.into(), "opaque"),
             ("GET https://bob:s3cr3t@example.com/x".into(), "s3cr3t"),
