@@ -1,13 +1,16 @@
 //! Benchmarks for `validate`: the docs' full example, and synthetic documents of
 //! 500 providers / 2,000 grants and 5,000 providers / 20,000 grants (10x apart) to check
 //! that time grows linearly. Target (issue 2): the large one under 100 ms, 10x input at
-//! most 12x time. Run with `cargo bench --bench validate`.
+//! most 12x time. Also (issue 17) a minified one-line document with 4,000 duplicate
+//! providers, validated and rendered for a terminal: it once printed 1.35 GB in 14 s.
+//! Run with `cargo bench --bench validate`.
 // Test and benchmark code: a panic is a failed run, not a crash in front of a user.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write;
 use std::hint::black_box;
 
+use aperture_orchestrator::render::{Format, validation_report};
 use aperture_orchestrator::tools::validate::{Mode, validate_bytes};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -42,6 +45,22 @@ fn bench(c: &mut Criterion) {
             |b, doc| b.iter(|| validate_bytes(black_box(doc.as_bytes()), Mode::Save)),
         );
     }
+    group.finish();
+
+    let provider = r#""p":{"baseurl":"https://api.example.com","models":["m"]}"#;
+    let one_line = format!(
+        r#"{{"providers":{{{}}},"grants":[{{"src":["*"],"app":{{"tailscale.com/cap/aperture":[{{"role":"admin"}},{{"models":"**"}}]}}}}]}}"#,
+        vec![provider; 4_000].join(",")
+    );
+    let mut group = c.benchmark_group("validate/one_line");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(one_line.len() as u64));
+    group.bench_function("4000_duplicate_providers_human", |b| {
+        b.iter(|| {
+            let out = validate_bytes(black_box(one_line.as_bytes()), Mode::Save);
+            validation_report(&out, one_line.as_bytes(), "c.json", Format::Human).unwrap()
+        })
+    });
     group.finish();
 }
 

@@ -13,7 +13,8 @@ pub fn validate(data: &[u8]) {
     for mode in [Mode::Save, Mode::Load] {
         let out = validate_bytes_with(data, mode, false);
         let total = out.counts.error + out.counts.warning + out.counts.info;
-        assert_eq!(total, out.diagnostics.len());
+        let hidden: usize = out.truncated.iter().map(|t| t.count).sum();
+        assert_eq!(total, out.diagnostics.len() + hidden);
         assert_eq!(out.valid, out.counts.error == 0);
     }
 }
@@ -68,12 +69,20 @@ pub fn cst_merge(data: &[u8]) {
     }
 }
 
-/// Glob matching: never a panic; a pattern without wildcards matches exactly itself.
+/// Glob matching: never a panic; a pattern without wildcards matches exactly itself; on
+/// short inputs the linear matcher agrees with plain backtracking.
 pub fn glob(data: &[u8]) {
     use aperture_orchestrator::glob::{matches_model, segments_match};
     let text = String::from_utf8_lossy(data);
     let (pattern, name) = text.split_once('\n').unwrap_or((&text, ""));
-    let _ = segments_match(pattern, name);
+    let matched = segments_match(pattern, name);
+    if pattern.len() + name.len() <= 64 {
+        assert_eq!(
+            matched,
+            backtracking_match(pattern, name),
+            "{pattern:?} vs {name:?}"
+        );
+    }
     let (provider, model) = name.split_once('/').unwrap_or((name, ""));
     let _ = matches_model(pattern, provider, model);
     if !pattern.contains('*') && !pattern.is_empty() {
@@ -82,6 +91,85 @@ pub fn glob(data: &[u8]) {
             "{pattern:?} matches itself"
         );
     }
+}
+
+/// The matcher `glob` used before it was made linear: exponential-free only on short input,
+/// but simple enough to trust as the reference.
+fn backtracking_match(pattern: &str, name: &str) -> bool {
+    fn wildcard<T>(
+        p: &[T],
+        t: &[T],
+        star: impl Fn(&T) -> bool,
+        one: impl Fn(&T, &T) -> bool,
+    ) -> bool {
+        let (mut i, mut j, mut back) = (0, 0, None);
+        while j < t.len() {
+            if i < p.len() && star(&p[i]) {
+                back = Some((i, j));
+                i += 1;
+            } else if i < p.len() && one(&p[i], &t[j]) {
+                (i, j) = (i + 1, j + 1);
+            } else if let Some((bi, bj)) = back {
+                (i, j) = (bi + 1, bj + 1);
+                back = Some((bi, bj + 1));
+            } else {
+                return false;
+            }
+        }
+        p[i..].iter().all(star)
+    }
+    let chars = |s: &str| s.chars().collect::<Vec<char>>();
+    let p: Vec<Vec<char>> = pattern.split('/').map(chars).collect();
+    let n: Vec<Vec<char>> = name.split('/').map(chars).collect();
+    wildcard(
+        &p,
+        &n,
+        |s| s.as_slice() == ['*', '*'],
+        |ps, ns| wildcard(ps, ns, |c| *c == '*', |a, b| *a == '?' || a == b),
+    )
+}
+
+/// The line index: each character's line and column agree with counting from the start, and
+/// the offset of that line and column is the character again.
+pub fn line_index(data: &[u8]) {
+    use aperture_orchestrator::config::LineIndex;
+    let text = String::from_utf8_lossy(data);
+    let index = LineIndex::new(&text);
+    // Counting from the start is quadratic: check every character of short inputs, a sample
+    // of long ones.
+    let step = (text.len() / 256).max(1);
+    let (mut line, mut column, mut next) = (1u32, 1u32, 0usize);
+    for (offset, c) in text.char_indices() {
+        if offset >= next {
+            assert_eq!(
+                index.line_col(&text, offset),
+                (line, column),
+                "offset {offset}"
+            );
+            if c != '\n' && c != '\r' {
+                assert_eq!(index.offset(&text, line, column), Some(offset));
+            }
+            next = offset + step;
+        }
+        if c == '\n' {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    assert_eq!(index.line_col(&text, text.len()), (line, column));
+}
+
+/// Masking: never a panic, idempotent, and `mask_line` keeps every character's position.
+pub fn redact(data: &[u8]) {
+    use aperture_orchestrator::redact::{fingerprint_text, mask_line, mask_text};
+    let text = String::from_utf8_lossy(data);
+    let line = mask_line(&text);
+    assert_eq!(line.chars().count(), text.chars().count(), "width kept");
+    assert_eq!(mask_line(&line), line, "mask_line twice");
+    let masked = mask_text(&text);
+    assert_eq!(mask_text(&masked), masked, "mask_text twice");
+    let _ = fingerprint_text(&text);
 }
 
 /// The symptom matcher: never a panic; scores are finite and sorted.

@@ -172,4 +172,68 @@ pub struct ValidateOutput {
     pub counts: Counts,
     /// Findings sorted by position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Rules with more than [`MAX_FINDINGS_PER_RULE`] findings: how many more were not listed
+    /// (`counts` includes them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub truncated: Vec<Truncated>,
+}
+
+/// Findings listed per rule; the rest are counted in [`ValidateOutput::truncated`], so a
+/// generated config with thousands of the same mistake gives a readable, bounded report.
+pub const MAX_FINDINGS_PER_RULE: usize = 100;
+
+/// Findings of one rule that were counted but not listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Truncated {
+    pub code: String,
+    pub count: usize,
+}
+
+impl Truncated {
+    /// `N more AP123 findings not shown`, as every format says it.
+    pub fn sentence(&self) -> String {
+        let s = if self.count == 1 { "" } else { "s" };
+        format!(
+            "{} more {} finding{s} not shown (at most {MAX_FINDINGS_PER_RULE} per rule)",
+            self.count, self.code
+        )
+    }
+}
+
+impl ValidateOutput {
+    /// Build the output from every finding: counts and validity over all of them, at most
+    /// [`MAX_FINDINGS_PER_RULE`] listed per rule (the first ones, in the given order).
+    pub fn new(mode: Mode, diagnostics: Vec<Diagnostic>) -> Self {
+        let counts = Counts::of(&diagnostics);
+        let mut per_rule: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut listed = Vec::with_capacity(diagnostics.len().min(1024));
+        for d in diagnostics {
+            let seen = match per_rule.get_mut(d.code.as_str()) {
+                Some(n) => {
+                    *n += 1;
+                    *n
+                }
+                None => *per_rule.entry(d.code.clone()).or_insert(1),
+            };
+            if seen <= MAX_FINDINGS_PER_RULE {
+                listed.push(d);
+            }
+        }
+        let truncated = per_rule
+            .into_iter()
+            .filter(|(_, n)| *n > MAX_FINDINGS_PER_RULE)
+            .map(|(code, n)| Truncated {
+                code,
+                count: n - MAX_FINDINGS_PER_RULE,
+            })
+            .collect();
+        ValidateOutput {
+            valid: counts.error == 0,
+            mode,
+            counts,
+            diagnostics: listed,
+            truncated,
+        }
+    }
 }

@@ -134,7 +134,7 @@ pub fn clients_markdown() -> String {
             let vars: Vec<String> = setup
                 .env
                 .iter()
-                .map(|(k, v)| format!("export {k}={v:?}"))
+                .map(|(k, v)| format!("export {k}={}", crate::tools::client::shell_quote(v)))
                 .collect();
             let _ = writeln!(out, "```shell\n{}\n```\n", vars.join("\n"));
         }

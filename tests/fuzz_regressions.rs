@@ -97,3 +97,34 @@ fn jsonrpc_input_cases() {
         bodies::jsonrpc_input(&case);
     }
 }
+
+#[test]
+fn line_index_cases() {
+    let seeds: [&[u8]; 4] = [b"", b"a\nb\r\nc", "é\u{1F600}\n\n\tx".as_bytes(), b"\n\n"];
+    let long = "aé\u{1F600}b\n".repeat(200);
+    for case in saved("line_index")
+        .into_iter()
+        .chain(seeds.iter().map(|s| s.to_vec()))
+        .chain([long.into_bytes()])
+        .chain(files("tests/fixtures/configs"))
+    {
+        bodies::line_index(&case);
+    }
+}
+
+#[test]
+fn redact_cases() {
+    let seeds: [&[u8]; 4] = [
+        br#"{"apikey": "sk-ant-123", "password": "pw"} https://u:p@h/x Bearer tok"#,
+        br#"{\"x-api-key\":\"abc\/def\"}"#,
+        "AKIAIOSFODNN7EXAMPLE eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig ***** …".as_bytes(),
+        b"https://:@ http://@ ://x:@",
+    ];
+    for case in saved("redact")
+        .into_iter()
+        .chain(seeds.iter().map(|s| s.to_vec()))
+        .chain(files("tests/fixtures/configs"))
+    {
+        bodies::redact(&case);
+    }
+}

@@ -572,3 +572,89 @@ fn generators_parse_what_validate_parses() {
         grants.config
     );
 }
+
+/// A hostile model name (command substitution, both quotes, a newline) only ever sets itself:
+/// the `export` lines run in `sh` set exactly it and run nothing, the curl commands pass it as
+/// one JSON argument, and Codex's TOML line holds it as one escaped string.
+#[test]
+fn a_hostile_model_name_sets_only_itself_in_every_output() {
+    let dir = support::TempDir::new("client-quoting");
+    let model = "x$(touch pwned)`touch pwned2`'\"\nmodel_provider = \"evil\"";
+    let run_sh = |script: &str| {
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{script}: {out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    for client in [
+        Client::ClaudeCodeBedrock,
+        Client::OpenaiSdk,
+        Client::AnthropicSdk,
+        Client::Codex,
+    ] {
+        let input = ClientInput {
+            client,
+            host: None,
+            model: Some(model.into()),
+        };
+        let out = generate_client_config(&input).unwrap();
+        let report = aperture_orchestrator::render::client_report(&out);
+        let exports: String = report
+            .lines()
+            .filter(|l| l.starts_with("export "))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        // Values span lines when they hold a newline: take the export block whole.
+        let exports = match report.find("# environment\n") {
+            Some(at) => report[at..].split("\n\n").next().unwrap().to_owned(),
+            None => exports,
+        };
+        if client == Client::ClaudeCodeBedrock {
+            let shown = run_sh(&format!("{exports}\nprintf %s \"$ANTHROPIC_MODEL\""));
+            assert_eq!(shown, model);
+        }
+        for command in &out.commands {
+            if let Some(curl) = command.strip_prefix("curl ") {
+                // Replace curl with a printer of its last argument (the body).
+                let body = run_sh(&format!(
+                    "f() {{ for a; do last=$a; done; printf %s \"$last\"; }}; f {curl}"
+                ));
+                let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(json["model"], model);
+            }
+        }
+        for file in &out.files {
+            if file.format == "toml" {
+                let line = file
+                    .content
+                    .lines()
+                    .find(|l| l.starts_with("model = "))
+                    .unwrap();
+                // TOML basic-string escapes as emitted are a subset of JSON's.
+                let value: String = serde_json::from_str(&line["model = ".len()..]).unwrap();
+                assert_eq!(value, model);
+                let keys: Vec<&str> = file
+                    .content
+                    .lines()
+                    .filter(|l| l.starts_with("model_provider"))
+                    .collect();
+                assert_eq!(keys, ["model_provider = \"aperture\""], "no injected key");
+            }
+        }
+    }
+    assert!(
+        !dir.join("pwned").exists() && !dir.join("pwned2").exists(),
+        "nothing ran"
+    );
+    let long = ClientInput {
+        client: Client::Codex,
+        host: None,
+        model: Some("m".repeat(300)),
+    };
+    let err = generate_client_config(&long).unwrap_err().to_string();
+    assert!(err.contains("1 to 256 characters"), "{err}");
+}

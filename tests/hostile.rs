@@ -211,8 +211,8 @@ fn cases(big_file: &str) -> Vec<Case> {
             "explain_access",
             "a 1 MB model name",
             json!({"config": tiny, "identity": {"login": "a@b.c"}, "model": big_name}),
-            Expect::Result("\"denied\""),
-            "answered: denied, with its trace",
+            Expect::ToolError("at most 256"),
+            "tool error: at most 256 characters",
         ),
         case(
             "test_endpoint",

@@ -24,6 +24,7 @@ mod mcp_stdio;
 mod per_person;
 mod reference;
 mod render_snapshots;
+mod scaling;
 mod secrets;
 mod single_source;
 mod skill_examples;

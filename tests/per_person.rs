@@ -473,7 +473,7 @@ fn a_bucket_added_to_everyone_reaches_every_identity_in_the_plan() {
     }
     let text = aperture_orchestrator::render::plan_report(&plan);
     assert!(
-        text.contains("access bob@example.com: buckets + [\"team\"]"),
+        text.contains("access bob@example.com: buckets + [team]"),
         "{text}"
     );
 }

@@ -16,6 +16,12 @@ use support::{TempDir, bin, bounded};
 const KEY: &str = "sk-ant-api03-PLANTEDkey0123456789abc";
 const HEADER_TOKEN: &str = "sk-proj-PLANTEDheader9876543210zyx";
 const HOOK_KEY: &str = "PLANTEDhookKey0123456789ABCdefGHIjk";
+/// Secrets that only the field they sit in (or their own shape) gives away.
+const JWT: &str = "eyJhbGciOiJIUzI1NiJ9.eyJQTEFOVEVEand0In0.UExBTlRFRHNpZw";
+const AWS_KEY_ID: &str = "AKIAPLANTEDAWSKEY123";
+const PASSWORD: &str = "plantedpass";
+const URL_PASSWORD: &str = "plantedurlpw";
+const LOWER_TOKEN: &str = "plantedlowercasetoken";
 
 fn config() -> String {
     format!(
@@ -26,7 +32,7 @@ fn config() -> String {
       "baseurl": "https://api.anthropic.com/v1",
       "apikey": "{KEY}",
       "models": ["claude-sonnet-4-5"],
-      "add_headers": ["Authorization Bearer {HEADER_TOKEN}"],
+      "add_headers": ["Authorization Bearer {HEADER_TOKEN}", "X-Id: {AWS_KEY_ID}", "X-Jwt: {JWT}", "x-api-key: {LOWER_TOKEN}"],
     }},
     "legacy": {{
       "baseurl": "https://api.openai.com",
@@ -34,7 +40,8 @@ fn config() -> String {
       "models": ["gpt-5"],
     }},
   }},
-  "hooks": {{"guard": {{"url": "ftp://hooks.example.com", "apikey": "{HOOK_KEY}"}}}},
+  "hooks": {{"guard": {{"url": "ftp://hooks.example.com", "apikey": "{HOOK_KEY}"}}, "audit": {{"url": "https://bot:{URL_PASSWORD}@audit.example.com/h"}}}},
+  "connectors": {{"servers": {{"jenkins": {{"protocol": "http", "url": "http://jenkins.tail1234.ts.net:8080", "auth": {{"type": "basic", "username": "aperture-bot", "password": "{PASSWORD}"}}}}}}}},
   "grants": [{{"src": ["*"], "app": {{"tailscale.com/cap/aperture": [{{"role": "admin"}}, {{"models": "**"}}]}}}}],
 }}
 "#
@@ -43,9 +50,14 @@ fn config() -> String {
 
 /// Fragments of each secret long enough to identify it (a masked form keeps four characters).
 fn leaks(text: &str) -> Vec<&'static str> {
-    [KEY, HEADER_TOKEN, HOOK_KEY]
+    [KEY, HEADER_TOKEN, HOOK_KEY, JWT, AWS_KEY_ID]
         .into_iter()
         .filter(|secret| text.contains(&secret[6..]))
+        .chain(
+            [PASSWORD, URL_PASSWORD, LOWER_TOKEN]
+                .into_iter()
+                .filter(|secret| text.contains(secret)),
+        )
         .collect()
 }
 

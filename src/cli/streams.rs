@@ -64,7 +64,8 @@ pub(super) fn print_result(
 ) -> anyhow::Result<()> {
     match output.format {
         OutputFormat::Json => write_json(value),
-        OutputFormat::Human => write_text(&human()),
+        // Config keys, comments and gateway answers end up in reports: no escape sequences.
+        OutputFormat::Human => write_text(&crate::render::terminal_text(&human())),
     }
 }
 

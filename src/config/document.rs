@@ -13,12 +13,128 @@ pub const MAX_DOCUMENT_BYTES: usize = 32 * 1024 * 1024;
 /// jsonc-parser's own nesting limit; Aperture configs nest about six levels deep.
 pub const MAX_NESTING_DEPTH: usize = 512;
 
-/// A parsed document: the source text, where each line starts, and the positioned tree.
+/// A parsed document: the source text, its position index, and the positioned tree.
 #[derive(Debug, Clone)]
 pub struct Document {
     text: String,
-    line_starts: Vec<usize>,
+    index: LineIndex,
     pub root: Node,
+}
+
+/// Byte offset → 1-based line and column in O(log n + BLOCK): the line by binary search over
+/// line starts, the column as the number of characters (UTF-8 lead bytes) between the line
+/// start and the offset, read from per-block running counts. Counting from the line start
+/// made every lookup on a one-line document cost the whole line.
+#[derive(Debug, Clone, Default)]
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+    /// Characters before each `BLOCK`-byte boundary; empty for ASCII text (bytes = characters).
+    chars_before_block: Vec<u32>,
+}
+
+impl LineIndex {
+    const BLOCK: usize = 256;
+
+    /// Index `text` in one pass.
+    pub fn new(text: &str) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(newline_ends(text.as_bytes()))
+            .collect();
+        let chars_before_block = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let mut count = 0u32;
+            text.as_bytes()
+                .chunks(Self::BLOCK)
+                .map(|chunk| {
+                    let before = count;
+                    count += chunk.iter().filter(|b| is_lead_byte(**b)).count() as u32;
+                    before
+                })
+                .collect()
+        };
+        LineIndex {
+            line_starts,
+            chars_before_block,
+        }
+    }
+
+    /// 1-based line and column (in Unicode scalar values) of a byte offset in `text`, the
+    /// text this index was built from.
+    pub fn line_col(&self, text: &str, offset: usize) -> (u32, u32) {
+        let offset = offset.min(text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let column = self.chars_before(text, offset) - self.chars_before(text, start);
+        (line as u32 + 1, column as u32 + 1)
+    }
+
+    /// The byte range of a 1-based line, without its line break.
+    pub fn line_range(&self, text: &str, line: u32) -> Option<std::ops::Range<usize>> {
+        let index = (line as usize).checked_sub(1)?;
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(text.len());
+        let trimmed = text[start..end].trim_end_matches(['\n', '\r']).len();
+        Some(start..start + trimmed)
+    }
+
+    /// Byte offset of a 1-based line and column (clamped to the line's end): the inverse of
+    /// [`LineIndex::line_col`], found through the same block counts.
+    pub fn offset(&self, text: &str, line: u32, column: u32) -> Option<usize> {
+        let range = self.line_range(text, line)?;
+        let target = self.chars_before(text, range.start) + (column.max(1) as usize - 1);
+        if self.chars_before_block.is_empty() {
+            return Some((range.start + column.max(1) as usize - 1).min(range.end));
+        }
+        let block = self
+            .chars_before_block
+            .partition_point(|&c| (c as usize) <= target)
+            .saturating_sub(1);
+        let mut count = self.chars_before_block[block] as usize;
+        for (i, b) in text.as_bytes()[block * Self::BLOCK..].iter().enumerate() {
+            let at = block * Self::BLOCK + i;
+            if is_lead_byte(*b) {
+                if count == target || at >= range.end {
+                    return Some(at.clamp(range.start, range.end));
+                }
+                count += 1;
+            }
+        }
+        Some(range.end)
+    }
+
+    /// Characters in `text[..offset]` (a lead byte at `offset - 1` counts, so an offset inside
+    /// a character counts that character, as the column of its first byte plus one).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        if self.chars_before_block.is_empty() {
+            return offset;
+        }
+        let block = offset / Self::BLOCK;
+        let base = self.chars_before_block.get(block).copied().unwrap_or(0) as usize;
+        let from = (block * Self::BLOCK).min(offset);
+        base + text.as_bytes()[from..offset]
+            .iter()
+            .filter(|b| is_lead_byte(**b))
+            .count()
+    }
+}
+
+/// A byte that starts a UTF-8 character (not a continuation byte).
+fn is_lead_byte(b: u8) -> bool {
+    (b as i8) >= -0x40
+}
+
+/// Offsets just after each `\n`.
+fn newline_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 /// What kind of failure stopped the load; the rule layer maps each kind to its rule
@@ -132,7 +248,7 @@ impl Document {
             Err(()) => Self::slow_parse(text)?,
         };
         let document = Document {
-            line_starts: line_starts(text),
+            index: LineIndex::new(text),
             text: text.to_owned(),
             root,
         };
@@ -198,26 +314,14 @@ impl Document {
 
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        let start = self.line_starts[line];
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
-        (line as u32 + 1, column as u32 + 1)
+        self.index.line_col(&self.text, offset)
     }
 
     /// The text of a 1-based line, without its line break.
     pub fn line_text(&self, line: u32) -> Option<&str> {
-        let index = (line as usize).checked_sub(1)?;
-        let start = *self.line_starts.get(index)?;
-        let end = self
-            .line_starts
-            .get(index + 1)
-            .copied()
-            .unwrap_or(self.text.len());
-        Some(self.text[start..end].trim_end_matches(['\n', '\r']))
+        self.index
+            .line_range(&self.text, line)
+            .map(|range| &self.text[range])
     }
 
     /// Position of a span's start.
@@ -314,10 +418,9 @@ fn wrapped_config(document: &Document) -> Option<LoadError> {
 fn too_large(len: usize) -> LoadError {
     LoadError::new(
         LoadErrorKind::TooLarge,
+        // Exact byte counts: a rounded "32.0 MiB" next to "at most 32 MiB" reads as a contradiction.
         format!(
-            "the document is {:.1} MiB; this tool reads at most {} MiB",
-            len as f64 / (1024.0 * 1024.0),
-            MAX_DOCUMENT_BYTES / (1024 * 1024)
+            "the document is {len} bytes; this tool reads at most {MAX_DOCUMENT_BYTES} bytes (32 MiB)"
         ),
         None,
         "an Aperture config is normally a few kilobytes: check that this is the right file",
@@ -365,12 +468,6 @@ fn article(kind: &str) -> String {
     }
 }
 
-fn line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect()
-}
-
 fn line_col_in(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -393,6 +490,39 @@ mod tests {
         assert_eq!(doc.span_position(member.key_span), (2, 3));
         assert_eq!(doc.span_position(member.value.span), (2, 8));
         assert_eq!(doc.line_text(2), Some("  \"é\": \"x\""));
+    }
+
+    #[test]
+    fn the_line_index_counts_characters_across_blocks() {
+        let text = format!("{}\n{}é\r\nz", "aé\u{1F600}b".repeat(300), "x".repeat(700));
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() as u32 + 1;
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            let column = before[start..].chars().count() as u32 + 1;
+            assert_eq!(
+                index.line_col(&text, offset),
+                (line, column),
+                "offset {offset}"
+            );
+        }
+        assert_eq!(
+            index.line_range(&text, 2).map(|r| &text[r]),
+            Some(&*format!("{}é", "x".repeat(700)))
+        );
+        assert_eq!(index.line_range(&text, 4), None);
+        for (offset, _) in text.char_indices() {
+            let (line, column) = index.line_col(&text, offset);
+            if text.as_bytes()[offset] != b'\n' && text.as_bytes()[offset] != b'\r' {
+                assert_eq!(
+                    index.offset(&text, line, column),
+                    Some(offset),
+                    "offset {offset}"
+                );
+            }
+        }
+        assert_eq!(index.offset(&text, 3, 99), Some(text.len()));
     }
 
     #[test]
@@ -441,6 +571,11 @@ mod tests {
     #[test]
     fn hostile_inputs_become_diagnostics() {
         assert_eq!(kind(Document::parse("")), Some(LoadErrorKind::Empty));
+        let big = Document::from_bytes(&vec![b' '; MAX_DOCUMENT_BYTES + 1]).unwrap_err();
+        assert_eq!(
+            big.message,
+            "the document is 33554433 bytes; this tool reads at most 33554432 bytes (32 MiB)"
+        );
         assert_eq!(
             kind(Document::parse("  // nothing\n")),
             Some(LoadErrorKind::Empty)

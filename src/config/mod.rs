@@ -7,5 +7,7 @@ pub mod model;
 pub mod pointer;
 pub mod tree;
 
-pub use document::{Document, LoadError, LoadErrorKind, MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH};
+pub use document::{
+    Document, LineIndex, LoadError, LoadErrorKind, MAX_DOCUMENT_BYTES, MAX_NESTING_DEPTH,
+};
 pub use tree::{Member, Node, Span, Value};

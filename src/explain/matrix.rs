@@ -8,6 +8,7 @@ use super::connector::reaches;
 use crate::access::{GrantRef, Person, PersonAccess, PersonKind, Role, people, resolve};
 use crate::config::Node;
 use crate::glob::matches_model;
+use rustc_hash::FxHashMap;
 
 /// Who can reach which model: one row per identity the grants mention.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -86,55 +87,120 @@ pub fn matrix_of_resolved(
 ) -> Matrix {
     let models = served_models(root);
     let connectors = declared_connectors(root);
+    let names: Vec<String> = models.iter().map(|(p, m)| format!("{p}/{m}")).collect();
+    let mut columns = PatternColumns::new(&models);
+    // Identities with the same role, patterns and (when connectors exist) grants get the same
+    // row: it is computed once per class, not once per identity.
+    let mut classes: FxHashMap<RowKey<'_>, (Vec<String>, Vec<String>)> = FxHashMap::default();
     let rows = resolved
         .iter()
-        .map(|(person, access)| row(root, grants, person.clone(), access, &models, &connectors))
+        .map(|(person, access)| {
+            let key = RowKey {
+                has_role: access.role.is_some(),
+                models: &access.models,
+                grants: if connectors.is_empty() {
+                    &[]
+                } else {
+                    &access.grants
+                },
+            };
+            let (allowed, reached) = classes
+                .entry(key)
+                .or_insert_with(|| row(root, grants, access, &mut columns, &names, &connectors))
+                .clone();
+            MatrixRow {
+                src: person.src.clone(),
+                kind: person.kind,
+                role: access.role,
+                allowed,
+                connectors: reached,
+            }
+        })
         .collect();
     Matrix {
-        models: models
-            .into_iter()
-            .map(|(p, m)| format!("{p}/{m}"))
-            .collect(),
+        models: names,
         connectors,
         rows,
+    }
+}
+
+/// What a row's cells depend on.
+#[derive(PartialEq, Eq, Hash)]
+struct RowKey<'a> {
+    has_role: bool,
+    models: &'a [String],
+    grants: &'a [usize],
+}
+
+/// For each distinct `models` pattern, which served models it matches (a bit per model),
+/// matched once however many identities carry the pattern.
+struct PatternColumns<'m> {
+    models: &'m [(String, String)],
+    bits: FxHashMap<String, Vec<u64>>,
+}
+
+impl<'m> PatternColumns<'m> {
+    fn new(models: &'m [(String, String)]) -> Self {
+        PatternColumns {
+            models,
+            bits: FxHashMap::default(),
+        }
+    }
+
+    /// The union of the patterns' model sets.
+    fn union(&mut self, patterns: &[String]) -> Vec<u64> {
+        let mut out = vec![0u64; self.models.len().div_ceil(64)];
+        for pattern in patterns {
+            let models = self.models;
+            let bits = self.bits.entry(pattern.clone()).or_insert_with(|| {
+                let mut bits = vec![0u64; models.len().div_ceil(64)];
+                for (i, (p, m)) in models.iter().enumerate() {
+                    if matches_model(pattern, p, m) {
+                        bits[i / 64] |= 1 << (i % 64);
+                    }
+                }
+                bits
+            });
+            for (o, b) in out.iter_mut().zip(bits.iter()) {
+                *o |= b;
+            }
+        }
+        out
     }
 }
 
 fn row(
     root: &Node,
     grants: &[GrantRef<'_>],
-    person: Person,
     access: &PersonAccess,
-    models: &[(String, String)],
+    columns: &mut PatternColumns<'_>,
+    names: &[String],
     connectors: &[String],
-) -> MatrixRow {
+) -> (Vec<String>, Vec<String>) {
     // Without a role Aperture answers 403 to everything, whatever the patterns say.
-    let (allowed, reached) = if access.role.is_none() {
-        (Vec::new(), Vec::new())
+    if access.role.is_none() {
+        return (Vec::new(), Vec::new());
+    }
+    let bits = columns.union(&access.models);
+    let allowed = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| bits[i / 64] & (1 << (i % 64)) != 0)
+        .map(|(_, name)| name.clone())
+        .collect();
+    let reached = if connectors.is_empty() {
+        Vec::new()
     } else {
         let matched: Vec<&GrantRef<'_>> = access
             .grants
             .iter()
             .filter_map(|&i| grants.get(i))
             .collect();
-        (
-            models
-                .iter()
-                .filter(|(p, m)| access.models.iter().any(|pat| matches_model(pat, p, m)))
-                .map(|(p, m)| format!("{p}/{m}"))
-                .collect(),
-            connectors
-                .iter()
-                .filter(|id| reaches(root, &matched, id))
-                .cloned()
-                .collect(),
-        )
+        connectors
+            .iter()
+            .filter(|id| reaches(root, &matched, id))
+            .cloned()
+            .collect()
     };
-    MatrixRow {
-        src: person.src,
-        kind: person.kind,
-        role: access.role,
-        allowed,
-        connectors: reached,
-    }
+    (allowed, reached)
 }

@@ -80,9 +80,9 @@ fn transport_config(
 ) -> StreamableHttpServerConfig {
     let mut hosts: Vec<String> = LOOPBACK_HOSTS.iter().map(|h| (*h).to_owned()).collect();
     let ip = options.addr.ip();
-    if !ip.is_loopback() && !ip.is_unspecified() {
-        // Clients of an explicitly bound address send it as their Host; an IP literal cannot
-        // be used for DNS rebinding.
+    if !ip.is_unspecified() && !hosts.contains(&ip.to_string()) {
+        // Clients of an explicitly bound address (127.0.0.2 too) send it as their Host; an IP
+        // literal cannot be used for DNS rebinding.
         hosts.push(ip.to_string());
     }
     hosts.extend(options.allowed_hosts.iter().cloned());
@@ -395,6 +395,10 @@ mod tests {
         assert!(config.allowed_hosts.contains(&"10.1.2.3".to_owned()));
         assert!(config.allowed_hosts.contains(&"mcp.example.com".to_owned()));
         assert!(config.allowed_hosts.contains(&"localhost".to_owned()));
+        let config = transport_config(&options("127.0.0.2:8765"), CancellationToken::new());
+        assert!(config.allowed_hosts.contains(&"127.0.0.2".to_owned()));
+        let config = transport_config(&options("127.0.0.1:8765"), CancellationToken::new());
+        assert_eq!(config.allowed_hosts.len(), LOOPBACK_HOSTS.len());
         let config = transport_config(&options("0.0.0.0:1"), CancellationToken::new());
         assert_eq!(config.allowed_hosts.len(), LOOPBACK_HOSTS.len());
         assert_eq!(config.max_request_body_bytes, MAX_MESSAGE_BYTES);

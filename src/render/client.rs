@@ -2,7 +2,8 @@
 //! environment as `export` lines, the commands, then the notes.
 
 use super::blocks::notes_block;
-use crate::tools::client::ClientOutput;
+use super::terminal::visible;
+use crate::tools::client::{ClientOutput, shell_quote};
 
 pub fn client_report(out: &ClientOutput) -> String {
     let mut text = String::new();
@@ -18,7 +19,8 @@ pub fn client_report(out: &ClientOutput) -> String {
     if !out.env.is_empty() {
         text.push_str("\n# environment\n");
         for (k, v) in &out.env {
-            text.push_str(&format!("export {k}={v:?}\n"));
+            // Single-quoted: a value can hold `$(…)` or quotes and still only set itself.
+            text.push_str(&format!("export {k}={}\n", shell_quote(v)));
         }
     }
     for c in &out.commands {
@@ -27,5 +29,6 @@ pub fn client_report(out: &ClientOutput) -> String {
     if !out.commands.is_empty() {
         text.push('\n');
     }
-    format!("{text}\n{}", notes_block(&out.notes))
+    let notes: Vec<String> = out.notes.iter().map(|n| visible(n).into_owned()).collect();
+    format!("{text}\n{}", notes_block(&notes))
 }

@@ -26,6 +26,14 @@ pub fn github(output: &ValidateOutput, file_name: &str) -> String {
             escape_data(&message)
         ));
     }
+    for t in &output.truncated {
+        out.push_str(&format!(
+            "::notice file={},title={}::{}\n",
+            escape_property(file_name),
+            escape_property(&t.code),
+            escape_data(&t.sentence())
+        ));
+    }
     out
 }
 

@@ -21,6 +21,7 @@ mod provider;
 mod rules;
 mod sarif;
 mod skill;
+mod terminal;
 
 pub use client::client_report;
 pub use connector::connector_report;
@@ -38,6 +39,7 @@ pub use provider::provider_report;
 pub use rules::rules_table;
 pub use sarif::sarif;
 pub use skill::install_report;
+pub use terminal::{terminal_text, visible};
 
 use crate::diagnostic::ValidateOutput;
 

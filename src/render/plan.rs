@@ -3,14 +3,27 @@
 
 use super::blocks::notes_block;
 use crate::access::Role;
-use crate::tools::live_config::{ApplyOutput, BaseRecord, LiveConfig, Plan};
+use crate::tools::live_config::{ApplyOutput, BaseRecord, ConfigApi, LiveConfig, Plan};
+
+/// The config API by its path, as users know it.
+fn api_name(api: ConfigApi) -> &'static str {
+    match api {
+        ConfigApi::Aperture => "/aperture/config",
+        ConfigApi::Legacy => "/api/config",
+    }
+}
+
+/// A list as `[a, b]`, without Rust's quoting.
+fn list(items: &[String]) -> String {
+    format!("[{}]", items.join(", "))
+}
 
 /// A pulled config: the document itself, or where it was written.
 pub fn pulled_config(live: &LiveConfig, written_to: Option<&str>) -> String {
     match written_to {
         Some(path) => format!(
-            "wrote {path} ({:?} API, version {}); the version is recorded in {} (never sent to the gateway)\n",
-            live.api,
+            "wrote {path} ({} API, version {}); the version is recorded in {} (never sent to the gateway)\n",
+            api_name(live.api),
             live.version,
             BaseRecord::path_for(std::path::Path::new(path)).display()
         ),
@@ -20,8 +33,10 @@ pub fn pulled_config(live: &LiveConfig, written_to: Option<&str>) -> String {
 
 pub fn plan_report(plan: &Plan) -> String {
     let mut text = format!(
-        "{} ({:?} API, live version {})\n",
-        plan.url, plan.api, plan.live_version
+        "{} ({} API, live version {})\n",
+        plan.url,
+        api_name(plan.api),
+        plan.live_version
     );
     text.push_str(&match (&plan.caller.identity, &plan.caller.detail) {
         (Some(who), Some(how)) => format!("you are {who} (from {how})\n"),
@@ -65,12 +80,12 @@ pub fn plan_report(plan: &Plan) -> String {
             None => "none",
         };
         text.push_str(&format!(
-            "access {}: role {} → {}; gains {:?}; loses {:?}\n",
+            "access {}: role {} → {}; gains {}; loses {}\n",
             change.src,
             role(change.role_before),
             role(change.role_after),
-            change.models_gained,
-            change.models_lost
+            list(&change.models_gained),
+            list(&change.models_lost)
         ));
         for (what, plus, minus) in [
             ("buckets", &change.quotas_added, &change.quotas_removed),
@@ -83,8 +98,10 @@ pub fn plan_report(plan: &Plan) -> String {
         ] {
             if !plus.is_empty() || !minus.is_empty() {
                 text.push_str(&format!(
-                    "access {}: {what} + {plus:?}; - {minus:?}\n",
-                    change.src
+                    "access {}: {what} + {}; - {}\n",
+                    change.src,
+                    list(plus),
+                    list(minus)
                 ));
             }
         }

@@ -65,7 +65,7 @@ pub fn sarif(output: &ValidateOutput, file_name: &str) -> Value {
             result
         })
         .collect();
-    json!({
+    let mut sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -78,5 +78,13 @@ pub fn sarif(output: &ValidateOutput, file_name: &str) -> Value {
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
-    })
+    });
+    if !output.truncated.is_empty() {
+        // Findings past the per-rule cap: counted, not listed (SARIF has no native field).
+        sarif["runs"][0]["properties"] = json!({
+            "truncated": output.truncated,
+            "notes": output.truncated.iter().map(|t| t.sentence()).collect::<Vec<_>>(),
+        });
+    }
+    sarif
 }

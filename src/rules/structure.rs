@@ -246,6 +246,24 @@ fn walk(ctx: &mut Context, node: &Node, schema: &Compiled, at: usize, path: &mut
                 }
             }
         }
+        // Integer keys are Go `int`s (64-bit): a longer literal fails the decode as a type error.
+        Value::Number(literal)
+            if kind == "integer"
+                && !current.admits("number")
+                && current.types != 0
+                && node.as_i64().is_none() =>
+        {
+            let finding = Finding::new(
+                &catalog::WRONG_TYPE,
+                path.as_str(),
+                node.span,
+                format!(
+                    "`{path}` is {}, outside the 64-bit integer range Aperture reads",
+                    crate::redact::excerpt(literal, 40)
+                ),
+            );
+            ctx.push(finding.fix(format!("use an integer from {} to {}", i64::MIN, i64::MAX)));
+        }
         _ => {}
     }
 }

@@ -13,7 +13,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use super::input::ToolError;
+use super::input::{MAX_NAME_CHARS, ToolError};
 use crate::catalog::apis::Api;
 
 // One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
@@ -164,6 +164,32 @@ pub struct ClientInput {
     pub model: Option<String>,
 }
 
+/// `value` as one shell word that expands to exactly itself: single quotes, each `'` inside
+/// written as `'"'"'`. Nothing in it can run (`$(…)`, backticks) or split the word.
+pub fn shell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r#"'"'"'"#))
+}
+
+/// `value` as a TOML basic string: `"` and `\` escaped, control characters as escapes, so
+/// no value can end the string or start a new line (a new key).
+pub fn toml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// One file to write.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ClientFile {
@@ -212,6 +238,15 @@ impl Gateway<'_> {
 pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolError> {
     let mut notes = Vec::new();
     let host = normalise_host(input.host.as_deref().unwrap_or("ai"), &mut notes)?;
+    if let Some(model) = &input.model
+        && (model.trim().is_empty() || model.chars().count() > MAX_NAME_CHARS)
+    {
+        return Err(ToolError::BadArguments(format!(
+            "model `{}` is {} characters; give a model ID of 1 to {MAX_NAME_CHARS} characters as the gateway lists it (e.g. `claude-sonnet-4-5`)",
+            crate::redact::excerpt(model, 40).escape_debug(),
+            model.chars().count()
+        )));
+    }
     let base = format!("http://{host}");
     let mut out = ClientOutput {
         client: input.client.name().to_owned(),
@@ -356,8 +391,9 @@ fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {
 fn codex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
     let model = gateway.model_for(Client::Codex);
+    let (model, base_url) = (toml_string(&model), toml_string(&format!("{base}/v1")));
     let content = format!(
-        "# Source: https://tailscale.com/docs/aperture/how-to/use-codex\nmodel = \"{model}\"\nmodel_provider = \"aperture\"\nmodel_reasoning_effort = \"high\"\n\n[model_providers.aperture]\nname = \"Tailscale AI Gateway\"\nbase_url = \"{base}/v1\"\nwire_api = \"responses\"\n"
+        "# Source: https://tailscale.com/docs/aperture/how-to/use-codex\nmodel = {model}\nmodel_provider = \"aperture\"\nmodel_reasoning_effort = \"high\"\n\n[model_providers.aperture]\nname = \"Tailscale AI Gateway\"\nbase_url = {base_url}\nwire_api = \"responses\"\n"
     );
     out.files.push(ClientFile {
         path: "~/.codex/config.toml".into(),
@@ -414,8 +450,11 @@ fn openai_sdk(gateway: &Gateway<'_>, out: &mut ClientOutput) {
         .insert("OPENAI_BASE_URL".into(), format!("{base}/v1"));
     out.env.insert("OPENAI_API_KEY".into(), "not-needed".into());
     let model = gateway.model_for(Client::OpenaiSdk);
+    let body = json!({ "model": model, "messages": [{ "role": "user", "content": "ping" }] });
     out.commands.push(format!(
-        "curl -s {base}/v1/chat/completions -H 'content-type: application/json' -d '{{\"model\": \"{model}\", \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
+        "curl -s {} -H 'content-type: application/json' -d {}",
+        shell_quote(&format!("{base}/v1/chat/completions")),
+        shell_quote(&body.to_string())
     ));
     out.notes.push("OpenAI-style clients use `/v1` in the base URL; any non-empty key works (Aperture injects the real one)".into());
     out.notes
@@ -428,8 +467,11 @@ fn anthropic_sdk(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     out.env
         .insert("ANTHROPIC_API_KEY".into(), "not-needed".into());
     let model = gateway.model_for(Client::AnthropicSdk);
+    let body = json!({ "model": model, "max_tokens": 16, "messages": [{ "role": "user", "content": "ping" }] });
     out.commands.push(format!(
-        "curl -s {base}/v1/messages -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d '{{\"model\": \"{model}\", \"max_tokens\": 16, \"messages\": [{{\"role\": \"user\", \"content\": \"ping\"}}]}}'"
+        "curl -s {} -H 'content-type: application/json' -H 'anthropic-version: 2023-06-01' -d {}",
+        shell_quote(&format!("{base}/v1/messages")),
+        shell_quote(&body.to_string())
     ));
     out.notes.push("Anthropic SDKs take the bare host (they append /v1/messages) and require some key; the provider needs `anthropic_messages`".into());
 }

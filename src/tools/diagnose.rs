@@ -91,6 +91,16 @@ pub fn diagnose_with(
     policy: PathPolicy,
     probe: Option<TestOutput>,
 ) -> Result<DiagnoseOutput, ToolError> {
+    // The symptom and error text need no bound here: the matcher reads only their start.
+    if let Some(url) = &input.url {
+        use super::input::{MAX_URL_CHARS, bounded};
+        bounded(
+            "the URL",
+            url,
+            MAX_URL_CHARS,
+            "pass the gateway's root, e.g. `http://ai`",
+        )?;
+    }
     if input.symptom.trim().is_empty()
         && input.error_text.is_none()
         && input.http_status.is_none()

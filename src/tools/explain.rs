@@ -86,6 +86,21 @@ pub fn explain_access(
     input: &ExplainInput,
     policy: PathPolicy,
 ) -> Result<ExplainOutput, ToolError> {
+    use super::input::{MAX_NAME_CHARS, MAX_URL_CHARS, bounded};
+    for (what, value, max) in [
+        ("the model name", &input.model, MAX_NAME_CHARS),
+        ("the connector", &input.connector, MAX_NAME_CHARS),
+        ("the endpoint", &input.endpoint, MAX_URL_CHARS),
+    ] {
+        if let Some(value) = value {
+            bounded(
+                what,
+                value,
+                max,
+                "pass it as the request names it, e.g. `claude-sonnet-4-5` or `/v1/messages`",
+            )?;
+        }
+    }
     let matrix_only = input.is_matrix_only();
     let connector = input.connector_asked();
     if input.model.is_some() && input.connector.is_some() {

@@ -33,6 +33,13 @@ pub enum ToolError {
         #[source]
         source: std::io::Error,
     },
+    /// A file (a backup, a written config) could not be written.
+    #[error("cannot write `{path}`: {source}; check that the directory exists and is writable")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// `config_path` over HTTP without `--allow-paths`.
     #[error(
         "`config_path` is refused by this server (it serves HTTP without --allow-paths); pass the document text in `config` instead"
@@ -144,4 +151,25 @@ pub fn env_secret(field: &str, name: &str) -> Result<String, ToolError> {
             "the environment variable {name} ({field}) is not set or empty"
         ))),
     }
+}
+
+/// Longest URL accepted (gateway roots are short; browsers stop near this too).
+pub const MAX_URL_CHARS: usize = 2048;
+/// Longest name accepted (a model, a connector, an endpoint path): real ones are under 100.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// Refuse a value longer than `max` characters with what, how long, and how to fix it, so a
+/// pasted megabyte costs one short error instead of work and output in proportion.
+pub fn bounded(what: &str, value: &str, max: usize, hint: &str) -> Result<(), ToolError> {
+    // Bytes bound characters from above: count only when the bytes exceed the limit.
+    if value.len() <= max {
+        return Ok(());
+    }
+    let chars = value.chars().count();
+    if chars <= max {
+        return Ok(());
+    }
+    Err(ToolError::BadArguments(format!(
+        "{what} is {chars} characters long; at most {max} are accepted: {hint}"
+    )))
 }

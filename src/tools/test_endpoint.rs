@@ -154,6 +154,20 @@ fn known_clients() -> Vec<ClientCalls> {
 }
 
 fn prepare(input: &TestInput, policy: PathPolicy) -> Result<(probe::Target, Options), ToolError> {
+    super::input::bounded(
+        "the URL",
+        &input.url,
+        super::input::MAX_URL_CHARS,
+        "pass the gateway's root, e.g. `http://ai`",
+    )?;
+    if let Some(model) = &input.model {
+        super::input::bounded(
+            "the model name",
+            model,
+            super::input::MAX_NAME_CHARS,
+            "pass a model ID as the gateway lists it",
+        )?;
+    }
     let target = probe::target::parse(&input.url)?;
     let timeout_ms = input.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     if timeout_ms == 0 || timeout_ms > MAX_TIMEOUT_MS {

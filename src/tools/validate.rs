@@ -5,7 +5,7 @@ use serde::Deserialize;
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::config::Document;
-use crate::diagnostic::{Counts, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 pub use crate::diagnostic::{Mode, ValidateOutput};
 
 /// Arguments of `validate_config`.
@@ -54,11 +54,5 @@ fn finish(mut diagnostics: Vec<Diagnostic>, mode: Mode, strict: bool) -> Validat
             }
         }
     }
-    let counts = Counts::of(&diagnostics);
-    ValidateOutput {
-        valid: counts.error == 0,
-        mode,
-        counts,
-        diagnostics,
-    }
+    ValidateOutput::new(mode, diagnostics)
 }
