@@ -11,15 +11,16 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::config::model::config_schema;
 use crate::render::{self, Format};
-use crate::tools::validate::{self, Mode};
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
 pub use streams::{OutputArgs, OutputFormat};
-use streams::{
-    is_broken_pipe, merge_source, print_result, read_bytes, read_text, write_json, write_text,
-};
+use streams::{is_broken_pipe, merge_source, print_result, read_text, write_json, write_text};
 
 mod grants;
 mod streams;
+mod validate;
+
+pub use validate::ValidateArgs;
+use validate::run_validate;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
@@ -306,24 +307,6 @@ pub struct MigrateArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct ValidateArgs {
-    /// Config file, or `-` for stdin.
-    pub file: Option<String>,
-    /// Config file (same as the positional FILE).
-    #[arg(long, conflicts_with = "file")]
-    pub config: Option<String>,
-    /// `save` (default: warnings Aperture reports count as errors, as its save does) or `load`.
-    #[arg(long, value_enum, default_value_t = Mode::Save)]
-    pub mode: Mode,
-    /// In save mode, also count this tool's own warnings (silent failures Aperture accepts) as errors.
-    #[arg(long)]
-    pub strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
-#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Serve streamable HTTP at http://ADDR/mcp instead of stdio (e.g. 127.0.0.1:8765).
     #[arg(long, value_name = "ADDR")]
@@ -403,18 +386,6 @@ pub fn run(cli: Cli) -> ExitStatus {
             ExitStatus::Error
         }
     }
-}
-
-fn run_validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
-    let Some(source) = args.file.or(args.config) else {
-        anyhow::bail!("no config given: pass a FILE, `-` for stdin, or --config FILE");
-    };
-    let bytes = read_bytes(&source)?;
-    let output = validate::validate_bytes_with(&bytes, args.mode, args.strict);
-    let name = if source == "-" { "<stdin>" } else { &source };
-    let report = render::validation_report(&output, &bytes, name, args.format)?;
-    write_text(&report)?;
-    Ok(ExitStatus::clean_if(output.valid))
 }
 
 fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {

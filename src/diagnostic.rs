@@ -170,6 +170,20 @@ pub struct ValidateOutput {
     pub valid: bool,
     pub mode: Mode,
     pub counts: Counts,
-    /// Findings sorted by position.
+    /// Findings sorted by position (with `fix`: those left after fixing).
     pub diagnostics: Vec<Diagnostic>,
+    /// With `fix`: the fixes applied, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<AppliedFix>,
+    /// With `fix`: the fixed document (comments kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+}
+
+/// A fix that was applied (`validate --fix`, `migrate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedFix {
+    pub code: String,
+    pub path: String,
+    pub description: String,
 }

@@ -11,6 +11,7 @@ mod edit_roundtrip;
 mod explain;
 mod explain_traces;
 mod file_safety;
+mod fix;
 mod fuzz_regressions;
 mod generate;
 mod grants_edit;

@@ -1,6 +1,7 @@
 //! Parsing tests for the argument definitions.
 
 use super::*;
+use crate::tools::validate::Mode;
 
 #[test]
 fn parses_the_contract_flags() {

@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use crate::diagnostic::{Mode, ValidateOutput};
+use crate::diagnostic::{Counts, Mode, ValidateOutput};
+use crate::rules::catalog::Applicability;
 
 /// Render for a terminal. `source` is the document text (for the quoted lines).
 pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> String {
@@ -35,29 +36,43 @@ pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> 
         }
         let _ = writeln!(out, "{pad} = fix: {}", d.fix.description);
         if d.fix.patch.is_some() {
-            let _ = writeln!(
-                out,
-                "{pad} = a mechanical patch is available (--format json)"
-            );
+            let _ = writeln!(out, "{pad} = {}", fix_hint(&d.code));
         }
         let _ = writeln!(out, "{pad} = docs: {}", d.docs);
         out.push('\n');
     }
     let c = output.counts;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let verdict = if output.valid { "valid" } else { "invalid" };
     let mode = match output.mode {
         Mode::Save => "save mode: warnings Aperture reports count as errors",
         Mode::Load => "load mode",
     };
-    let _ = writeln!(
-        out,
-        "{file_name}: {verdict} ({}, {}, {}; {mode})",
-        plural(c.error, "error"),
-        plural(c.warning, "warning"),
-        plural(c.info, "info")
-    );
+    let _ = writeln!(out, "{file_name}: {verdict} ({}; {mode})", counts_text(c));
     out
+}
+
+/// How to apply a finding's patch, by the rule table's applicability.
+fn fix_hint(code: &str) -> &'static str {
+    match crate::rules::catalog::by_code(code).map(|rule| rule.applicability) {
+        Some(Applicability::Safe) => "safe fix: `validate --fix` applies it",
+        _ => {
+            "fix changes what the gateway does: `validate --fix --unsafe-fixes` applies it (preview with --diff)"
+        }
+    }
+}
+
+/// "1 error, 2 warnings": the severities that occur, or "no findings".
+fn counts_text(c: Counts) -> String {
+    let parts: Vec<String> = [(c.error, "error"), (c.warning, "warning"), (c.info, "info")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+        .collect();
+    if parts.is_empty() {
+        "no findings".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// Replace tabs with four spaces and return the caret offset for a 1-based column.
@@ -84,6 +99,18 @@ fn expand_tabs(line: &str, column: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_names_only_the_severities_that_occur() {
+        let counts = |error, warning, info| Counts {
+            error,
+            warning,
+            info,
+        };
+        assert_eq!(counts_text(counts(0, 0, 0)), "no findings");
+        assert_eq!(counts_text(counts(0, 1, 1)), "1 warning, 1 info");
+        assert_eq!(counts_text(counts(2, 0, 3)), "2 errors, 3 infos");
+    }
 
     #[test]
     fn caret_sits_under_the_column() {

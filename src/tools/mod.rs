@@ -3,6 +3,7 @@
 pub mod client;
 pub mod diagnose;
 pub mod explain;
+pub mod fix;
 pub mod grant_merge;
 pub mod grants;
 pub mod input;
