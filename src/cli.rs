@@ -13,11 +13,17 @@ use crate::config::model::config_schema;
 use crate::render::{self, Format};
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
 pub use streams::{OutputArgs, OutputFormat};
-use streams::{is_broken_pipe, merge_source, print_result, read_text, write_json, write_text};
+use streams::{
+    is_broken_pipe, merge_source, print_result, read_text, write_json, write_stderr, write_text,
+};
 
 mod grants;
+mod init;
 mod streams;
 mod validate;
+
+pub use init::InitArgs;
+use init::run_init;
 
 pub use validate::ValidateArgs;
 use validate::run_validate;
@@ -34,8 +40,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate an Aperture config (HuJSON or JSON) against every rule.
+    /// Validate an Aperture config (HuJSON or JSON) against every rule; --fix applies the safe fixes.
     Validate(ValidateArgs),
+    /// Start a config from nothing: a provider and your admin grant, which Aperture's save accepts.
+    Init(InitArgs),
     /// Print the JSON Schema of the Aperture config (for editors).
     Schema,
     /// List the rule catalog (codes, severities, Aperture's messages).
@@ -357,6 +365,7 @@ impl From<ExitStatus> for ExitCode {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Validate(args) => run_validate(args),
+        Command::Init(args) => run_init(args),
         Command::Schema => write_json(config_schema()).map(|()| ExitStatus::Success),
         Command::Rules { format } => run_rules(format),
         Command::Provider(args) => run_provider(args),
@@ -381,7 +390,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
-            let message = crate::redact::mask_text(&format!("{e:#}"));
+            let message = crate::redact::mask_text(&error_text(&e));
             let _ = writeln!(std::io::stderr().lock(), "error: {message}");
             ExitStatus::Error
         }
@@ -404,7 +413,7 @@ fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
         baseurl: args.baseurl,
         region: args.region,
         apikey: None,
-        source: merge_source(args.merge.config.as_deref())?,
+        source: merge_source(args.merge.config.as_deref(), args.merge.write)?,
         replace: args.replace,
     };
     let out = tools::provider::generate_provider(&input, PathPolicy::Allowed)?;
@@ -415,6 +424,12 @@ fn run_provider(args: ProviderArgs) -> anyhow::Result<ExitStatus> {
         }
         _ => None,
     };
+    if written_to.is_none() && args.output.format == OutputFormat::Human {
+        // stdout is the document (`provider anthropic > gw.hujson`): the rest goes to stderr.
+        write_text(&(out.config.trim_end().to_owned() + "\n"))?;
+        write_stderr(&render::provider_notes(&out))?;
+        return Ok(ExitStatus::Success);
+    }
     print_result(&out, &args.output, || {
         render::provider_report(&out, written_to)
     })?;
@@ -441,7 +456,7 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
         target: args.target,
         aperture_selector: args.aperture_selector,
         ip: None,
-        source: merge_source(args.merge.config.as_deref())?,
+        source: merge_source(args.merge.config.as_deref(), args.merge.write)?,
         allow_no_admin: args.allow_no_admin,
     };
     let mut out = generate_grants(&input, PathPolicy::Allowed)?;
@@ -626,6 +641,19 @@ fn run_skill_install(
     let options = crate::skill::InstallOptions::for_scope(project, dir, force)?;
     write_text(&render::install_report(&crate::skill::install(&options)?))?;
     Ok(ExitStatus::Success)
+}
+
+/// The error and its causes, each said once (a message that already quotes its cause, as
+/// an I/O error naming the OS error does, is not followed by it again).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }
 
 /// Run an async call on one thread: the CLI makes one call per process.

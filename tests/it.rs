@@ -20,6 +20,7 @@ mod live_config;
 mod mcp_http;
 mod mcp_in_process;
 mod mcp_stdio;
+mod newcomer;
 mod per_person;
 mod reference;
 mod render_snapshots;

@@ -35,6 +35,13 @@ pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
     Ok(stdout.flush()?)
 }
 
+/// Human text beside a document printed on stdout (notes, what was written).
+pub(super) fn write_stderr(text: &str) -> anyhow::Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    stderr.write_all(text.as_bytes())?;
+    Ok(stderr.flush()?)
+}
+
 /// A file's bytes, or stdin's for `-` (both capped just past the largest config).
 pub(super) fn read_bytes(path: &str) -> anyhow::Result<Vec<u8>> {
     if path != "-" {
@@ -55,13 +62,21 @@ pub(super) fn read_text(path: &str) -> anyhow::Result<String> {
     })
 }
 
-/// The config to merge into, if one was named.
-pub(super) fn merge_source(config: Option<&str>) -> anyhow::Result<ConfigInput> {
-    Ok(config
-        .map(read_text)
-        .transpose()?
-        .map(ConfigInput::text)
-        .unwrap_or_default())
+/// The config to merge into, if one was named. A file that does not exist yet is a new, empty
+/// document when it is to be written (`--write` creates it), and a clear refusal otherwise.
+pub(super) fn merge_source(config: Option<&str>, write: bool) -> anyhow::Result<ConfigInput> {
+    let Some(path) = config else {
+        return Ok(ConfigInput::default());
+    };
+    if path != "-" && !std::path::Path::new(path).exists() {
+        if write {
+            return Ok(ConfigInput::text("{}\n"));
+        }
+        anyhow::bail!(
+            "`{path}` does not exist: add --write to create it, or start one with `init {path} --admin LOGIN`"
+        );
+    }
+    Ok(ConfigInput::text(read_text(path)?))
 }
 
 /// Print a tool's result: JSON, or the readable parts.

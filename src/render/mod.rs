@@ -1,6 +1,6 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
 //! and every other tool's typed output (probe report, diagnosis, explanation, access matrix,
-//! live-config plan, grants, client, migration, provider, rule catalog, skill install) into
+//! live-config plan, grants, client, migration, provider, init, fixes, rule catalog, skill install) into
 //! human text.
 //! Renderers are separate from checks and never change what was found.
 
@@ -12,6 +12,7 @@ mod fix;
 mod github;
 mod grants;
 mod human;
+mod init;
 mod matrix;
 mod migrate;
 mod plan;
@@ -28,11 +29,12 @@ pub use fix::{FixedTo, fix_report};
 pub use github::github;
 pub use grants::grants_report;
 pub use human::human;
+pub use init::init_report;
 pub use matrix::access_matrix;
 pub use migrate::migrate_report;
 pub use plan::{apply_report, plan_report, pulled_config};
 pub use probe::probe_report;
-pub use provider::provider_report;
+pub use provider::{provider_notes, provider_report};
 pub use rules::rules_table;
 pub use sarif::sarif;
 pub use skill::install_report;

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod fix;
 pub mod grant_merge;
 pub mod grants;
+pub mod init;
 pub mod input;
 pub mod live_config;
 pub mod migrate;
