@@ -21,6 +21,7 @@ mod grants;
 mod init;
 mod streams;
 mod validate;
+pub mod words;
 
 pub use init::InitArgs;
 use init::run_init;
@@ -390,7 +391,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
-            let message = crate::redact::mask_text(&error_text(&e));
+            let message = crate::redact::mask_text(&words::cli_words(&error_text(&e)));
             let _ = writeln!(std::io::stderr().lock(), "error: {message}");
             ExitStatus::Error
         }

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod cli_words;
 mod connector_access;
 mod diagnose;
 mod edit_roundtrip;

@@ -35,10 +35,11 @@ pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
     Ok(stdout.flush()?)
 }
 
-/// Human text beside a document printed on stdout (notes, what was written).
+/// Human text beside a document printed on stdout (notes, what was written), in the CLI's
+/// words.
 pub(super) fn write_stderr(text: &str) -> anyhow::Result<()> {
     let mut stderr = std::io::stderr().lock();
-    stderr.write_all(text.as_bytes())?;
+    stderr.write_all(super::words::cli_words(text).as_bytes())?;
     Ok(stderr.flush()?)
 }
 
@@ -87,7 +88,7 @@ pub(super) fn print_result(
 ) -> anyhow::Result<()> {
     match output.format {
         OutputFormat::Json => write_json(value),
-        OutputFormat::Human => write_text(&human()),
+        OutputFormat::Human => write_text(&super::words::cli_words(&human())),
     }
 }
 
