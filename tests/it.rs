@@ -23,6 +23,7 @@ mod mcp_in_process;
 mod mcp_stdio;
 mod newcomer;
 mod per_person;
+mod readme;
 mod reference;
 mod render_snapshots;
 mod secrets;
