@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::model::config_schema;
-use crate::render::{self, Format};
+use crate::render;
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
 pub use streams::{OutputArgs, OutputFormat};
 use streams::{
@@ -49,9 +49,8 @@ pub enum Command {
     Schema,
     /// List the rule catalog (codes, severities, Aperture's messages).
     Rules {
-        /// `human` or `json`.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Generate a provider block (and merge it into a config with --config).
     Provider(ProviderArgs),
@@ -79,7 +78,7 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SkillCommand {
-    /// Put SKILL.md and its references where Claude Code finds them, and register the MCP server.
+    /// Put SKILL.md and its references where Claude Code finds them; print the line that registers the MCP server (--project: register it in ./.mcp.json).
     Install {
         /// Install into this project (./.claude/skills, ./.mcp.json) instead of your user scope.
         #[arg(long)]
@@ -123,7 +122,8 @@ pub struct ProviderArgs {
     /// Model ID (repeatable).
     #[arg(long = "model", value_name = "MODEL")]
     pub models: Vec<String>,
-    #[arg(long)]
+    /// Base URL of the upstream (default: the kind's; self-hosted and compatible kinds need one).
+    #[arg(long, value_name = "URL")]
     pub baseurl: Option<String>,
     /// AWS region (Bedrock).
     #[arg(long)]
@@ -182,8 +182,15 @@ pub struct ClientArgs {
     /// Aperture's host (default `ai`).
     #[arg(long)]
     pub host: Option<String>,
+    /// The model to pin in the client's settings (default: the client's own).
     #[arg(long)]
     pub model: Option<String>,
+    /// The gateway's config: say whether it serves the client's model on the client's API.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// With --config: check as this login (or tag:a,tag:b).
+    #[arg(long = "as", value_name = "LOGIN", requires = "config")]
+    pub as_identity: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -368,7 +375,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(args) => run_validate(args),
         Command::Init(args) => run_init(args),
         Command::Schema => write_json(config_schema()).map(|()| ExitStatus::Success),
-        Command::Rules { format } => run_rules(format),
+        Command::Rules { output } => run_rules(&output),
         Command::Provider(args) => run_provider(args),
         Command::Grants(args) => run_grants(args),
         Command::Client(args) => run_client(args),
@@ -398,11 +405,8 @@ pub fn run(cli: Cli) -> ExitStatus {
     }
 }
 
-fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {
-    match format {
-        Format::Json | Format::Sarif => write_json(&crate::rules::catalog::ALL)?,
-        Format::Human | Format::Github => write_text(&render::rules_table())?,
-    }
+fn run_rules(output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+    print_result(&crate::rules::catalog::ALL, output, render::rules_table)?;
     Ok(ExitStatus::Success)
 }
 
@@ -470,12 +474,18 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
-    let (client, host, model) = (args.client, args.host, args.model);
-    let out = tools::client::generate_client_config(&tools::client::ClientInput {
-        client,
-        host,
-        model,
-    })?;
+    use tools::client::{ClientInput, GatewayInput, generate_client_config_in};
+    let gateway = GatewayInput {
+        config: args.config.as_deref().map(read_text).transpose()?,
+        as_identity: args.as_identity,
+    };
+    let input = ClientInput {
+        client: args.client,
+        host: args.host,
+        model: args.model,
+        gateway,
+    };
+    let out = generate_client_config_in(&input, PathPolicy::Allowed)?;
     print_result(&out, &args.output, || render::client_report(&out))?;
     Ok(ExitStatus::Success)
 }
@@ -617,6 +627,15 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_skill_references(dir: &Path, check: bool) -> anyhow::Result<ExitStatus> {
+    if check && !dir.is_dir() {
+        // Outside the repository there is nothing to compare: say so, not "stale".
+        writeln!(
+            std::io::stderr().lock(),
+            "no reference directory at {} (outside the repository?): nothing to check; run in the repository, or pass --dir DIR",
+            dir.display()
+        )?;
+        return Ok(ExitStatus::Findings);
+    }
     let stale = crate::skill::sync_references(dir, check)?;
     let mut stderr = std::io::stderr().lock();
     match (check, stale.is_empty()) {

@@ -256,6 +256,7 @@ fn client_configs_are_stable_and_cite_their_source() {
                 client: *client,
                 host: Some(host.into()),
                 model: None,
+                gateway: Default::default(),
             })
             .unwrap();
             for file in &out.files {

@@ -6,6 +6,7 @@
 mod support;
 
 mod cli_words;
+mod client_check;
 mod connector_access;
 mod diagnose;
 mod edit_roundtrip;

@@ -103,3 +103,55 @@ fn an_unreadable_file_names_the_os_error_once() {
     let message = stderr(&out);
     assert_eq!(message.matches("os error").count(), 1, "{message}");
 }
+
+#[test]
+fn rules_take_only_the_formats_they_have_and_a_closed_pipe_is_quiet() {
+    let dir = TempDir::new("rules");
+    for format in ["sarif", "github"] {
+        let out = run(&["rules", "--format", format], &dir);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(stderr(&out).contains("human") && stderr(&out).contains("json"));
+    }
+    // The reader is gone before the first write: the write fails with EPIPE.
+    let mut child = bin()
+        .args(["rules", "--format", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "", "no 'Broken pipe' message");
+}
+
+#[test]
+fn help_says_what_flags_do_and_what_skill_install_does() {
+    let dir = TempDir::new("help");
+    let provider = String::from_utf8_lossy(&run(&["provider", "--help"], &dir).stdout).into_owned();
+    assert!(
+        provider.contains("--baseurl <URL>") && provider.contains("Base URL of the upstream"),
+        "{provider}"
+    );
+    let client = String::from_utf8_lossy(&run(&["client", "--help"], &dir).stdout).into_owned();
+    assert!(client.contains("The model to pin"), "{client}");
+    let install =
+        String::from_utf8_lossy(&run(&["skill", "install", "--help"], &dir).stdout).into_owned();
+    assert!(
+        install.contains("print the line that registers"),
+        "{install}"
+    );
+}
+
+#[test]
+fn checking_references_outside_the_repository_says_so() {
+    let dir = TempDir::new("refs-outside");
+    let out = run(&["skill", "references", "--check"], &dir);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("outside the repository"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("stale"), "{}", stderr(&out));
+}

@@ -142,7 +142,11 @@ fn every_command_block_runs_and_its_shown_output_is_real() {
             dir = workspace();
         }
         if let Some(why) = &block.not_run {
-            assert!(!why.is_empty(), "line {}: say why it is not run", block.line);
+            assert!(
+                !why.is_empty(),
+                "line {}: say why it is not run",
+                block.line
+            );
             last = None;
             continue;
         }
@@ -167,7 +171,10 @@ fn every_command_block_runs_and_its_shown_output_is_real() {
             }
             "text" => {
                 let Some((line, output)) = last.take() else {
-                    panic!("line {}: a text block follows the block it shows", block.line);
+                    panic!(
+                        "line {}: a text block follows the block it shows",
+                        block.line
+                    );
                 };
                 if let Err(e) = shown_in(&block.body, &output) {
                     panic!(
@@ -203,7 +210,10 @@ fn one_server_name_and_a_development_entry_that_does_not_clash() {
         ["aperture-orchestrator-dev"],
         "the repository's entry runs `cargo run`: its own name, so it never clashes with the installed server"
     );
-    assert!(README.contains("aperture-orchestrator-dev"), "the README explains it");
+    assert!(
+        README.contains("aperture-orchestrator-dev"),
+        "the README explains it"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ use clap::Args;
 
 use super::ExitStatus;
 use super::streams::{OutputArgs, OutputFormat, print_result, write_stderr, write_text};
+use crate::catalog::providers::Kind;
 use crate::render;
 use crate::tools::init::{InitInput, init_config};
 use crate::tools::provider::ProviderInput;
@@ -16,9 +17,9 @@ pub struct InitArgs {
     /// Who administers the gateway: your login (or a `group:`/`tag:` source); gets every model.
     #[arg(long, value_name = "LOGIN")]
     pub admin: String,
-    /// The first provider's kind (see `provider --help`).
-    #[arg(long, value_name = "KIND", default_value = "anthropic")]
-    pub provider: String,
+    /// The first provider's kind (see `provider --help`; default anthropic).
+    #[arg(long, value_name = "KIND")]
+    pub provider: Option<String>,
     /// Model ID (repeatable; default: the kind's catalog models).
     #[arg(long = "model", value_name = "MODEL")]
     pub models: Vec<String>,
@@ -42,7 +43,9 @@ pub(super) fn run_init(args: InitArgs) -> anyhow::Result<ExitStatus> {
     }
     let input = InitInput {
         provider: ProviderInput {
-            kind: args.provider,
+            kind: args
+                .provider
+                .unwrap_or_else(|| Kind::Anthropic.name().to_owned()),
             models: (!args.models.is_empty()).then_some(args.models),
             baseurl: args.baseurl,
             region: args.region,

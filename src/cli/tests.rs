@@ -1,6 +1,7 @@
 //! Parsing tests for the argument definitions.
 
 use super::*;
+use crate::render::Format;
 use crate::tools::validate::Mode;
 
 #[test]

@@ -53,6 +53,9 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ("timeout_ms must be between", "--timeout-ms must be between"),
     ("a larger timeout_ms", "a larger --timeout-ms"),
     ("or raise timeout_ms", "or raise --timeout-ms"),
+    // generate_client_config
+    ("`model` does not apply to", "`--model` does not apply to"),
+    ("give your login as `as`", "give your login with --as"),
     // diagnose_symptom
     (
         "describe the problem in `symptom`",

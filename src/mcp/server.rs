@@ -243,7 +243,7 @@ impl Server {
         Parameters(input): Parameters<ClientInput>,
     ) -> Result<Json<ClientOutput>, String> {
         run_tool("generate_client_config", || {
-            client::generate_client_config(&input)
+            client::generate_client_config_in(&input, self.policy)
         })
     }
 

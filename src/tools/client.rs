@@ -13,7 +13,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use super::input::ToolError;
+use super::client_check::{self, GatewayCheck};
+use super::input::{ConfigInput, PathPolicy, ToolError};
 
 // One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
 // its title (CLI help, reference). `Client::setup` has one arm per client.
@@ -120,6 +121,19 @@ pub struct ClientInput {
     /// Model to pin.
     #[serde(default)]
     pub model: Option<String>,
+    #[serde(flatten)]
+    pub gateway: GatewayInput,
+}
+
+/// The gateway config (and caller) a client's settings are checked against.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct GatewayInput {
+    /// The gateway's config text.
+    #[serde(default)]
+    pub config: Option<String>,
+    /// Caller: login or `tag:a,tag:b`.
+    #[serde(default, rename = "as")]
+    pub as_identity: Option<String>,
 }
 
 /// One file to write.
@@ -145,6 +159,9 @@ pub struct ClientOutput {
     pub commands: Vec<String>,
     /// Pitfalls and what the gateway needs (compatibility flags, grants).
     pub notes: Vec<String>,
+    /// With a config: whether it serves this client's model to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayCheck>,
 }
 
 const CLIENTS_DOC: &str = "clients.md";
@@ -165,7 +182,35 @@ impl Gateway<'_> {
     }
 }
 
+/// `generate_client_config` for a caller that may not read files (`config_path` refused).
 pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolError> {
+    generate_client_config_in(input, PathPolicy::Refused)
+}
+
+/// The clients that take no model: `--model` is refused rather than ignored.
+const NO_MODEL: &[(Client, &str)] = &[
+    (
+        Client::Opencode,
+        "OpenCode picks models in its own UI (`provider/model`)",
+    ),
+    (
+        Client::McpAperture,
+        "Aperture's MCP endpoint calls connectors, not models",
+    ),
+];
+
+pub fn generate_client_config_in(
+    input: &ClientInput,
+    policy: PathPolicy,
+) -> Result<ClientOutput, ToolError> {
+    if let (Some(_), Some((client, why))) = (
+        &input.model,
+        NO_MODEL.iter().find(|(c, _)| *c == input.client),
+    ) {
+        return Err(ToolError::BadArguments(format!(
+            "`model` does not apply to {client}: {why}; leave it out"
+        )));
+    }
     let mut notes = Vec::new();
     let host = normalise_host(input.host.as_deref().unwrap_or("ai"), &mut notes)?;
     let base = format!("http://{host}");
@@ -175,6 +220,7 @@ pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolE
         env: BTreeMap::new(),
         commands: Vec::new(),
         notes,
+        gateway: None,
     };
     let gateway = Gateway {
         host: &host,
@@ -182,10 +228,29 @@ pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolE
         model: input.model.as_deref(),
     };
     input.client.setup(&gateway, &mut out);
+    if let Some(config) = &input.gateway.config {
+        let (check, notes) = client_check::check(
+            input.client,
+            input.model.as_deref(),
+            &ConfigInput::text(config.as_str()),
+            input.gateway.as_identity.as_deref(),
+            policy,
+        )?;
+        out.gateway = check;
+        out.notes.extend(notes);
+    }
     out.notes.push(format!(
         "verify: send one request, then find it on the dashboard's Logs page ({base}/)"
     ));
     Ok(out)
+}
+
+/// A Claude Code settings object with `model` pinned when one was given.
+fn with_model(mut settings: serde_json::Value, model: Option<&str>) -> serde_json::Value {
+    if let (Some(model), Some(object)) = (model, settings.as_object_mut()) {
+        object.insert("model".into(), json!(model));
+    }
+    settings
 }
 
 fn json_file(path: &str, value: serde_json::Value, section: &str) -> ClientFile {
@@ -230,7 +295,10 @@ fn claude_code(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
     out.files.push(json_file(
         "~/.claude/settings.json",
-        json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
+        with_model(
+            json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
+            gateway.model,
+        ),
         "§1 Claude Code, current documented form",
     ));
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
@@ -286,6 +354,10 @@ fn claude_code_vertex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
         ("CLAUDE_CODE_SKIP_VERTEX_AUTH", "1".into()),
         ("ANTHROPIC_VERTEX_BASE_URL", base.to_owned()),
     ];
+    let vars: Vec<(&str, String)> = vars
+        .into_iter()
+        .chain(gateway.model.map(|m| ("ANTHROPIC_MODEL", m.to_owned())))
+        .collect();
     out.files.push(json_file(
         "~/.claude/settings.json",
         env_object(&vars),
@@ -300,7 +372,10 @@ fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
     out.files.push(json_file(
         "~/.claude/settings.json",
-        json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
+        with_model(
+            json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
+            gateway.model,
+        ),
         "§1 Claude Code, Claude Pro/Max subscription",
     ));
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
@@ -335,6 +410,9 @@ fn gemini_cli(gateway: &Gateway<'_>, out: &mut ClientOutput) {
         format!("https://{host}.<tailnet>.ts.net")
     };
     out.env.insert("GEMINI_API_KEY".into(), "not-needed".into());
+    if let Some(model) = gateway.model {
+        out.env.insert("GEMINI_MODEL".into(), model.to_owned());
+    }
     out.env
         .insert("GOOGLE_GEMINI_BASE_URL".into(), https_host.clone());
     out.env.insert("GEMINI_BASE_URL".into(), https_host.clone());

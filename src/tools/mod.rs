@@ -1,6 +1,7 @@
 //! The tools: each takes typed input and returns typed output; the CLI and MCP server both call them.
 
 pub mod client;
+pub mod client_check;
 pub mod diagnose;
 pub mod explain;
 pub mod fix;
