@@ -5,6 +5,7 @@
 
 mod support;
 
+mod ci_examples;
 mod cli_words;
 mod client_check;
 mod connector_access;
