@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -17,12 +16,14 @@ use streams::{
     is_broken_pipe, merge_source, print_result, read_text, write_json, write_stderr, write_text,
 };
 
+mod exit;
 mod grants;
 mod init;
 mod streams;
 mod validate;
 pub mod words;
 
+pub use exit::ExitStatus;
 pub use init::InitArgs;
 use init::run_init;
 
@@ -348,27 +349,6 @@ pub struct ServeArgs {
     pub allow_write: bool,
 }
 
-/// The documented exit statuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    Success = 0,
-    Findings = 1,
-    Error = 2,
-}
-
-impl ExitStatus {
-    /// Success when the result is clean, findings otherwise.
-    fn clean_if(clean: bool) -> Self {
-        if clean { Self::Success } else { Self::Findings }
-    }
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(status: ExitStatus) -> Self {
-        ExitCode::from(status as u8)
-    }
-}
-
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
@@ -474,7 +454,8 @@ fn run_grants(args: GrantsArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
-    use tools::client::{ClientInput, GatewayInput, generate_client_config_in};
+    use tools::client::{ClientInput, GatewayInput};
+    use tools::client_check::generate_client_config_in;
     let gateway = GatewayInput {
         config: args.config.as_deref().map(read_text).transpose()?,
         as_identity: args.as_identity,

@@ -6,7 +6,8 @@ use crate::support;
 
 use aperture_orchestrator::explain::Outcome;
 use aperture_orchestrator::tools::PathPolicy;
-use aperture_orchestrator::tools::client::{ClientInput, generate_client_config_in};
+use aperture_orchestrator::tools::client::ClientInput;
+use aperture_orchestrator::tools::client_check::generate_client_config_in;
 use serde_json::json;
 use support::{TempDir, bin};
 

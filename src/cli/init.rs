@@ -3,7 +3,7 @@
 
 use clap::Args;
 
-use super::ExitStatus;
+use super::exit::ExitStatus;
 use super::streams::{OutputArgs, OutputFormat, print_result, write_stderr, write_text};
 use crate::catalog::providers::Kind;
 use crate::render;

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::ExitStatus;
+use super::exit::ExitStatus;
 use super::streams::{read_bytes, write_text};
 use crate::render::{self, FixedTo, Format};
 use crate::tools::fix::{Selection, preview_diff};

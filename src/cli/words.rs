@@ -132,7 +132,10 @@ mod tests {
         for (tool, cli) in FIELD_PHRASES {
             assert_ne!(tool, cli);
             assert!(
-                cli.contains("--") || cli.contains("TEXT") || cli.contains("FILE"),
+                cli.contains("--")
+                    || cli.contains("TEXT")
+                    || cli.contains("FILE")
+                    || cli.contains("`-`"),
                 "{cli}"
             );
         }

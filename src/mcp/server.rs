@@ -23,7 +23,7 @@ use serde::Serialize;
 
 use super::schema::{self, Keep};
 use super::{prompts, resources};
-use crate::tools::client::{self, ClientInput, ClientOutput};
+use crate::tools::client::{ClientInput, ClientOutput};
 use crate::tools::diagnose::{self, DiagnoseInput, DiagnoseOutput};
 use crate::tools::explain::{self, ExplainInput, ExplainOutput};
 use crate::tools::grants::{self, GrantsInput, GrantsOutput};
@@ -243,7 +243,7 @@ impl Server {
         Parameters(input): Parameters<ClientInput>,
     ) -> Result<Json<ClientOutput>, String> {
         run_tool("generate_client_config", || {
-            client::generate_client_config_in(&input, self.policy)
+            crate::tools::client_check::generate_client_config_in(&input, self.policy)
         })
     }
 

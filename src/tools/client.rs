@@ -13,8 +13,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 
-use super::client_check::{self, GatewayCheck};
-use super::input::{ConfigInput, PathPolicy, ToolError};
+use super::input::ToolError;
+use crate::explain::Outcome;
 
 // One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
 // its title (CLI help, reference). `Client::setup` has one arm per client.
@@ -136,6 +136,19 @@ pub struct GatewayInput {
     pub as_identity: Option<String>,
 }
 
+/// The verdict on one client against one config.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct GatewayCheck {
+    /// The model checked (the pinned one, or the client's default).
+    pub model: String,
+    /// The endpoint the client calls.
+    pub endpoint: String,
+    /// explain_access's outcome for that request.
+    pub outcome: Outcome,
+    /// Why, in one line (the deciding step).
+    pub detail: String,
+}
+
 /// One file to write.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct ClientFile {
@@ -182,11 +195,6 @@ impl Gateway<'_> {
     }
 }
 
-/// `generate_client_config` for a caller that may not read files (`config_path` refused).
-pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolError> {
-    generate_client_config_in(input, PathPolicy::Refused)
-}
-
 /// The clients that take no model: `--model` is refused rather than ignored.
 const NO_MODEL: &[(Client, &str)] = &[
     (
@@ -199,10 +207,9 @@ const NO_MODEL: &[(Client, &str)] = &[
     ),
 ];
 
-pub fn generate_client_config_in(
-    input: &ClientInput,
-    policy: PathPolicy,
-) -> Result<ClientOutput, ToolError> {
+/// The client's settings; `client_check::generate_client_config_in` adds the gateway check
+/// when `config` is given.
+pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolError> {
     if let (Some(_), Some((client, why))) = (
         &input.model,
         NO_MODEL.iter().find(|(c, _)| *c == input.client),
@@ -228,17 +235,6 @@ pub fn generate_client_config_in(
         model: input.model.as_deref(),
     };
     input.client.setup(&gateway, &mut out);
-    if let Some(config) = &input.gateway.config {
-        let (check, notes) = client_check::check(
-            input.client,
-            input.model.as_deref(),
-            &ConfigInput::text(config.as_str()),
-            input.gateway.as_identity.as_deref(),
-            policy,
-        )?;
-        out.gateway = check;
-        out.notes.extend(notes);
-    }
     out.notes.push(format!(
         "verify: send one request, then find it on the dashboard's Logs page ({base}/)"
     ));
@@ -523,6 +519,7 @@ mod tests {
             client: Client::OpenaiSdk,
             host: Some("https://ai.example.ts.net/v1/".into()),
             model: None,
+            gateway: GatewayInput::default(),
         })
         .unwrap();
         assert_eq!(out.env["OPENAI_BASE_URL"], "http://ai.example.ts.net/v1");
@@ -534,7 +531,8 @@ mod tests {
             generate_client_config(&ClientInput {
                 client: Client::Codex,
                 host: Some("a b".into()),
-                model: None
+                model: None,
+                gateway: GatewayInput::default(),
             })
             .is_err()
         );

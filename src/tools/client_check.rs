@@ -2,9 +2,7 @@
 //! for exist, be granted to the caller, and be served on the API the client calls? One
 //! `explain_access` simulation per check, so the answer is the request router's.
 
-use serde::{Deserialize, Serialize};
-
-use super::client::Client;
+use super::client::{Client, ClientInput, ClientOutput, GatewayCheck, generate_client_config};
 use super::explain::{ExplainInput, explain_access};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::access::Identity;
@@ -68,22 +66,32 @@ fn listed_by_a_provider(
     }))
 }
 
+/// `generate_client_config`, plus the gateway check when `config` is given (read under
+/// `policy`).
+pub fn generate_client_config_in(
+    input: &ClientInput,
+    policy: PathPolicy,
+) -> Result<ClientOutput, ToolError> {
+    let mut out = generate_client_config(input)?;
+    if let Some(config) = &input.gateway.config {
+        let (check, notes) = check(
+            input.client,
+            input.model.as_deref(),
+            &ConfigInput::text(config.as_str()),
+            input.gateway.as_identity.as_deref(),
+            policy,
+        )?;
+        out.gateway = check;
+        // Before the closing "verify" note, which stays last.
+        let at = out.notes.len().saturating_sub(1);
+        out.notes.splice(at..at, notes);
+    }
+    Ok(out)
+}
+
 /// The model a client uses: the pinned one, else its default.
 pub fn default_model(client: Client) -> Option<&'static str> {
     calls(client, "").map(|c| c.default_model)
-}
-
-/// The verdict on one client against one config.
-#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct GatewayCheck {
-    /// The model checked (the pinned one, or the client's default).
-    pub model: String,
-    /// The endpoint the client calls.
-    pub endpoint: String,
-    /// `allowed`, `denied`, `not_found`, `wrong_api`, ... (explain_access's outcome).
-    pub outcome: Outcome,
-    /// Why, in one line (the deciding step).
-    pub detail: String,
 }
 
 /// Check `client` (with `model` pinned or its default) against the config in `source`, as
