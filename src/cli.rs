@@ -8,27 +8,36 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand};
 
 use crate::config::model::config_schema;
-use crate::render::{self, Format};
-use crate::tools::validate::{self, Mode};
+use crate::render;
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
 pub use generate::{GrantsArgs, MergeArgs, MigrateArgs, ProviderArgs, WriteReport};
 pub use live::ConfigCommand;
 pub use serve::ServeArgs;
 use serve::run_serve;
-pub use streams::{ExitStatus, OutputArgs, OutputFormat};
+pub use exit::ExitStatus;
+pub use streams::{OutputArgs, OutputFormat};
 use streams::{
-    block_on, is_broken_pipe, print_result, read_bytes, read_text, write_json, write_text,
+    block_on, is_broken_pipe, print_result, read_text, write_json, write_text,
 };
 
 mod connector;
 mod day2;
 mod diagnose;
+mod exit;
 mod generate;
 mod grants;
+mod init;
 mod live;
 mod serve;
 mod streams;
+mod validate;
+pub mod words;
+
 pub use diagnose::DiagnoseArgs;
+pub use init::InitArgs;
+use init::run_init;
+pub use validate::ValidateArgs;
+use validate::run_validate;
 
 const EXIT_CODES: &str = "EXIT STATUS:\n  0  success: the config is valid (test: the gateway is ok)\n  1  findings: the config is invalid (test: degraded or failed)\n  2  usage or I/O error";
 
@@ -42,15 +51,16 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Validate an Aperture config (HuJSON or JSON) against every rule.
+    /// Validate an Aperture config (HuJSON or JSON) against every rule; --fix applies the safe fixes.
     Validate(ValidateArgs),
+    /// Start a config from nothing: a provider and your admin grant, which Aperture's save accepts.
+    Init(InitArgs),
     /// Print the JSON Schema of the Aperture config (for editors).
     Schema,
     /// List the rule catalog (codes, severities, Aperture's messages).
     Rules {
-        /// `human` or `json`.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Generate a provider block (and merge it into a config with --config).
     Provider(ProviderArgs),
@@ -85,7 +95,7 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SkillCommand {
-    /// Put SKILL.md and its references where Claude Code finds them, and register the MCP server.
+    /// Put SKILL.md and its references where Claude Code finds them; print the line that registers the MCP server (--project: register it in ./.mcp.json).
     Install {
         /// Install into this project (./.claude/skills, ./.mcp.json) instead of your user scope.
         #[arg(long)]
@@ -116,8 +126,15 @@ pub struct ClientArgs {
     /// Aperture's host (default `ai`).
     #[arg(long)]
     pub host: Option<String>,
+    /// The model to pin in the client's settings (default: the client's own).
     #[arg(long)]
     pub model: Option<String>,
+    /// The gateway's config: say whether it serves the client's model on the client's API.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// With --config: check as this login (or tag:a,tag:b).
+    #[arg(long = "as", value_name = "LOGIN", requires = "config")]
+    pub as_identity: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -178,30 +195,13 @@ pub struct TestArgs {
     pub output: OutputArgs,
 }
 
-#[derive(Debug, Args)]
-pub struct ValidateArgs {
-    /// Config file, or `-` for stdin.
-    pub file: Option<String>,
-    /// Config file (same as the positional FILE).
-    #[arg(long, conflicts_with = "file")]
-    pub config: Option<String>,
-    /// `save` (default: warnings Aperture reports count as errors, as its save does) or `load`.
-    #[arg(long, value_enum, default_value_t = Mode::Save)]
-    pub mode: Mode,
-    /// In save mode, also count this tool's own warnings (silent failures Aperture accepts) as errors.
-    #[arg(long)]
-    pub strict: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-}
-
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Validate(args) => run_validate(args),
+        Command::Init(args) => run_init(args),
         Command::Schema => write_json(config_schema()).map(|()| ExitStatus::Success),
-        Command::Rules { format } => run_rules(format),
+        Command::Rules { output } => run_rules(&output),
         Command::Provider(args) => generate::run_provider(args).map(|()| ExitStatus::Success),
         Command::Grants(args) => generate::run_grants(args).map(|()| ExitStatus::Success),
         Command::Connector(args) => connector::run(args),
@@ -227,40 +227,32 @@ pub fn run(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
-            let message = crate::redact::mask_text(&format!("{e:#}"));
+            let message = crate::redact::mask_text(&words::cli_words(&error_text(&e)));
             let _ = writeln!(std::io::stderr().lock(), "error: {message}");
             ExitStatus::Error
         }
     }
 }
 
-fn run_validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
-    let Some(source) = args.file.or(args.config) else {
-        anyhow::bail!("no config given: pass a FILE, `-` for stdin, or --config FILE");
-    };
-    let bytes = read_bytes(&source)?;
-    let output = validate::validate_bytes_with(&bytes, args.mode, args.strict);
-    let name = if source == "-" { "<stdin>" } else { &source };
-    let report = render::validation_report(&output, &bytes, name, args.format)?;
-    write_text(&report)?;
-    Ok(ExitStatus::clean_if(output.valid))
-}
-
-fn run_rules(format: Format) -> anyhow::Result<ExitStatus> {
-    match format {
-        Format::Json | Format::Sarif => write_json(&crate::rules::catalog::ALL)?,
-        Format::Human | Format::Github => write_text(&render::rules_table())?,
-    }
+fn run_rules(output: &OutputArgs) -> anyhow::Result<ExitStatus> {
+    print_result(&crate::rules::catalog::ALL, output, render::rules_table)?;
     Ok(ExitStatus::Success)
 }
 
 fn run_client(args: ClientArgs) -> anyhow::Result<ExitStatus> {
-    let (client, host, model) = (args.client, args.host, args.model);
-    let out = tools::client::generate_client_config(&tools::client::ClientInput {
-        client,
-        host,
-        model,
-    })?;
+    use tools::client::{ClientInput, GatewayInput};
+    use tools::client_check::generate_client_config_in;
+    let gateway = GatewayInput {
+        config: args.config.as_deref().map(read_text).transpose()?,
+        as_identity: args.as_identity,
+    };
+    let input = ClientInput {
+        client: args.client,
+        host: args.host,
+        model: args.model,
+        gateway,
+    };
+    let out = generate_client_config_in(&input, PathPolicy::Allowed)?;
     print_result(&out, &args.output, || render::client_report(&out))?;
     Ok(ExitStatus::Success)
 }
@@ -332,6 +324,15 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
 }
 
 fn run_skill_references(dir: &Path, check: bool) -> anyhow::Result<ExitStatus> {
+    if check && !dir.is_dir() {
+        // Outside the repository there is nothing to compare: say so, not "stale".
+        writeln!(
+            std::io::stderr().lock(),
+            "no reference directory at {} (outside the repository?): nothing to check; run in the repository, or pass --dir DIR",
+            dir.display()
+        )?;
+        return Ok(ExitStatus::Findings);
+    }
     let stale = crate::skill::sync_references(dir, check)?;
     let mut stderr = std::io::stderr().lock();
     match (check, stale.is_empty()) {
@@ -357,6 +358,19 @@ fn run_skill_install(
     let options = crate::skill::InstallOptions::for_scope(project, dir, force)?;
     write_text(&render::install_report(&crate::skill::install(&options)?))?;
     Ok(ExitStatus::Success)
+}
+
+/// The error and its causes, each said once (a message that already quotes its cause, as
+/// an I/O error naming the OS error does, is not followed by it again).
+fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.contains(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }
 
 #[cfg(test)]

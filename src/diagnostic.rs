@@ -170,12 +170,18 @@ pub struct ValidateOutput {
     pub valid: bool,
     pub mode: Mode,
     pub counts: Counts,
-    /// Findings sorted by position.
+    /// Findings sorted by position (with `fix`: those left after fixing).
     pub diagnostics: Vec<Diagnostic>,
     /// Rules with more than [`MAX_FINDINGS_PER_RULE`] findings: how many more were not listed
     /// (`counts` includes them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub truncated: Vec<Truncated>,
+    /// With `fix`: the fixes applied, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed: Vec<AppliedFix>,
+    /// With `fix`: the fixed document (comments kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 /// Findings listed per rule; the rest are counted in [`ValidateOutput::truncated`], so a
@@ -234,6 +240,16 @@ impl ValidateOutput {
             counts,
             diagnostics: listed,
             truncated,
+            fixed: Vec::new(),
+            config: None,
         }
     }
+}
+
+/// A fix that was applied (`validate --fix`, `migrate`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedFix {
+    pub code: String,
+    pub path: String,
+    pub description: String,
 }

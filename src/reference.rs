@@ -117,6 +117,7 @@ pub fn clients_markdown() -> String {
             client: *client,
             host: None,
             model: None,
+            gateway: Default::default(),
         }) else {
             continue;
         };

@@ -256,6 +256,7 @@ fn client_configs_are_stable_and_cite_their_source() {
                 client: *client,
                 host: Some(host.into()),
                 model: None,
+                gateway: Default::default(),
             })
             .unwrap();
             for file in &out.files {
@@ -600,6 +601,7 @@ fn a_hostile_model_name_sets_only_itself_in_every_output() {
             client,
             host: None,
             model: Some(model.into()),
+            gateway: Default::default(),
         };
         let out = generate_client_config(&input).unwrap();
         let report = aperture_orchestrator::render::client_report(&out);
@@ -654,6 +656,7 @@ fn a_hostile_model_name_sets_only_itself_in_every_output() {
         client: Client::Codex,
         host: None,
         model: Some("m".repeat(300)),
+        gateway: Default::default(),
     };
     let err = generate_client_config(&long).unwrap_err().to_string();
     assert!(err.contains("1 to 256 characters"), "{err}");

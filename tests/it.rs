@@ -5,6 +5,9 @@
 
 mod support;
 
+mod ci_examples;
+mod cli_words;
+mod client_check;
 mod connector_access;
 mod connector_generate;
 mod day2;
@@ -13,6 +16,7 @@ mod edit_roundtrip;
 mod explain;
 mod explain_traces;
 mod file_safety;
+mod fix;
 mod fuzz_regressions;
 mod generate;
 mod grants_edit;
@@ -21,7 +25,9 @@ mod live_config;
 mod mcp_http;
 mod mcp_in_process;
 mod mcp_stdio;
+mod newcomer;
 mod per_person;
+mod readme;
 mod reference;
 mod render_snapshots;
 mod scaling;

@@ -230,8 +230,14 @@ fn cli(args: &[&str]) -> String {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("error:"), "{args:?} failed: {stderr}");
+    // stderr carries the human text beside a document printed on stdout.
+    let stderr = if stderr.is_empty() {
+        String::new()
+    } else {
+        format!("--- stderr\n{stderr}")
+    };
     format!(
-        "exit: {}\n---\n{}",
+        "exit: {}\n---\n{}{stderr}",
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap()
     )

@@ -212,6 +212,7 @@ fn every_client_generates_and_has_its_reference_section() {
             client: *client,
             host: None,
             model: None,
+            gateway: Default::default(),
         })
         .unwrap();
         assert_eq!(out.client, client.name());

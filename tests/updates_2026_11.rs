@@ -285,6 +285,7 @@ fn generators_default_to_the_current_model_ids() {
             client,
             host: None,
             model: None,
+            gateway: Default::default(),
         })
         .unwrap();
         let text = serde_json::to_string(&out).unwrap();

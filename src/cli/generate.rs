@@ -8,7 +8,9 @@ use clap::Args;
 use serde::Serialize;
 
 use super::grants;
-use super::streams::{OutputArgs, OutputFormat, print_result, read_bytes, write_json};
+use super::streams::{
+    OutputArgs, OutputFormat, print_result, read_bytes, write_json, write_stderr, write_text,
+};
 use crate::render;
 use crate::tools::write::{WriteOptions, write_config};
 use crate::tools::{self, ConfigInput, PathPolicy};
@@ -53,7 +55,8 @@ pub struct ProviderArgs {
         conflicts_with = "models"
     )]
     pub remove_models: Vec<String>,
-    #[arg(long)]
+    /// Base URL of the upstream (default: the kind's; self-hosted and compatible kinds need one).
+    #[arg(long, value_name = "URL")]
     pub baseurl: Option<String>,
     /// AWS region (Bedrock).
     #[arg(long)]
@@ -149,6 +152,8 @@ pub(super) struct ReadConfig {
     pub(super) path: String,
     bytes: Vec<u8>,
     pub(super) text: String,
+    /// The file existed: the write checks it still holds `bytes` (else it must still be absent).
+    existed: bool,
 }
 
 /// Read `path` (`-`: stdin), refusing `--write` to stdin before reading anything.
@@ -157,6 +162,20 @@ pub(super) fn read_config(path: &str, write: bool, flag: &str) -> anyhow::Result
         anyhow::bail!(
             "--write cannot write back to stdin (`{flag} -`): nothing was written; pass the file itself ({flag} FILE), or drop --write and redirect the printed config"
         );
+    }
+    if path != "-" && !std::path::Path::new(path).exists() {
+        if !write {
+            anyhow::bail!(
+                "`{path}` does not exist: add --write to create it, or start one with `init {path} --admin LOGIN`"
+            );
+        }
+        // `--write` creates it: the edit starts from an empty document.
+        return Ok(ReadConfig {
+            path: path.to_owned(),
+            bytes: Vec::new(),
+            text: "{}\n".to_owned(),
+            existed: false,
+        });
     }
     let bytes = read_bytes(path)?;
     let text = crate::config::document::decode(&bytes)
@@ -168,6 +187,7 @@ pub(super) fn read_config(path: &str, write: bool, flag: &str) -> anyhow::Result
         path: path.to_owned(),
         bytes,
         text,
+        existed: true,
     })
 }
 
@@ -185,12 +205,12 @@ pub(super) fn write_back(
         backup: None,
         reason: None,
     };
-    if new == read.text {
+    if read.existed && new == read.text {
         report.reason = Some(unchanged.to_owned());
         return Ok(report);
     }
     let options = WriteOptions {
-        expected: Some(&read.bytes),
+        expected: read.existed.then_some(read.bytes.as_slice()),
         force,
     };
     let written = write_config(&read.path, new, &options)?;
@@ -258,6 +278,11 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
         _ => None,
     };
     let written = write.as_ref().is_some_and(|w| w.written);
+    if write.is_none() && args.output.format == OutputFormat::Human {
+        // stdout is the document (`provider anthropic > gw.hujson`): the rest goes to stderr.
+        write_text(&(out.config.trim_end().to_owned() + "\n"))?;
+        return write_stderr(&render::provider_notes(&out));
+    }
     print_written(&out, write.as_ref(), &args.output, || {
         render::provider_report(&out, written)
     })

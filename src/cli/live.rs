@@ -135,7 +135,7 @@ pub(super) fn run(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
                 PathPolicy::Allowed,
                 &options,
             ))?;
-            print_result(&plan, &output, || cli_words(&render::plan_report(&plan)))?;
+            print_result(&plan, &output, || render::plan_report(&plan))?;
             Ok(ExitStatus::clean_if(
                 plan.valid
                     && plan.lockout.is_none()
@@ -164,29 +164,9 @@ pub(super) fn run(command: ConfigCommand) -> anyhow::Result<ExitStatus> {
             if let (true, Some(served)) = (recorded, &out.served_after) {
                 BaseRecord::save(Path::new(&file), served, out.keys_written.clone())?;
             }
-            print_result(&out, &output, || cli_words(&render::apply_report(&out)))?;
+            print_result(&out, &output, || render::apply_report(&out))?;
             let dry_run_only = out.refusal == Some(Refusal::DryRun);
             Ok(ExitStatus::clean_if(out.applied || dry_run_only))
         }
     }
-}
-
-/// The live-config tools' input fields as this command's flags, for the messages it prints.
-const FLAGS: &[(&str, &str)] = &[
-    ("`secrets_env`", "`--secret-env PROVIDER_ID=VAR`"),
-    ("`base_version`", "`--base VERSION`"),
-    ("`as`", "`--as IDENTITY`"),
-    ("`confirm`", "`--confirm`"),
-    ("`config_path`", "FILE"),
-    (
-        "(validate_config)",
-        "(`aperture-orchestrator validate FILE`)",
-    ),
-];
-
-/// A report with every input field named by its flag.
-fn cli_words(text: &str) -> String {
-    FLAGS
-        .iter()
-        .fold(text.to_owned(), |t, (field, flag)| t.replace(field, flag))
 }

@@ -1,7 +1,6 @@
 //! The command line's I/O: config files or stdin in, a tool's result (JSON or human text) out.
 
 use std::io::{Read, Write};
-use std::process::ExitCode;
 
 use clap::Args;
 
@@ -36,6 +35,14 @@ pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
     Ok(stdout.flush()?)
 }
 
+/// Human text beside a document printed on stdout (notes, what was written), in the CLI's
+/// words.
+pub(super) fn write_stderr(text: &str) -> anyhow::Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    stderr.write_all(super::words::cli_words(text).as_bytes())?;
+    Ok(stderr.flush()?)
+}
+
 /// A file's bytes, or stdin's for `-` (both capped just past the largest config).
 pub(super) fn read_bytes(path: &str) -> anyhow::Result<Vec<u8>> {
     if path != "-" {
@@ -56,6 +63,7 @@ pub(super) fn read_text(path: &str) -> anyhow::Result<String> {
     })
 }
 
+
 /// Print a tool's result: JSON, or the readable parts.
 pub(super) fn print_result(
     value: &impl serde::Serialize,
@@ -65,7 +73,9 @@ pub(super) fn print_result(
     match output.format {
         OutputFormat::Json => write_json(value),
         // Config keys, comments and gateway answers end up in reports: no escape sequences.
-        OutputFormat::Human => write_text(&crate::render::terminal_text(&human())),
+        OutputFormat::Human => write_text(&crate::render::terminal_text(&super::words::cli_words(
+            &human(),
+        ))),
     }
 }
 
@@ -77,26 +87,7 @@ pub(super) fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// The documented exit statuses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExitStatus {
-    Success = 0,
-    Findings = 1,
-    Error = 2,
-}
-
-impl ExitStatus {
-    /// Success when the result is clean, findings otherwise.
-    pub fn clean_if(clean: bool) -> Self {
-        if clean { Self::Success } else { Self::Findings }
-    }
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(status: ExitStatus) -> Self {
-        ExitCode::from(status as u8)
-    }
-}
+pub use super::exit::ExitStatus;
 
 /// Run an async call on one thread: the CLI makes one call per process.
 pub fn block_on<T, E>(future: impl std::future::Future<Output = Result<T, E>>) -> anyhow::Result<T>

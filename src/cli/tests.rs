@@ -1,6 +1,8 @@
 //! Parsing tests for the argument definitions.
 
 use super::*;
+use crate::render::Format;
+use crate::tools::validate::Mode;
 
 #[test]
 fn parses_the_contract_flags() {

@@ -26,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::schema::{self, Keep};
 use super::{prompts, resources};
-use crate::tools::client::{self, ClientInput, ClientOutput};
+use crate::tools::client::{ClientInput, ClientOutput};
 use crate::tools::connector::{self, ConnectorInput, ConnectorOutput};
 use crate::tools::diagnose::{self, DiagnoseInput, DiagnoseOutput};
 use crate::tools::explain::{self, ExplainInput, ExplainOutput};
@@ -353,8 +353,9 @@ impl Server {
         Parameters(input): Parameters<ClientInput>,
         ct: CancellationToken,
     ) -> Result<Json<ClientOutput>, String> {
+        let policy = self.policy;
         run_tool("generate_client_config", self.budget, ct, move || {
-            client::generate_client_config(&input)
+            crate::tools::client_check::generate_client_config_in(&input, policy)
         })
         .await
     }

@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use super::terminal::visible;
 use crate::config::LineIndex;
-use crate::diagnostic::{Mode, ValidateOutput};
+use crate::diagnostic::{Counts, Mode, ValidateOutput};
+use crate::rules::catalog::Applicability;
 
 /// Characters of the source line shown on each side of the column: a one-line (minified)
 /// document shows a window, not the whole line, for every finding.
@@ -53,10 +54,7 @@ pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> 
         }
         let _ = writeln!(out, "{pad} = fix: {}", visible(&d.fix.description));
         if d.fix.patch.is_some() {
-            let _ = writeln!(
-                out,
-                "{pad} = a mechanical patch is available (--format json)"
-            );
+            let _ = writeln!(out, "{pad} = {}", fix_hint(&d.code));
         }
         let _ = writeln!(out, "{pad} = docs: {}", d.docs);
         out.push('\n');
@@ -72,20 +70,37 @@ pub fn human(output: &ValidateOutput, source: Option<&str>, file_name: &str) -> 
         out.push('\n');
     }
     let c = output.counts;
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let verdict = if output.valid { "valid" } else { "invalid" };
     let mode = match output.mode {
         Mode::Save => "save mode: warnings Aperture reports count as errors",
         Mode::Load => "load mode",
     };
-    let _ = writeln!(
-        out,
-        "{file_name}: {verdict} ({}, {}, {}; {mode})",
-        plural(c.error, "error"),
-        plural(c.warning, "warning"),
-        plural(c.info, "info")
-    );
+    let _ = writeln!(out, "{file_name}: {verdict} ({}; {mode})", counts_text(c));
     out
+}
+
+/// How to apply a finding's patch, by the rule table's applicability.
+fn fix_hint(code: &str) -> &'static str {
+    match crate::rules::catalog::by_code(code).map(|rule| rule.applicability) {
+        Some(Applicability::Safe) => "safe fix: `validate --fix` applies it",
+        _ => {
+            "fix changes what the gateway does: `validate --fix --unsafe-fixes` applies it (preview with --diff)"
+        }
+    }
+}
+
+/// "1 error, 2 warnings": the severities that occur, or "no findings".
+fn counts_text(c: Counts) -> String {
+    let parts: Vec<String> = [(c.error, "error"), (c.warning, "warning"), (c.info, "info")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{n} {word}{}", if n == 1 { "" } else { "s" }))
+        .collect();
+    if parts.is_empty() {
+        "no findings".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// The part of a source line shown for a finding (at most `CONTEXT_CHARS` each side of the
@@ -154,6 +169,18 @@ fn expand(line: &str, caret_chars: usize) -> (String, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_names_only_the_severities_that_occur() {
+        let counts = |error, warning, info| Counts {
+            error,
+            warning,
+            info,
+        };
+        assert_eq!(counts_text(counts(0, 0, 0)), "no findings");
+        assert_eq!(counts_text(counts(0, 1, 1)), "1 warning, 1 info");
+        assert_eq!(counts_text(counts(2, 0, 3)), "2 errors, 3 infos");
+    }
 
     #[test]
     fn caret_sits_under_the_column() {

@@ -1,7 +1,7 @@
 //! Renderers: turn a validation result into human text, JSON, SARIF 2.1.0 or GitHub annotations,
 //! and every other tool's typed output (probe report, diagnosis, explanation, access matrix,
-//! live-config plan, grants, client, connector, migration, provider, rule catalog, skill install) into
-//! human text.
+//! live-config plan, grants, client, connector, migration, provider, init, fixes, rule catalog,
+//! skill install) into human text.
 //! Renderers are separate from checks and never change what was found.
 
 mod blocks;
@@ -10,9 +10,11 @@ mod connector;
 mod day2;
 mod diagnosis;
 mod explain;
+mod fix;
 mod github;
 mod grants;
 mod human;
+mod init;
 mod matrix;
 mod migrate;
 mod plan;
@@ -28,14 +30,16 @@ pub use connector::connector_report;
 pub use day2::{quota_report, refill_report, status_report};
 pub use diagnosis::diagnosis_report;
 pub use explain::explain_report;
+pub use fix::{FixedTo, fix_report};
 pub use github::github;
 pub use grants::grants_report;
 pub use human::human;
+pub use init::init_report;
 pub use matrix::access_matrix;
 pub use migrate::migrate_report;
 pub use plan::{apply_report, plan_report, pulled_config};
 pub use probe::probe_report;
-pub use provider::provider_report;
+pub use provider::{provider_notes, provider_report};
 pub use rules::rules_table;
 pub use sarif::sarif;
 pub use skill::install_report;

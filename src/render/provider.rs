@@ -4,7 +4,17 @@
 use super::blocks::{diagnostics_block, notes_block};
 use crate::tools::provider::ProviderOutput;
 
-/// `written`: the config was written back to its file, so it is not repeated here.
+/// The diagnostics and notes alone: what goes to stderr when stdout carries the document.
+pub fn provider_notes(out: &ProviderOutput) -> String {
+    format!(
+        "{}{}",
+        diagnostics_block(&out.diagnostics),
+        notes_block(&out.notes)
+    )
+}
+
+/// `written`: the config was written back to its file (the write itself is reported on
+/// stderr), so it is not repeated here.
 pub fn provider_report(out: &ProviderOutput, written: bool) -> String {
     let body = if written {
         String::new()

@@ -15,6 +15,7 @@ use serde_json::json;
 
 use super::input::{MAX_NAME_CHARS, ToolError};
 use crate::catalog::apis::Api;
+use crate::explain::Outcome;
 
 // One row per client: its name (CLI value, MCP `client`, snapshot and reference heading) and
 // its title (CLI help, reference). `Client::setup` has one arm per client.
@@ -162,6 +163,32 @@ pub struct ClientInput {
     /// Model to pin.
     #[serde(default)]
     pub model: Option<String>,
+    #[serde(flatten)]
+    pub gateway: GatewayInput,
+}
+
+/// The gateway config (and caller) a client's settings are checked against.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+pub struct GatewayInput {
+    /// The gateway's config text.
+    #[serde(default)]
+    pub config: Option<String>,
+    /// Caller: login or `tag:a,tag:b`.
+    #[serde(default, rename = "as")]
+    pub as_identity: Option<String>,
+}
+
+/// The verdict on one client against one config.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+pub struct GatewayCheck {
+    /// The model checked (the pinned one, or the client's default).
+    pub model: String,
+    /// The endpoint the client calls.
+    pub endpoint: String,
+    /// explain_access's outcome for that request.
+    pub outcome: Outcome,
+    /// Why, in one line (the deciding step).
+    pub detail: String,
 }
 
 /// `value` as one shell word that expands to exactly itself: single quotes, each `'` inside
@@ -213,6 +240,9 @@ pub struct ClientOutput {
     pub commands: Vec<String>,
     /// Pitfalls and what the gateway needs (compatibility flags, grants).
     pub notes: Vec<String>,
+    /// With a config: whether it serves this client's model to the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gateway: Option<GatewayCheck>,
 }
 
 /// Where Aperture is, as each client setup needs it.
@@ -235,7 +265,29 @@ impl Gateway<'_> {
     }
 }
 
+/// The clients that take no model: `--model` is refused rather than ignored.
+const NO_MODEL: &[(Client, &str)] = &[
+    (
+        Client::Opencode,
+        "OpenCode picks models in its own UI (`provider/model`)",
+    ),
+    (
+        Client::McpAperture,
+        "Aperture's MCP endpoint calls connectors, not models",
+    ),
+];
+
+/// The client's settings; `client_check::generate_client_config_in` adds the gateway check
+/// when `config` is given.
 pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolError> {
+    if let (Some(_), Some((client, why))) = (
+        &input.model,
+        NO_MODEL.iter().find(|(c, _)| *c == input.client),
+    ) {
+        return Err(ToolError::BadArguments(format!(
+            "`model` does not apply to {client}: {why}; leave it out"
+        )));
+    }
     let mut notes = Vec::new();
     let host = normalise_host(input.host.as_deref().unwrap_or("ai"), &mut notes)?;
     if let Some(model) = &input.model
@@ -254,6 +306,7 @@ pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolE
         env: BTreeMap::new(),
         commands: Vec::new(),
         notes,
+        gateway: None,
     };
     let gateway = Gateway {
         host: &host,
@@ -265,6 +318,14 @@ pub fn generate_client_config(input: &ClientInput) -> Result<ClientOutput, ToolE
         "verify: send one request, then find it on the dashboard's Logs page ({base}/)"
     ));
     Ok(out)
+}
+
+/// A Claude Code settings object with `model` pinned when one was given.
+fn with_model(mut settings: serde_json::Value, model: Option<&str>) -> serde_json::Value {
+    if let (Some(model), Some(object)) = (model, settings.as_object_mut()) {
+        object.insert("model".into(), json!(model));
+    }
+    settings
 }
 
 fn json_file(path: &str, value: serde_json::Value, source: &str) -> ClientFile {
@@ -309,7 +370,10 @@ fn claude_code(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
     out.files.push(json_file(
         "~/.claude/settings.json",
-        json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
+        with_model(
+            json!({ "apiKeyHelper": "echo '-'", "env": { "ANTHROPIC_BASE_URL": base } }),
+            gateway.model,
+        ),
         "https://tailscale.com/docs/aperture/how-to/use-claude-code (current form)",
     ));
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
@@ -365,6 +429,10 @@ fn claude_code_vertex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
         ("CLAUDE_CODE_SKIP_VERTEX_AUTH", "1".into()),
         ("ANTHROPIC_VERTEX_BASE_URL", base.to_owned()),
     ];
+    let vars: Vec<(&str, String)> = vars
+        .into_iter()
+        .chain(gateway.model.map(|m| ("ANTHROPIC_MODEL", m.to_owned())))
+        .collect();
     out.files.push(json_file(
         "~/.claude/settings.json",
         env_object(&vars),
@@ -379,7 +447,10 @@ fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     let base = gateway.base;
     out.files.push(json_file(
         "~/.claude/settings.json",
-        json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
+        with_model(
+            json!({ "env": { "ANTHROPIC_BASE_URL": base } }),
+            gateway.model,
+        ),
         "https://tailscale.com/docs/aperture/how-to/use-passthrough-mode/claude-subscriptions",
     ));
     out.env.insert("ANTHROPIC_BASE_URL".into(), base.to_owned());
@@ -415,6 +486,9 @@ fn gemini_cli(gateway: &Gateway<'_>, out: &mut ClientOutput) {
         format!("https://{host}.<tailnet>.ts.net")
     };
     out.env.insert("GEMINI_API_KEY".into(), "not-needed".into());
+    if let Some(model) = gateway.model {
+        out.env.insert("GEMINI_MODEL".into(), model.to_owned());
+    }
     out.env
         .insert("GOOGLE_GEMINI_BASE_URL".into(), https_host.clone());
     out.env.insert("GEMINI_BASE_URL".into(), https_host.clone());
@@ -531,6 +605,7 @@ mod tests {
             client: Client::OpenaiSdk,
             host: Some("https://ai.example.ts.net/v1/".into()),
             model: None,
+            gateway: GatewayInput::default(),
         })
         .unwrap();
         assert_eq!(out.env["OPENAI_BASE_URL"], "http://ai.example.ts.net/v1");
@@ -542,7 +617,8 @@ mod tests {
             generate_client_config(&ClientInput {
                 client: Client::Codex,
                 host: Some("a b".into()),
-                model: None
+                model: None,
+                gateway: GatewayInput::default(),
             })
             .is_err()
         );

@@ -148,7 +148,7 @@ pub fn env_secret(field: &str, name: &str) -> Result<String, ToolError> {
     match std::env::var(name) {
         Ok(value) if !value.is_empty() => Ok(value),
         _ => Err(ToolError::BadArguments(format!(
-            "the environment variable {name} ({field}) is not set or empty"
+            "the environment variable {name} (`{field}`) is not set or empty"
         ))),
     }
 }

@@ -5,11 +5,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::fix::{Selection, apply_fixes, preview_diff};
 use super::input::{ConfigInput, PathPolicy, ToolError};
-use crate::config::Document;
-use crate::config::edit::Editor;
 use crate::diagnostic::{Diagnostic, PatchOp};
-use crate::rules::catalog::{self, Legacy};
+use crate::rules::catalog::{self, Applicability, Legacy};
 use crate::tools::validate::{Mode, validate_bytes};
 
 /// Arguments of `migrate`.
@@ -20,12 +19,7 @@ pub struct MigrateInput {
 }
 
 /// One migration step.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-pub struct Change {
-    pub code: String,
-    pub path: String,
-    pub description: String,
-}
+pub type Change = crate::diagnostic::AppliedFix;
 
 /// Result of `migrate`.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -44,63 +38,25 @@ pub struct MigrateOutput {
     pub notes: Vec<String>,
 }
 
-/// Enough for any real config; each step removes at least one legacy finding.
-const MAX_STEPS: usize = 500;
-
 pub fn migrate(input: &MigrateInput, policy: PathPolicy) -> Result<MigrateOutput, ToolError> {
     let bytes = input.source.read(policy)?;
     migrate_text(crate::config::document::decode(&bytes)?)
 }
 
+/// Legacy rewrites and every other safe fix (the rule table's `Safe` column, which every
+/// `Legacy::Migrated` rule has), through the same loop as `validate --fix`.
 pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
-    Document::parse(original)?;
-    let mut text = original.to_owned();
-    let mut patch = Vec::new();
-    let mut changes = Vec::new();
-    let mut notes = Vec::new();
-    let mut skipped: Vec<(String, String)> = Vec::new();
-    for _ in 0..MAX_STEPS {
-        let diagnostics = validate_bytes(text.as_bytes(), Mode::Load).diagnostics;
-        let next = diagnostics.into_iter().find(|d| {
-            is_legacy(&d.code, Legacy::Migrated)
-                && d.fix.patch.is_some()
-                && !skipped.contains(&(d.code.clone(), d.path.clone()))
-        });
-        let Some(d) = next else { break };
-        let ops = d.fix.patch.clone().unwrap_or_default();
-        let mut editor = Editor::parse(&text)?;
-        match editor.apply(&ops) {
-            Ok(()) => {
-                text = editor.text();
-                patch.extend(ops);
-                changes.push(Change {
-                    code: d.code.clone(),
-                    path: d.path.clone(),
-                    description: d.fix.description.clone(),
-                });
-            }
-            Err(e) => {
-                notes.push(format!(
-                    "{} at {}: not migrated automatically ({e}); {}",
-                    d.code, d.path, d.fix.description
-                ));
-                skipped.push((d.code, d.path));
-            }
-        }
-    }
-    if changes.iter().any(|c| c.code == "AP701") {
+    let run = apply_fixes(original, Selection::Safe)?;
+    let mut notes = run.notes;
+    if run.fixed.iter().any(|c| c.code == "AP701") {
         notes.push("temp_grants entries were rewritten as `grants`; comments inside the old entries are not carried over".into());
     }
+    let diagnostics = validate_bytes(run.text.as_bytes(), Mode::Save).diagnostics;
     let remaining: Vec<&str> = catalog::ALL
         .iter()
         .filter(|rule| rule.legacy == Legacy::Manual)
         .map(|rule| rule.code)
-        .filter(|code| {
-            validate_bytes(text.as_bytes(), Mode::Load)
-                .diagnostics
-                .iter()
-                .any(|d| d.code == *code)
-        })
+        .filter(|code| diagnostics.iter().any(|d| d.code == *code))
         .collect();
     if !remaining.is_empty() {
         notes.push(format!(
@@ -108,33 +64,33 @@ pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
             remaining.join(", ")
         ));
     }
-    if changes.is_empty() && notes.is_empty() {
+    let review = diagnostics
+        .iter()
+        .filter(|d| d.fix.patch.is_some() && is_unsafe(&d.code))
+        .count();
+    if review > 0 {
+        notes.push(format!(
+            "{} left change what the gateway does: review with `validate --fix --unsafe-fixes --diff`",
+            if review == 1 { "1 fix".to_owned() } else { format!("{review} fixes") }
+        ));
+    }
+    if run.fixed.is_empty() && notes.is_empty() {
         notes.push("nothing to migrate: the document uses the current forms".into());
     }
-    // The diff is a preview: keys in it are masked (the migrated `config` keeps them, it is the artifact).
-    let diff: String = similar::TextDiff::from_lines(original, &text)
-        .unified_diff()
-        .context_radius(3)
-        .header("before", "after")
-        .to_string()
-        .lines()
-        .map(|l| crate::redact::mask_line(l) + "\n")
-        .collect();
-    let diagnostics = validate_bytes(text.as_bytes(), Mode::Save).diagnostics;
     Ok(MigrateOutput {
-        changed: !changes.is_empty(),
-        config: text,
-        patch,
-        changes,
-        diff,
+        changed: !run.fixed.is_empty(),
+        diff: preview_diff(original, &run.text),
+        config: run.text,
+        patch: run.patch,
+        changes: run.fixed,
         diagnostics,
         notes,
     })
 }
 
-/// The rule behind `code` flags a legacy form of this kind.
-fn is_legacy(code: &str, kind: Legacy) -> bool {
-    catalog::by_code(code).is_some_and(|rule| rule.legacy == kind)
+/// The rule behind `code` has a fix to apply only after review.
+fn is_unsafe(code: &str) -> bool {
+    catalog::by_code(code).is_some_and(|rule| rule.applicability == Applicability::Unsafe)
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use super::fix::{Selection, apply_fixes};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::config::Document;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -19,12 +20,40 @@ pub struct ValidateInput {
     /// Also fail on this tool's own lints.
     #[serde(default)]
     pub strict: bool,
+    /// Apply the safe fixes; returns the fixed `config`.
+    #[serde(default)]
+    pub fix: bool,
 }
 
 /// Run `validate_config`.
 pub fn validate(input: &ValidateInput, policy: PathPolicy) -> Result<ValidateOutput, ToolError> {
     let bytes = input.source.read(policy)?;
+    if input.fix {
+        return validate_fixed(&bytes, input.mode, input.strict, Selection::Safe);
+    }
     Ok(validate_bytes_with(&bytes, input.mode, input.strict))
+}
+
+/// Apply the selected fixes, then validate the result: `config` is the fixed document and
+/// `diagnostics` what is left. A document that cannot be loaded is reported as it is (its
+/// load error is the finding to fix first).
+pub fn validate_fixed(
+    bytes: &[u8],
+    mode: Mode,
+    strict: bool,
+    selection: Selection,
+) -> Result<ValidateOutput, ToolError> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Ok(validate_bytes_with(bytes, mode, strict));
+    };
+    if Document::parse(text).is_err() {
+        return Ok(validate_bytes_with(bytes, mode, strict));
+    }
+    let run = apply_fixes(text, selection)?;
+    let mut output = validate_bytes_with(run.text.as_bytes(), mode, strict);
+    output.fixed = run.fixed;
+    output.config = Some(run.text);
+    Ok(output)
 }
 
 /// Validate raw document bytes.

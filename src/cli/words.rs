@@ -1,0 +1,160 @@
+//! Each face its own words: the tools name their input fields (`replace`, `allow_no_admin`),
+//! the command line names its flags (`--replace`, `--allow-no-admin`). One table maps every
+//! tool phrase that names a field with a flag; every tool text the CLI prints as human text
+//! (errors, notes, reports) goes through [`cli_words`]. JSON output stays the MCP result.
+
+/// (what a tool says, what the CLI says instead). Whole phrases, so a config key of the same
+/// name (`models` in a grant) is never rewritten; a longer phrase comes before one it holds.
+pub const FIELD_PHRASES: &[(&str, &str)] = &[
+    // generate_grants
+    ("or set `allow_no_admin` if", "or add `--allow-no-admin` if"),
+    ("allow_no_admin: the result", "--allow-no-admin: the result"),
+    (
+        "use mode `replace` to redefine it",
+        "use `--replace` to redefine it",
+    ),
+    (
+        "pass `config` to check them and merge",
+        "pass `--config FILE` to check them and merge",
+    ),
+    (
+        "edits a config: give `config` or `config_path`",
+        "edits a config: give --config FILE",
+    ),
+    // generate_provider and the editor
+    (
+        "pass `replace` to overwrite it",
+        "pass `--replace` to overwrite it",
+    ),
+    ("needs `baseurl`:", "needs `--baseurl URL`:"),
+    ("needs `models`:", "needs `--model MODEL` (repeatable):"),
+    (
+        "(pass `config` to merge it for you, comments kept)",
+        "(`--config FILE --write` merges it for you, comments kept)",
+    ),
+    // test_endpoint
+    ("(send_completion is false)", "(no `--send`)"),
+    ("pass send_completion to send", "add `--send` to send"),
+    (
+        "`model` must be a model name",
+        "`--model` must be a model name",
+    ),
+    (
+        "unless api_key_env is given",
+        "unless --api-key-env is given",
+    ),
+    ("(api_key_env / --api-key-env)", "(--api-key-env)"),
+    (
+        "environment variable in api_key_env",
+        "environment variable with --api-key-env",
+    ),
+    ("`api_key_env`", "`--api-key-env`"),
+    (
+        "test_endpoint with send_completion",
+        "`test URL --send`",
+    ),
+    ("pass send_completion to confirm", "add `--send` to confirm"),
+    ("timeout_ms must be between", "--timeout-ms must be between"),
+    ("a larger timeout_ms", "a larger --timeout-ms"),
+    ("or raise timeout_ms", "or raise --timeout-ms"),
+    // generate_client_config
+    ("`model` does not apply to", "`--model` does not apply to"),
+    ("give your login as `as`", "give your login with --as"),
+    // diagnose_symptom
+    (
+        "describe the problem in `symptom`",
+        "describe the problem in TEXT",
+    ),
+    (
+        "add `http_status` and `error_text`",
+        "add `--status` and `--error-text`",
+    ),
+    (
+        "http_status must be an HTTP status code",
+        "--status must be an HTTP status code",
+    ),
+    (
+        "(`config` or `config_path`; CLI --config FILE)",
+        "(--config FILE)",
+    ),
+    (
+        "`url` (e.g. http://ai; CLI --url)",
+        "--url (e.g. http://ai)",
+    ),
+    (
+        "run test_endpoint with the model and send_completion",
+        "run `test URL --model M --send`",
+    ),
+    (
+        "the HTTP status (http_status) and the exact error text (error_text)",
+        "the HTTP status (--status) and the exact error text (--error-text)",
+    ),
+    // live config
+    (
+        "pass `confirm` to apply anyway",
+        "add `--confirm` to apply anyway",
+    ),
+    ("with `secrets_env`", "with `--secret-env PROVIDER_ID=VAR`"),
+    ("`secrets_env`", "`--secret-env`"),
+    ("pass `base_version`", "pass `--base VERSION`"),
+    ("pass `as` with your login", "pass `--as` with your login"),
+    ("pass `as` (your login", "pass `--as` (your login"),
+    (
+        "fix them first (validate_config)",
+        "fix them first (`validate FILE`)",
+    ),
+    // reading configs
+    (
+        "or pass the document as `config` text",
+        "or pass `-` and the document on stdin",
+    ),
+    (
+        "pass the document text in `config`, or a file in `config_path`",
+        "pass --config FILE",
+    ),
+    (
+        "pass the config (`config` or `config_path`)",
+        "pass --config FILE",
+    ),
+    ("pass `config` or `config_path`", "pass FILE"),
+];
+
+/// `text` in the command line's words.
+pub fn cli_words(text: &str) -> String {
+    let mut out = text.to_owned();
+    for (tool, cli) in FIELD_PHRASES {
+        if out.contains(tool) {
+            out = out.replace(tool, cli);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phrases_become_flags_and_config_keys_stay() {
+        assert_eq!(
+            cli_words("provider `a` already exists; pass `replace` to overwrite it"),
+            "provider `a` already exists; pass `--replace` to overwrite it"
+        );
+        let key = "give its rule a `models` pattern";
+        assert_eq!(cli_words(key), key);
+    }
+
+    #[test]
+    fn every_cli_phrase_names_a_flag_or_an_argument() {
+        for (tool, cli) in FIELD_PHRASES {
+            assert_ne!(tool, cli);
+            assert!(
+                cli.contains("--")
+                    || cli.contains("TEXT")
+                    || cli.contains("FILE")
+                    || cli.contains("`-`"),
+                "{cli}"
+            );
+        }
+    }
+}

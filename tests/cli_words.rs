@@ -1,0 +1,185 @@
+//! Each face its own words: what the CLI prints names its flags (`--replace`), never the MCP
+//! input field (`replace`) where a flag exists; the MCP results keep the field names.
+
+use crate::support;
+
+use aperture_orchestrator::cli::words::{FIELD_PHRASES, cli_words};
+use support::bin;
+use support::rust_source::{SourceFile, rust_files};
+
+/// Input fields whose names are never config keys: any mention in a tool's text is the field.
+const FIELDS: &[&str] = &[
+    "allow_no_admin",
+    "send_completion",
+    "api_key_env",
+    "config_path",
+    "timeout_ms",
+    "http_status",
+    "error_text",
+    "as_identity",
+    "aperture_selector",
+];
+
+/// Texts the CLI never prints: refusals of the HTTP server (`--allow-paths`), which the CLI
+/// (always allowed paths) cannot meet, and the tools' own field docs.
+const MCP_ONLY: &[&str] = &[
+    "is refused by this server (it serves HTTP without --allow-paths)",
+    "give either `config` (the document text) or `config_path` (a file), not both",
+];
+
+fn output(args: &[&str]) -> String {
+    let out = bin()
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[test]
+fn every_tool_text_naming_a_field_with_a_flag_has_cli_words() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut missing = Vec::new();
+    for path in rust_files(&root) {
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        // The adapters speak their own words already; the tools' inputs define the fields.
+        if rel.starts_with("mcp/") || rel == "cli.rs" || rel.starts_with("cli/") {
+            continue;
+        }
+        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
+        for literal in file.non_test_literals() {
+            if !literal.contains(' ') || MCP_ONLY.iter().any(|m| literal.contains(m)) {
+                continue;
+            }
+            // `{timeout_ms}` is a format argument, not a word the user reads.
+            let shown = strip_placeholders(&cli_words(&literal));
+            for field in FIELDS {
+                if shown.contains(field) {
+                    missing.push(format!("{rel}: `{field}` in {literal:?}"));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "add a phrase to FIELD_PHRASES (src/cli/words.rs) for each:\n{}",
+        missing.join("\n")
+    );
+}
+
+fn strip_placeholders(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out + rest
+}
+
+#[test]
+fn every_phrase_is_still_said_by_some_tool() {
+    // A phrase no tool says any more would hide a message that changed its words.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let sources: String = rust_files(&root)
+        .iter()
+        .filter(|p| !p.ends_with("src/cli.rs") && !p.to_string_lossy().contains("src/cli/"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    for (tool, _) in FIELD_PHRASES {
+        assert!(sources.contains(tool), "no tool says {tool:?} any more");
+    }
+}
+
+#[test]
+fn cli_messages_name_flags_where_mcp_names_fields() {
+    let cases: &[(&[&str], &str, &str)] = &[
+        (
+            &["grants", "--user", "*=**"],
+            "--allow-no-admin",
+            "allow_no_admin",
+        ),
+        (
+            &[
+                "provider",
+                "self_hosted",
+                "--baseurl",
+                "http://100.64.0.9:8080",
+            ],
+            "--model MODEL",
+            "needs `models`",
+        ),
+        (
+            &["provider", "openai_compatible"],
+            "--baseurl URL",
+            "needs `baseurl`",
+        ),
+        (
+            &[
+                "provider",
+                "anthropic",
+                "--config",
+                "examples/gateway.hujson",
+            ],
+            "--replace",
+            "pass `replace`",
+        ),
+        (
+            &["provider", "anthropic"],
+            "--config FILE --write",
+            "pass `config`",
+        ),
+        (
+            &["test", "http://127.0.0.1:9", "--timeout-ms", "1000"],
+            "--send",
+            "send_completion",
+        ),
+        (
+            &["test", "http://127.0.0.1:9", "--timeout-ms", "0"],
+            "--timeout-ms",
+            "timeout_ms",
+        ),
+        (&["diagnose", " "], "TEXT", "`symptom`"),
+        (
+            &["diagnose", "slow", "--status", "42"],
+            "--status",
+            "http_status",
+        ),
+    ];
+    for (args, flag, field) in cases {
+        let text = output(args);
+        assert!(text.contains(flag), "{args:?} should name {flag}:\n{text}");
+        assert!(
+            !text.contains(field),
+            "{args:?} names the MCP field {field}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn mcp_results_keep_the_field_names() {
+    use aperture_orchestrator::tools::PathPolicy;
+    use aperture_orchestrator::tools::grants::{GrantsInput, generate_grants};
+    let input: GrantsInput = serde_json::from_value(
+        serde_json::json!({"rules": [{"src": ["*"], "role": "user", "models": ["**"]}]}),
+    )
+    .unwrap();
+    let err = generate_grants(&input, PathPolicy::Allowed)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`allow_no_admin`"), "{err}");
+}
