@@ -53,7 +53,7 @@ impl GrantRef<'_> {
     }
 }
 
-/// Aperture roles; `admin` outranks `user`.
+// Aperture roles; `admin` outranks `user`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -198,13 +198,13 @@ pub struct AccessRow {
 /// A caller (from Tailscale WhoIs): a login, or a tagged node's tags; and its groups.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Identity {
-    /// e.g. `alice@example.com`.
+    // e.g. `alice@example.com`.
     #[serde(default)]
     pub login: Option<String>,
-    /// e.g. `["tag:ci"]`.
+    // e.g. `["tag:ci"]`.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// e.g. `group:eng`, or a SCIM group's e-mail.
+    // e.g. `group:eng`, or a SCIM group's e-mail.
     #[serde(default)]
     pub groups: Vec<String>,
 }

@@ -10,15 +10,13 @@ use clap::{Args, Parser, Subcommand};
 use crate::config::model::config_schema;
 use crate::render;
 use crate::tools::{self, ConfigInput, PathPolicy, ToolError};
+pub use exit::ExitStatus;
 pub use generate::{GrantsArgs, MergeArgs, MigrateArgs, ProviderArgs, WriteReport};
 pub use live::ConfigCommand;
 pub use serve::ServeArgs;
 use serve::run_serve;
-pub use exit::ExitStatus;
 pub use streams::{OutputArgs, OutputFormat};
-use streams::{
-    block_on, is_broken_pipe, print_result, read_text, write_json, write_text,
-};
+use streams::{block_on, is_broken_pipe, print_result, read_text, write_json, write_text};
 
 mod connector;
 mod day2;

@@ -63,7 +63,6 @@ pub(super) fn read_text(path: &str) -> anyhow::Result<String> {
     })
 }
 
-
 /// Print a tool's result: JSON, or the readable parts.
 pub(super) fn print_result(
     value: &impl serde::Serialize,

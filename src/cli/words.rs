@@ -49,10 +49,7 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
         "environment variable with --api-key-env",
     ),
     ("`api_key_env`", "`--api-key-env`"),
-    (
-        "test_endpoint with send_completion",
-        "`test URL --send`",
-    ),
+    ("test_endpoint with send_completion", "`test URL --send`"),
     ("pass send_completion to confirm", "add `--send` to confirm"),
     ("timeout_ms must be between", "--timeout-ms must be between"),
     ("a larger timeout_ms", "a larger --timeout-ms"),

@@ -42,11 +42,12 @@ use crate::tools::{PathPolicy, ToolError};
 
 /// The `instructions` of the initialize result: which tool, prompt or resource to use when.
 pub const INSTRUCTIONS: &str = "\
-aperture-orchestrator checks and writes Aperture by Tailscale gateway configs (HuJSON).
-- validate_config before saving or proposing any config: fix every error, address warnings, apply fix.patch, re-run until valid.
-- generate_provider / generate_grants / generate_connector merge into the user's config (comments kept); never hand-write these blocks. generate_client_config points Claude Code, Codex, Gemini CLI, OpenCode or an SDK at Aperture.
-- diagnose_symptom first for a reported failure; explain_access for why X gets 403/404 or reaches model M; gateway_status before acting on a live gateway (url like http://ai), test_endpoint to probe it, get_quotas for budgets; migrate_config updates configs from old guides.
-- Prompts walk through common tasks. Resources: aperture://catalog/providers.json, aperture://catalog/rules.json, aperture://catalog/symptoms.json, aperture://schema/config.json, aperture://skill/SKILL.md.";
+aperture-orchestrator checks and writes Aperture by Tailscale gateway configs (HuJSON). Tools take the document as `config` text (or a local `config_path`).
+- validate_config before saving any config; re-run until valid.
+- generate_* merge into the user's config; never hand-write blocks.
+- A reported failure: diagnose_symptom first; explain_access for who reaches what.
+- A live gateway (url like http://ai): gateway_status first, then test_endpoint, get_quotas.
+- Guide: aperture://skill/SKILL.md; codes: aperture://catalog/rules.json.";
 
 /// The MCP server. Cheap to clone: one instance per stdio connection or HTTP session.
 #[derive(Clone)]

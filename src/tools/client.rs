@@ -155,12 +155,12 @@ impl JsonSchema for Client {
 /// Arguments of `generate_client_config`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ClientInput {
-    /// The client to configure.
+    // The client to configure.
     pub client: Client,
     /// MagicDNS name (default `ai`), FQDN, or `localhost:PORT`.
     #[serde(default)]
     pub host: Option<String>,
-    /// Model to pin.
+    // Model to pin.
     #[serde(default)]
     pub model: Option<String>,
     #[serde(flatten)]
@@ -170,7 +170,7 @@ pub struct ClientInput {
 /// The gateway config (and caller) a client's settings are checked against.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct GatewayInput {
-    /// The gateway's config text.
+    // The gateway's config text.
     #[serde(default)]
     pub config: Option<String>,
     /// Caller: login or `tag:a,tag:b`.

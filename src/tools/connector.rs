@@ -30,11 +30,11 @@ const HOST_PLACEHOLDER: &str = "<aperture-hostname>";
 pub struct ConnectorInput {
     pub id: String,
     pub url: String,
-    /// mcp, http.
+    // mcp, http.
     pub protocol: String,
     /// none, bearer, api_key, basic, oauth2, oauth2_client_credentials, oauth2_dcr.
     pub auth: String,
-    /// Env var with the secret.
+    // Env var with the secret.
     #[serde(default)]
     pub secret_env: Option<String>,
     #[serde(default)]
@@ -42,7 +42,7 @@ pub struct ConnectorInput {
     /// Default X-Api-Key.
     #[serde(default)]
     pub key_name: Option<String>,
-    /// header, query.
+    // header, query.
     #[serde(default)]
     pub key_in: Option<String>,
     #[serde(default)]
@@ -53,7 +53,7 @@ pub struct ConnectorInput {
     pub token_url: Option<String>,
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
-    /// Sources to grant it.
+    // Sources to grant it.
     #[serde(default)]
     pub grants: Vec<String>,
     /// Aperture's FQDN, for `callback`.
@@ -61,7 +61,7 @@ pub struct ConnectorInput {
     pub host: Option<String>,
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// Overwrite a different one.
+    // Overwrite a different one.
     #[serde(default)]
     pub replace: bool,
 }

@@ -16,32 +16,32 @@ use crate::diagnose::{self, Caller, CallerEvidence, Diagnosis, Evidence, Query};
 /// Arguments of `diagnose_symptom`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct DiagnoseInput {
-    /// The problem in the user's words.
+    // The problem in the user's words.
     #[serde(default)]
     pub symptom: String,
-    /// A symptom's ID (symptoms resource) instead of words.
+    // A symptom's ID (symptoms resource) instead of words.
     #[serde(default)]
     pub symptom_id: Option<String>,
-    /// The caller, evaluated against `config`.
+    // The caller, evaluated against `config`.
     #[serde(default)]
     pub identity: Option<Identity>,
     #[serde(default)]
     pub model: Option<String>,
-    /// Path called, e.g. `/v1/messages`.
+    // Path called, e.g. `/v1/messages`.
     #[serde(default)]
     pub endpoint: Option<String>,
-    /// e.g. `claude-code`, `codex` (sets `endpoint`).
+    // e.g. `claude-code`, `codex` (sets `endpoint`).
     #[serde(default)]
     pub client: Option<String>,
-    /// The HTTP status seen, if any.
+    // The HTTP status seen, if any.
     #[serde(default)]
     pub http_status: Option<u16>,
-    /// Exact error text.
+    // Exact error text.
     #[serde(default)]
     pub error_text: Option<String>,
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// The gateway, e.g. `http://ai` (probed as evidence).
+    // The gateway, e.g. `http://ai` (probed as evidence).
     #[serde(default)]
     pub url: Option<String>,
 }

@@ -16,19 +16,19 @@ use crate::explain::{Explanation, Matrix, connector_in_endpoint};
 pub struct ExplainInput {
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// The caller (omit with `model` for the matrix alone).
+    // The caller (omit with `model` for the matrix alone).
     #[serde(default)]
     pub identity: Identity,
-    /// Model, alias or `provider/model`.
+    // Model, alias or `provider/model`.
     #[serde(default)]
     pub model: Option<String>,
-    /// Connector ID or part, e.g. `github/proxy`.
+    // Connector ID or part, e.g. `github/proxy`.
     #[serde(default)]
     pub connector: Option<String>,
-    /// Path called, e.g. `/v1/messages`; omitted: API not checked.
+    // Path called, e.g. `/v1/messages`; omitted: API not checked.
     #[serde(default)]
     pub endpoint: Option<String>,
-    /// Also return the access matrix.
+    // Also return the access matrix.
     #[serde(default)]
     pub matrix: bool,
 }

@@ -17,7 +17,7 @@ use crate::config::meaning::{parse_dollars, parse_rate};
 use crate::diagnostic::Diagnostic;
 use crate::tools::validate::{Mode, validate_bytes};
 
-/// Where the grants go.
+// Where the grants go.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
 )]
@@ -57,7 +57,7 @@ pub struct Budget {
     pub name: Option<String>,
 }
 
-/// Who gets what.
+// Who gets what.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct GrantRule {
     /// Logins, `group:...`, `tag:a,tag:b`, `*`.
@@ -76,7 +76,7 @@ pub struct GrantRule {
     pub enable_chat_ui: Option<bool>,
     #[serde(default)]
     pub read_metrics: Option<bool>,
-    /// e.g. `github/**`, `label:system`.
+    // e.g. `github/**`, `label:system`.
     #[serde(default)]
     pub connectors: Option<Vec<String>>,
 }
@@ -92,13 +92,13 @@ pub struct GrantsInput {
     /// Policy `dst` (default `tag:aperture`).
     #[serde(default)]
     pub aperture_selector: Option<String>,
-    /// Policy `ip`, e.g. `["tcp:80"]`.
+    // Policy `ip`, e.g. `["tcp:80"]`.
     #[serde(default)]
     pub ip: Option<Vec<String>>,
     /// Config to merge into.
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// Accept a result with no admin.
+    // Accept a result with no admin.
     #[serde(default)]
     pub allow_no_admin: bool,
 }

@@ -62,10 +62,11 @@ pub enum ToolError {
 /// A config given as text or as a local path (exactly one).
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ConfigInput {
-    /// Config text (HuJSON).
+    // Not doc comments: the server instructions describe both fields once for every tool.
+    // The config text (HuJSON).
     #[serde(default)]
     pub config: Option<String>,
-    /// Local config file (HTTP: needs --allow-paths).
+    // A local config file (HTTP servers need --allow-paths).
     #[serde(default)]
     pub config_path: Option<String>,
 }

@@ -15,19 +15,19 @@ use crate::tools::validate::{Mode, validate_bytes};
 /// Arguments of `generate_provider`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct ProviderInput {
-    /// openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter, vercel, foundry,
-    /// openai_compatible, self_hosted, claude_subscription, chatgpt_subscription.
+    // openai, anthropic, gemini, vertex, vertex_express, bedrock, openrouter, vercel, foundry,
+    // openai_compatible, self_hosted, claude_subscription, chatgpt_subscription.
     pub kind: String,
-    /// Key under `providers` (default per kind).
+    // Key under `providers` (default per kind).
     #[serde(default)]
     pub id: Option<String>,
-    /// Model IDs (default: examples).
+    // Model IDs (default: examples).
     #[serde(default)]
     pub models: Option<Vec<String>>,
     /// Required for self_hosted, openai_compatible, foundry.
     #[serde(default)]
     pub baseurl: Option<String>,
-    /// Bedrock region (default us-east-1).
+    // Bedrock region (default us-east-1).
     #[serde(default)]
     pub region: Option<String>,
     /// Upstream key (default: a placeholder).
@@ -39,10 +39,10 @@ pub struct ProviderInput {
     /// Regenerate an existing ID; keys not given are kept.
     #[serde(default)]
     pub replace: bool,
-    /// Models to add.
+    // Models to add.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub add_models: Vec<String>,
-    /// Models to remove.
+    // Models to remove.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove_models: Vec<String>,
 }

@@ -21,7 +21,7 @@ const REFILL: &str = "/api/quotas/refill";
 /// Arguments of `get_quotas`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct QuotaInput {
-    /// The gateway, e.g. `http://ai`.
+    // The gateway, e.g. `http://ai`.
     pub url: String,
     /// The gateway's config (`config` or `config_path`): names the grants charging each bucket.
     #[serde(flatten)]

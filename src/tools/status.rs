@@ -21,7 +21,7 @@ use crate::probe::{Finding, Verdict};
 /// Arguments of `gateway_status`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 pub struct StatusInput {
-    /// The gateway, e.g. `http://ai`.
+    // The gateway, e.g. `http://ai`.
     pub url: String,
 }
 

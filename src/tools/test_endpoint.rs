@@ -55,25 +55,25 @@ impl ApiChoice {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestInput {
-    /// The gateway, e.g. `http://ai`.
+    // The gateway, e.g. `http://ai`.
     pub url: String,
-    /// Model to check.
+    // Model to check.
     #[serde(default)]
     pub model: Option<String>,
     /// API of completions (`auto`: from the model list).
     #[serde(default)]
     pub api: ApiChoice,
-    /// Probe as this client would.
+    // Probe as this client would.
     #[serde(default)]
     #[schemars(with = "Client")]
     pub client: Option<Client>,
     /// Send one `max_tokens: 1` request per API (costs tokens).
     #[serde(default)]
     pub send_completion: bool,
-    /// Run budget (default 10000).
+    // Run budget (default 10000).
     #[serde(default)]
     pub timeout_ms: Option<u64>,
-    /// Env var with a key for key-based gateways (not Aperture).
+    // Env var with a key for key-based gateways (not Aperture).
     #[serde(default)]
     pub api_key_env: Option<String>,
 }

@@ -14,7 +14,7 @@ pub use crate::diagnostic::{Mode, ValidateOutput};
 pub struct ValidateInput {
     #[serde(flatten)]
     pub source: ConfigInput,
-    /// `save` (default) or `load`.
+    // `save` (default) or `load`.
     #[serde(default)]
     pub mode: Mode,
     /// Also fail on this tool's own lints.
