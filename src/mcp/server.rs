@@ -146,10 +146,13 @@ async fn run_tool<T: Serialize + Send + 'static>(
             Ok(Err(_)) | Err(_) => Err(panicked(name)),
         }
     };
+    // Biased, budget first: a call polled past its deadline is over budget whatever else is
+    // ready, so the outcome does not depend on the scheduler's pick.
     tokio::select! {
-        result = work => result,
+        biased;
         () = tokio::time::sleep_until(deadline) => Err(over_budget(name, budget)),
         () = ct.cancelled() => Err(format!("{name} was cancelled")),
+        result = work => result,
     }
 }
 

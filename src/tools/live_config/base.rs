@@ -48,7 +48,7 @@ impl BaseRecord {
             keys,
         };
         let path = Self::path_for(file);
-        let io = |source| ToolError::Io {
+        let io = |source| ToolError::Write {
             path: path.display().to_string(),
             source,
         };

@@ -117,7 +117,8 @@ fn ask(program: &std::path::Path) -> Result<Value, String> {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Err(format!(
-                    "`{shown} status` did not answer within {DAEMON_TIMEOUT:?}"
+                    "`{shown} status` did not answer within {} s",
+                    DAEMON_TIMEOUT.as_secs()
                 ));
             }
         }

@@ -373,7 +373,7 @@ fn write_backup(live: &LiveConfig, backup_dir: &std::path::Path) -> Result<Strin
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0);
-    std::fs::create_dir_all(backup_dir).map_err(|source| ToolError::Io {
+    std::fs::create_dir_all(backup_dir).map_err(|source| ToolError::Write {
         path: backup_dir.display().to_string(),
         source,
     })?;
@@ -384,7 +384,7 @@ fn write_backup(live: &LiveConfig, backup_dir: &std::path::Path) -> Result<Strin
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let io = |source| ToolError::Io {
+        let io = |source| ToolError::Write {
             path: backup.display().to_string(),
             source,
         };
