@@ -146,13 +146,19 @@ async fn run_tool<T: Serialize + Send + 'static>(
             Ok(Err(_)) | Err(_) => Err(panicked(name)),
         }
     };
-    // Biased, budget first: a call polled past its deadline is over budget whatever else is
-    // ready, so the outcome does not depend on the scheduler's pick.
+    // A result that arrives after the deadline is over budget too: the timer fires on its own
+    // tick, so without this check the outcome near the deadline would be the scheduler's pick.
     tokio::select! {
         biased;
         () = tokio::time::sleep_until(deadline) => Err(over_budget(name, budget)),
         () = ct.cancelled() => Err(format!("{name} was cancelled")),
-        result = work => result,
+        result = work => {
+            if tokio::time::Instant::now() > deadline {
+                Err(over_budget(name, budget))
+            } else {
+                result
+            }
+        }
     }
 }
 
