@@ -267,7 +267,7 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
         remove_models: args.remove_models,
     };
     let out = tools::provider::generate_provider(&input, PathPolicy::Allowed)
-        .map_err(|e| anyhow::anyhow!(in_flags(&e.to_string())))?;
+        .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let write = match &read {
         Some(read) if args.merge.write => Some(write_back(
             read,
@@ -286,22 +286,6 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
     print_written(&out, write.as_ref(), &args.output, || {
         render::provider_report(&out, written)
     })
-}
-
-/// A provider refusal in the words of this command's flags.
-fn in_flags(message: &str) -> String {
-    [
-        (
-            "`add_models` / `remove_models`",
-            "--add-model / --remove-model",
-        ),
-        ("pass `replace`", "pass --replace"),
-        ("`models` sets", "--model sets"),
-        ("(`config` or `config_path`)", "(--config FILE)"),
-        ("with `id`", "with --id"),
-    ]
-    .iter()
-    .fold(message.to_owned(), |m, (mcp, cli)| m.replace(mcp, cli))
 }
 
 pub(super) fn run_grants(args: GrantsArgs) -> anyhow::Result<()> {

@@ -27,6 +27,14 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
         "pass `--replace` to overwrite it",
     ),
     ("needs `baseurl`:", "needs `--baseurl URL`:"),
+    (
+        "`add_models` / `remove_models`",
+        "--add-model / --remove-model",
+    ),
+    ("pass `replace`", "pass --replace"),
+    ("`models` sets", "--model sets"),
+    ("(`config` or `config_path`)", "(--config FILE)"),
+    ("with `id`", "with --id"),
     ("needs `models`:", "needs `--model MODEL` (repeatable):"),
     (
         "(pass `config` to merge it for you, comments kept)",
