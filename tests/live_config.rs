@@ -461,6 +461,29 @@ async fn pull_and_edit(fake: &FakeAperture, file: &std::path::Path) {
     std::fs::write(file, edited).unwrap();
 }
 
+/// `config push URL FILE --apply --as alice@example.com` plus `extra`, backups beside FILE.
+async fn push_as_alice(
+    fake: &FakeAperture,
+    file: &std::path::Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
+    let (url, backups) = (fake.url(), file.with_file_name("b"));
+    let mut args = vec![
+        "config",
+        "push",
+        &url,
+        file.to_str().unwrap(),
+        "--apply",
+        "--as",
+        "alice@example.com",
+        "--backup-dir",
+        backups.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    cli(&args, env).await
+}
+
 #[tokio::test]
 async fn a_push_never_writes_the_served_mask_over_a_real_key() {
     // Two marker spellings: the check does not depend on one.
@@ -473,26 +496,7 @@ async fn a_push_never_writes_the_served_mask_over_a_real_key() {
         let dir = backups();
         let file = dir.join("gw.hujson");
         pull_and_edit(&fake, &file).await;
-        let push = |extra: &'static [&'static str],
-                    env: &'static [(&'static str, &'static str)]| {
-            let mut args = vec![
-                "config".to_owned(),
-                "push".into(),
-                fake.url(),
-                file.to_str().unwrap().into(),
-                "--apply".into(),
-                "--as".into(),
-                "alice@example.com".into(),
-                "--backup-dir".into(),
-                dir.join("b").to_str().unwrap().into(),
-            ];
-            args.extend(extra.iter().map(|s| (*s).to_owned()));
-            async move {
-                let args: Vec<&str> = args.iter().map(String::as_str).collect();
-                cli(&args, env).await
-            }
-        };
-        let (code, stdout, stderr) = push(&[], &[]).await;
+        let (code, stdout, stderr) = push_as_alice(&fake, &file, &[], &[]).await;
         assert_eq!(code, Some(1), "refused: {stdout}{stderr}");
         assert!(
             stdout.contains("`openai`") && stdout.contains("--secret-env"),
@@ -505,7 +509,9 @@ async fn a_push_never_writes_the_served_mask_over_a_real_key() {
         );
         // With the key from the environment: applied, the key is the environment's, never shown.
         const ROTATED: &str = "plainlowercasekeyvalue42";
-        let (code, stdout, stderr) = push(
+        let (code, stdout, stderr) = push_as_alice(
+            &fake,
+            &file,
             &["--secret-env", "openai=TEST_OPENAI_KEY"],
             &[("TEST_OPENAI_KEY", ROTATED)],
         )
@@ -523,7 +529,9 @@ async fn a_push_never_writes_the_served_mask_over_a_real_key() {
         }
         // The same push again: the key written is known, so there is nothing to apply.
         let writes = fake.config.lock().unwrap().writes;
-        let (code, stdout, _) = push(
+        let (code, stdout, _) = push_as_alice(
+            &fake,
+            &file,
             &["--secret-env", "openai=TEST_OPENAI_KEY"],
             &[("TEST_OPENAI_KEY", ROTATED)],
         )
@@ -623,20 +631,9 @@ async fn a_change_made_before_a_colleagues_edit_is_refused_as_stale() {
         );
         state.version += 1;
     }
-    let args = [
-        "config",
-        "push",
-        &fake.url(),
-        file.to_str().unwrap(),
-        "--apply",
-        "--as",
-        "alice@example.com",
-        "--secret-env",
-        "openai=TEST_OPENAI_KEY",
-        "--format",
-        "json",
-    ];
-    let (code, stdout, stderr) = cli(&args, &[("TEST_OPENAI_KEY", NEW_KEY)]).await;
+    let key = [("TEST_OPENAI_KEY", NEW_KEY)];
+    let args = ["--secret-env", "openai=TEST_OPENAI_KEY", "--format", "json"];
+    let (code, stdout, stderr) = push_as_alice(&fake, &file, &args, &key).await;
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(out["refusal"], "stale", "{out}");
@@ -663,11 +660,8 @@ async fn a_change_made_before_a_colleagues_edit_is_refused_as_stale() {
             .contains("dave@example.com")
     );
     // --base says which version the file was made from: the current one is accepted.
-    let (code, stdout, stderr) = cli(
-        &[&args[..], &["--base", "\"v2\""]].concat(),
-        &[("TEST_OPENAI_KEY", NEW_KEY)],
-    )
-    .await;
+    let with_base = [&args[..], &["--base", "\"v2\""]].concat();
+    let (code, stdout, stderr) = push_as_alice(&fake, &file, &with_base, &key).await;
     assert_eq!(code, Some(0), "{stdout}{stderr}");
 }
 
@@ -677,18 +671,8 @@ async fn a_push_records_its_new_base_and_a_rerun_changes_nothing() {
     let dir = backups();
     let file = dir.join("gw.hujson");
     pull_and_edit(&fake, &file).await;
-    let args = [
-        "config",
-        "push",
-        &fake.url(),
-        file.to_str().unwrap(),
-        "--apply",
-        "--as",
-        "alice@example.com",
-        "--format",
-        "json",
-    ];
-    let (code, stdout, _) = cli(&args, &[]).await;
+    let json = ["--format", "json"];
+    let (code, stdout, _) = push_as_alice(&fake, &file, &json, &[]).await;
     // The pulled key is the mask: refused, and nothing recorded changes.
     assert_eq!(code, Some(1), "{stdout}");
     // Put the real key in the file instead, as a user may.
@@ -696,11 +680,11 @@ async fn a_push_records_its_new_base_and_a_rerun_changes_nothing() {
         .unwrap()
         .replace(DEFAULT_MASK, OLD_KEY);
     std::fs::write(&file, text).unwrap();
-    let (code, stdout, stderr) = cli(&args, &[]).await;
+    let (code, stdout, stderr) = push_as_alice(&fake, &file, &json, &[]).await;
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert_eq!(fake.config.lock().unwrap().writes, 1);
     // The same push again: the base moved with the write, and there is nothing to apply.
-    let (code, stdout, _) = cli(&args, &[]).await;
+    let (code, stdout, _) = push_as_alice(&fake, &file, &json, &[]).await;
     let out: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(out["refusal"], "unchanged", "{out}");
     assert_eq!(code, Some(1));
