@@ -8,6 +8,7 @@ use clap::Subcommand;
 
 use super::streams::{ExitStatus, OutputArgs, block_on, print_result, read_text};
 use crate::render;
+use crate::tools::gateway::root_of;
 use crate::tools::live_config::{self, ApplyOptions, BaseRecord, ChangeInput, GetInput, Refusal};
 use crate::tools::{self, ConfigInput, PathPolicy};
 
@@ -95,8 +96,7 @@ fn change_of(
         "-" => None,
         path => BaseRecord::load(Path::new(path))?,
     };
-    let same_gateway =
-        |r: &BaseRecord| crate::probe::target::parse(&url).is_ok_and(|t| t.base() == r.url);
+    let same_gateway = |r: &BaseRecord| root_of(&url).is_ok_and(|root| root == r.url);
     let mut options = ApplyOptions::new(backup_dir);
     options.recorded_base = record.filter(same_gateway);
     let input = ChangeInput {

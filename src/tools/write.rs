@@ -366,17 +366,23 @@ fn write_temporary(dir: &Path, name: &str, kind: &str, bytes: &[u8]) -> std::io:
     let temp = dir.join(format!(".{name}.{kind}-{}.{sequence}", std::process::id()));
     // A leftover from this very process id (a crashed earlier run that reused it) goes first.
     let _ = std::fs::remove_file(&temp);
+    create_owner_only(&temp, bytes)?;
+    Ok(temp)
+}
+
+/// Create `path` (never over an existing file: `AlreadyExists` then), readable by its owner
+/// only, with `bytes`, synced; a file whose write fails is removed.
+pub fn create_owner_only(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut open = std::fs::OpenOptions::new();
     open.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-    let mut file = open.open(&temp)?;
+    let mut file = open.open(path)?;
     let written = file.write_all(bytes).and_then(|()| file.sync_all());
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e);
+    if written.is_err() {
+        let _ = std::fs::remove_file(path);
     }
-    Ok(temp)
+    written
 }
 
 /// Remove `.NAME.tmp-PID[.N]` / `.NAME.bak-PID[.N]` files whose writer is gone (killed

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::probe::http::Exchange;
-use crate::tools::gateway::{failure, request, root_of, send};
+use crate::tools::gateway::{failure, get, request, root_of, send};
 use crate::tools::input::ToolError;
 
 /// Which config API the gateway speaks.
@@ -68,13 +68,7 @@ fn config_body(what: &str, ex: &Exchange) -> Result<(Value, String), ToolError> 
 /// Read the live document, detecting which config API the gateway speaks.
 pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
     let root = root_of(&input.url)?;
-    let current = send(request(
-        Method::GET,
-        format!("{root}/aperture/config"),
-        vec![],
-        None,
-    ))
-    .await;
+    let current = get(&root, ConfigApi::Aperture.path()).await;
     if current.status == Some(200) {
         let (_, config) = config_body("GET /aperture/config", &current)?;
         let version = current.etag.clone().ok_or_else(|| {
@@ -92,13 +86,7 @@ pub async fn get_config(input: &GetInput) -> Result<LiveConfig, ToolError> {
     if !matches!(current.status, Some(404 | 405)) {
         return Err(failure("GET /aperture/config", &current));
     }
-    let legacy = send(request(
-        Method::GET,
-        format!("{root}/api/config"),
-        vec![],
-        None,
-    ))
-    .await;
+    let legacy = get(&root, ConfigApi::Legacy.path()).await;
     if legacy.status != Some(200) {
         return Err(failure(
             "GET /api/config (GET /aperture/config answered 404 too)",

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::{ConfigApi, LiveConfig};
 use crate::tools::input::ToolError;
+use crate::tools::write::create_owner_only;
 
 /// What was read, recorded beside the pulled file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,14 +62,7 @@ impl BaseRecord {
             std::process::id()
         ));
         let _ = std::fs::remove_file(&temp);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let written = options.open(&temp).and_then(|mut f| {
-            std::io::Write::write_all(&mut f, text.as_bytes())?;
-            f.sync_all()
-        });
+        let written = create_owner_only(&temp, text.as_bytes());
         if let Err(e) = written.and_then(|()| std::fs::rename(&temp, &path)) {
             let _ = std::fs::remove_file(&temp);
             return Err(io(e));

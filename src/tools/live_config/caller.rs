@@ -140,13 +140,13 @@ fn identity_of_status(status: &Value) -> Result<String, String> {
         return Err(format!("Tailscale is not running here (state {state})"));
     }
     let me = &status["Self"];
-    let mut tags: Vec<&str> = me["Tags"]
+    let tags: Vec<&str> = me["Tags"]
         .as_array()
         .map(|t| t.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    if !tags.is_empty() {
-        tags.sort_unstable();
-        return Ok(tags.join(","));
+    // The identity Aperture matches `src` against: the tags in their canonical order.
+    if let Some(name) = crate::access::canonical_tags(&tags.join(",")) {
+        return Ok(name);
     }
     let user = me["UserID"]
         .as_u64()

@@ -26,7 +26,7 @@ pub use secrets::SuppliedKey;
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use crate::probe::http::Exchange;
 use plan::{Base, PlanContext, plan_of};
-use secrets::{Secrets, without_keys};
+use secrets::{Keyed, Secrets};
 
 /// Arguments of `plan_config` and `apply_config`.
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
@@ -380,22 +380,16 @@ fn write_backup(live: &LiveConfig, backup_dir: &std::path::Path) -> Result<Strin
     let pid = std::process::id();
     for n in 0..1000 {
         let backup = backup_dir.join(format!("{host}-{stamp}-{pid}-{n}.hujson"));
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let io = |source| ToolError::Write {
-            path: backup.display().to_string(),
-            source,
-        };
-        let mut file = match options.open(&backup) {
+        match crate::tools::write::create_owner_only(&backup, live.config.as_bytes()) {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            other => other.map_err(io)?,
-        };
-        std::io::Write::write_all(&mut file, live.config.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(io)?;
-        return Ok(backup.display().to_string());
+            Err(source) => {
+                return Err(ToolError::Write {
+                    path: backup.display().to_string(),
+                    source,
+                });
+            }
+            Ok(()) => return Ok(backup.display().to_string()),
+        }
     }
     Err(ToolError::BadArguments(format!(
         "no free backup name under {}",
@@ -475,8 +469,9 @@ async fn settle_by_rereading(out: &mut ApplyOutput, before: &LiveConfig, proposa
             return;
         }
     };
-    let served = without_keys(&again.config);
-    let is_proposed = served == without_keys(&proposal.sent);
+    let sent = Keyed::of(&proposal.sent);
+    let served = Keyed::of(&again.config).without_keys();
+    let is_proposed = served == sent.without_keys();
     out.reread = Some(if is_proposed {
         "the gateway now serves exactly the applied document".to_owned()
     } else {
@@ -495,7 +490,7 @@ async fn settle_by_rereading(out: &mut ApplyOutput, before: &LiveConfig, proposa
             out.refused = None;
             out.refusal = None;
             out.reread = Some("the answer was unclear, but the re-read shows the gateway serves the proposed document: it was applied".into());
-        } else if served == without_keys(&before.config) {
+        } else if served == Keyed::of(&before.config).without_keys() {
             out.refusal = Some(Refusal::Failed);
             out.refused = Some(format!(
                 "{}; the re-read shows the previous document: it was not applied",
@@ -512,7 +507,7 @@ async fn settle_by_rereading(out: &mut ApplyOutput, before: &LiveConfig, proposa
         out.new_version = Some(again.version.clone());
     }
     if out.applied {
-        out.keys_written = secrets::key_hashes(&proposal.sent);
+        out.keys_written = sent.key_hashes();
     }
     out.served_after = Some(again);
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::api::LiveConfig;
 use super::caller::Caller;
-use super::secrets::{Secrets, SuppliedKey, masked_keys, same_but_known_keys};
+use super::secrets::{Keyed, Secrets, SuppliedKey, masked_keys, same_but_known_keys};
 use crate::access::{AllGrants, GrantIndex, Identity, Role};
 use crate::config::Document;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -112,13 +112,6 @@ pub struct Plan {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supplied_keys: Vec<SuppliedKey>,
     pub notes: Vec<String>,
-}
-
-impl Plan {
-    /// Whether the set of admin identities differs between the two sides.
-    pub fn admins_change(&self) -> bool {
-        differ_as_sets(&self.admins_before, &self.admins_after)
-    }
 }
 
 fn differ_as_sets(a: &[String], b: &[String]) -> bool {
@@ -297,7 +290,13 @@ pub fn plan_of(live: &LiveConfig, proposed: &str, shown: &str, context: PlanCont
         }
         _ => {}
     }
-    let masked = masked_keys(live.api.redacts_keys(), &live.config, proposed, secrets);
+    let (served_keyed, proposed_keyed) = (Keyed::of(&live.config), Keyed::of(proposed));
+    let masked = masked_keys(
+        live.api.redacts_keys(),
+        &served_keyed,
+        &proposed_keyed,
+        secrets,
+    );
     if live.api.redacts_keys() {
         notes.push(format!("GET /aperture/config serves provider keys redacted; its marker is UNCONFIRMED, so any `apikey` equal to a served value counts as the mask (GET {}/aperture/config shows how this gateway masks): supply such keys with `secrets_env`", live.url));
     }
@@ -314,7 +313,7 @@ pub fn plan_of(live: &LiveConfig, proposed: &str, shown: &str, context: PlanCont
         caller,
         valid: errors.is_empty(),
         errors,
-        changed: !same_but_known_keys(&live.config, proposed, &base.keys),
+        changed: !same_but_known_keys(&served_keyed, &proposed_keyed, &base.keys),
         diff: diff(&live.config, shown, ("live", "proposed"), secrets),
         access,
         admins_before,

@@ -109,7 +109,56 @@ impl Secrets {
     }
 }
 
-/// Each provider's `apikey` string in a document, by provider id.
+/// A document and each provider's `apikey` string in it, by provider id: read once, then
+/// compared and blanked as often as a plan needs.
+pub struct Keyed<'a> {
+    pub text: &'a str,
+    pub keys: BTreeMap<String, String>,
+}
+
+impl<'a> Keyed<'a> {
+    pub fn of(text: &'a str) -> Keyed<'a> {
+        Keyed {
+            text,
+            keys: keys_of(text),
+        }
+    }
+
+    /// A stable hash of each key: what a push wrote, recorded so a re-run can tell an
+    /// unchanged key from a rotated one although the gateway serves neither.
+    pub fn key_hashes(&self) -> BTreeMap<String, u64> {
+        self.keys
+            .iter()
+            .map(|(provider, key)| (provider.clone(), hash(key)))
+            .collect()
+    }
+
+    /// The document with every provider `apikey` emptied: two documents that differ only in
+    /// keys (one served redacted, one as written) compare equal.
+    pub fn without_keys(&self) -> String {
+        if self.keys.is_empty() {
+            return self.text.to_owned();
+        }
+        let ops: Vec<PatchOp> = self
+            .keys
+            .keys()
+            .map(|p| {
+                PatchOp::add(
+                    pointer::join(&pointer::join("/providers", p), "apikey"),
+                    "".into(),
+                )
+            })
+            .collect();
+        let Ok(mut editor) = Editor::parse(self.text) else {
+            return self.text.to_owned();
+        };
+        match editor.apply(&ops) {
+            Ok(()) => editor.text(),
+            Err(_) => self.text.to_owned(),
+        }
+    }
+}
+
 fn keys_of(document: &str) -> BTreeMap<String, String> {
     let Ok(doc) = Document::parse(document) else {
         return BTreeMap::new();
@@ -126,15 +175,6 @@ fn keys_of(document: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A stable hash of each provider's `apikey` in a document: what a push wrote, recorded so a
-/// re-run can tell an unchanged key from a rotated one although the gateway serves neither.
-pub fn key_hashes(document: &str) -> BTreeMap<String, u64> {
-    keys_of(document)
-        .into_iter()
-        .map(|(provider, key)| (provider, hash(&key)))
-        .collect()
-}
-
 fn hash(value: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
@@ -144,14 +184,18 @@ fn hash(value: &str) -> u64 {
 
 /// Whether `proposed` differs from `served` only in keys that are known to be live already:
 /// sent back as served, or equal to what the last push wrote (`known`).
-pub fn same_but_known_keys(served: &str, proposed: &str, known: &BTreeMap<String, u64>) -> bool {
-    if without_keys(served) != without_keys(proposed) {
-        return false;
+pub fn same_but_known_keys(
+    served: &Keyed<'_>,
+    proposed: &Keyed<'_>,
+    known: &BTreeMap<String, u64>,
+) -> bool {
+    if served.text == proposed.text {
+        return true;
     }
-    let served_keys = keys_of(served);
-    keys_of(proposed).iter().all(|(provider, key)| {
-        served_keys.get(provider) == Some(key) || known.get(provider) == Some(&hash(key))
-    })
+    served.without_keys() == proposed.without_keys()
+        && proposed.keys.iter().all(|(provider, key)| {
+            served.keys.get(provider) == Some(key) || known.get(provider) == Some(&hash(key))
+        })
 }
 
 /// Whether a value has the shape of a redaction rather than a key: keys are plain ASCII
@@ -171,44 +215,20 @@ pub fn looks_like_mask(value: &str) -> bool {
 /// would overwrite the real key. Providers whose key is supplied are not counted.
 pub fn masked_keys(
     redacting_api: bool,
-    served: &str,
-    proposed: &str,
+    served: &Keyed<'_>,
+    proposed: &Keyed<'_>,
     secrets: &Secrets,
 ) -> Vec<String> {
-    let served: Vec<String> = keys_of(served).into_values().collect();
-    keys_of(proposed)
-        .into_iter()
+    proposed
+        .keys
+        .iter()
         .filter(|(provider, key)| {
             !secrets.supplies(provider)
-                && (looks_like_mask(key) || (redacting_api && served.contains(key)))
+                && (looks_like_mask(key)
+                    || (redacting_api && served.keys.values().any(|v| v == *key)))
         })
-        .map(|(provider, _)| provider)
+        .map(|(provider, _)| provider.clone())
         .collect()
-}
-
-/// `document` with every provider `apikey` emptied: two documents that differ only in keys
-/// (one served redacted, one as written) compare equal.
-pub fn without_keys(document: &str) -> String {
-    let keys = keys_of(document);
-    if keys.is_empty() {
-        return document.to_owned();
-    }
-    let ops: Vec<PatchOp> = keys
-        .keys()
-        .map(|p| {
-            PatchOp::add(
-                pointer::join(&pointer::join("/providers", p), "apikey"),
-                "".into(),
-            )
-        })
-        .collect();
-    let Ok(mut editor) = Editor::parse(document) else {
-        return document.to_owned();
-    };
-    match editor.apply(&ops) {
-        Ok(()) => editor.text(),
-        Err(_) => document.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -242,15 +262,16 @@ mod tests {
         let proposed =
             r#"{"providers": {"a": {"apikey": "opaque-marker-7"}, "b": {"apikey": "new-b"}}}"#;
         let none = Secrets::default();
-        assert_eq!(masked_keys(true, served, proposed, &none), ["a"]);
-        assert!(masked_keys(false, served, proposed, &none).is_empty());
+        let (served, proposed) = (Keyed::of(served), Keyed::of(proposed));
+        assert_eq!(masked_keys(true, &served, &proposed, &none), ["a"]);
+        assert!(masked_keys(false, &served, &proposed, &none).is_empty());
     }
 
     #[test]
     fn keys_are_emptied_with_comments_kept() {
         let text =
             "{\n  // keys\n  \"providers\": {\"a\": {\"apikey\": \"x\", \"models\": []}},\n}\n";
-        let out = without_keys(text);
+        let out = Keyed::of(text).without_keys();
         assert!(
             out.contains("// keys") && out.contains("\"apikey\": \"\""),
             "{out}"
