@@ -216,7 +216,11 @@ pub fn jsonrpc_input(data: &[u8]) {
         let _ = validate::validate(&input, policy);
     }
     if let Ok(input) = serde_json::from_value::<provider::ProviderInput>(args.clone()) {
-        let _ = provider::generate_provider(&input, policy);
+        let _ = provider::generate_provider(
+            &input,
+            policy,
+            &aperture_orchestrator::tools::live_config::Daemon::Off,
+        );
     }
     if let Ok(input) = serde_json::from_value::<grants::GrantsInput>(args.clone()) {
         let _ = grants::generate_grants(&input, policy);

@@ -11,6 +11,7 @@ use aperture_orchestrator::catalog::providers::KINDS;
 use aperture_orchestrator::diagnostic::Severity;
 use aperture_orchestrator::tools::client::{Client, ClientInput, generate_client_config};
 use aperture_orchestrator::tools::grants::{GrantRule, GrantsInput, Target, generate_grants};
+use aperture_orchestrator::tools::live_config::Daemon;
 use aperture_orchestrator::tools::migrate::migrate_text;
 use aperture_orchestrator::tools::provider::{ProviderInput, generate_provider};
 use aperture_orchestrator::tools::validate::{Mode, validate_bytes};
@@ -73,7 +74,7 @@ fn every_generated_provider_validates_in_save_mode() {
                         source: ConfigInput::text(BASE),
                         ..Default::default()
                     };
-                    let out = generate_provider(&input, PathPolicy::Allowed)
+                    let out = generate_provider(&input, PathPolicy::Allowed, &Daemon::Off)
                         .unwrap_or_else(|e| panic!("{}: {e}", kind.kind));
                     checked += 1;
                     assert!(out.config.contains("// base config"), "comments kept");
@@ -119,6 +120,7 @@ fn vertex_with_an_api_key_is_refused_with_the_fix() {
             ..Default::default()
         },
         PathPolicy::Allowed,
+        &Daemon::Off,
     )
     .unwrap_err();
     assert!(err.to_string().contains("vertex_express"), "{err}");
@@ -369,6 +371,7 @@ fn provider_edit(input: ProviderInput) -> aperture_orchestrator::tools::provider
             ..input
         },
         PathPolicy::Allowed,
+        &Daemon::Off,
     )
     .unwrap()
 }
@@ -426,7 +429,7 @@ fn add_model_adds_exactly_one_model_and_remove_model_one() {
         "config": FILLED,
     }))
     .unwrap();
-    let out = generate_provider(&input, PathPolicy::Allowed).unwrap();
+    let out = generate_provider(&input, PathPolicy::Allowed, &Daemon::Off).unwrap();
     assert_eq!(
         out.provider["models"],
         serde_json::json!(["gpt-4o", "o3", "gpt-5"])
@@ -475,6 +478,7 @@ fn add_model_adds_exactly_one_model_and_remove_model_one() {
                 ..Default::default()
             },
             PathPolicy::Allowed,
+            &Daemon::Off,
         )
         .unwrap_err();
         assert!(err.to_string().contains(wanted), "{err}");
@@ -544,6 +548,7 @@ fn generators_parse_what_validate_parses() {
             ..Default::default()
         },
         PathPolicy::Allowed,
+        &Daemon::Off,
     )
     .unwrap();
     let mut merged = Document::parse(&provider.config).unwrap().root.to_json();

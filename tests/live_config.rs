@@ -584,15 +584,8 @@ async fn an_admin_change_by_an_unknown_caller_needs_confirm() {
 #[cfg(unix)]
 #[tokio::test]
 async fn the_caller_comes_from_the_local_daemon() {
-    use std::os::unix::fs::PermissionsExt;
     let dir = backups();
-    let script = dir.join("tailscale");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\necho '{\"BackendState\":\"Running\",\"Self\":{\"UserID\":7},\"User\":{\"7\":{\"LoginName\":\"alice@example.com\"}}}'\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let script = support::fake_tailscale(&dir, "alice@example.com");
     let fake = gateway(current()).await;
     // Alice hands the admin role to bob: the daemon says the caller is alice, a lockout.
     let input = ChangeInput {

@@ -1,6 +1,6 @@
-//! Starting from nothing with the real binary: `init` writes a config Aperture's save accepts,
-//! a generator's document on stdout carries no human text (that goes to stderr), a missing
-//! `--config` file is created by `--write` or refused once, clearly.
+//! Starting from nothing with the real binary: `init` and a bare `provider` write a config
+//! Aperture's save accepts, a generator's document on stdout carries no human text (that goes
+//! to stderr), a missing `--config` file is created by `--write` or refused once, clearly.
 
 use crate::support;
 
@@ -45,14 +45,88 @@ fn documents_on_stdout_carry_no_human_text() {
         "the notes still reach the user"
     );
 
-    // `provider anthropic > gw.hujson`: the file is one document (a provider needs grants
-    // before Aperture's save accepts it, so it loads clean; the notes say what to add).
+    // `provider anthropic > gw.hujson`: the file is one document that Aperture's save accepts.
     let provider = run(&["provider", "anthropic"], &dir);
     assert!(provider.status.success(), "{}", stderr(&provider));
-    let loaded = validate_bytes(&provider.stdout, Mode::Load);
-    assert!(loaded.valid, "{loaded:?}");
+    let saved = validate_bytes(&provider.stdout, Mode::Save);
+    assert!(saved.valid, "{saved:?}");
     assert!(!String::from_utf8_lossy(&provider.stdout).contains("note:"));
     assert!(stderr(&provider).contains("note:"));
+}
+
+/// The admin of `provider KIND > gw.hujson`, and the file `validate` is run on.
+fn admins_of_a_printed_provider(dir: &std::path::Path, out: &std::process::Output) -> Vec<String> {
+    assert!(out.status.success(), "{}", stderr(out));
+    std::fs::write(dir.join("gw.hujson"), &out.stdout).unwrap();
+    let validate = run(&["validate", "gw.hujson"], dir);
+    assert_eq!(validate.status.code(), Some(0), "{}", stderr(&validate));
+    let config: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let grants = config["grants"].as_array().unwrap();
+    assert_eq!(grants.len(), 1, "{config}");
+    assert_eq!(
+        grants[0]["app"]["tailscale.com/cap/aperture"],
+        serde_json::json!([{"role": "admin"}, {"models": "**"}])
+    );
+    serde_json::from_value(grants[0]["src"].clone()).unwrap()
+}
+
+#[test]
+fn a_printed_provider_names_its_admin_from_the_flag_the_daemon_or_as_a_new_instance_does() {
+    let dir = TempDir::new("provider-admin");
+    let given = run(
+        &["provider", "anthropic", "--admin", "me@example.com"],
+        &dir,
+    );
+    assert_eq!(
+        admins_of_a_printed_provider(&dir, &given),
+        ["me@example.com"]
+    );
+
+    // No flag, no daemon: everyone, as on a new Aperture instance, and the user is told how
+    // to narrow it in the command line's words.
+    let nobody = run(&["provider", "anthropic"], &dir);
+    assert_eq!(admins_of_a_printed_provider(&dir, &nobody), ["*"]);
+    let notes = stderr(&nobody);
+    assert!(
+        notes.contains("AP214") && notes.contains("--admin LOGIN"),
+        "{notes}"
+    );
+    assert!(!notes.contains("`admin`"), "{notes}");
+
+    #[cfg(unix)]
+    {
+        let daemon = support::fake_tailscale(&dir, "alice@example.com");
+        let asked = bin()
+            .args(["provider", "openai"])
+            .current_dir(&dir)
+            .env("APERTURE_ORCHESTRATOR_TAILSCALE", &daemon)
+            .output()
+            .unwrap();
+        assert_eq!(
+            admins_of_a_printed_provider(&dir, &asked),
+            ["alice@example.com"]
+        );
+        assert!(stderr(&asked).contains("local Tailscale daemon"));
+    }
+
+    // A config has its own admins: --admin is refused there, saying what to use instead.
+    let merged = run(
+        &[
+            "provider",
+            "openai",
+            "--config",
+            "gw.hujson",
+            "--admin",
+            "x@example.com",
+        ],
+        &dir,
+    );
+    assert_eq!(merged.status.code(), Some(2));
+    assert!(
+        stderr(&merged).contains("grants --admin"),
+        "{}",
+        stderr(&merged)
+    );
 }
 
 #[test]
@@ -72,8 +146,14 @@ fn a_missing_config_is_created_by_write_or_refused_once() {
         &dir,
     );
     assert!(created.status.success(), "{}", stderr(&created));
+    assert!(
+        !stderr(&created).contains("no config given"),
+        "{}",
+        stderr(&created)
+    );
     let text = std::fs::read(dir.join("new.hujson")).unwrap();
-    assert!(validate_bytes(&text, Mode::Load).valid);
+    // The created file is the document `provider openai` prints: Aperture's save takes it.
+    assert!(validate_bytes(&text, Mode::Save).valid);
 
     let grants = run(
         &[

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use aperture_orchestrator::render;
 use aperture_orchestrator::tools::explain::{ExplainInput, ExplainOutput, explain_access};
+use aperture_orchestrator::tools::live_config::Daemon;
 use aperture_orchestrator::tools::live_config::{ApplyOutput, ConfigApi, LiveConfig, plan_against};
 use aperture_orchestrator::tools::{PathPolicy, ToolError};
 use serde_json::{Value, json};
@@ -208,9 +209,9 @@ fn provider_renders_the_config_or_where_it_was_written() {
             "config": config,
         }))
     };
-    let alone = generate_provider(&request(None), PathPolicy::Allowed).unwrap();
+    let alone = generate_provider(&request(None), PathPolicy::Allowed, &Daemon::Off).unwrap();
     let merged = request(Some(read("examples/gateway.hujson")));
-    let merged = generate_provider(&merged, PathPolicy::Allowed).unwrap();
+    let merged = generate_provider(&merged, PathPolicy::Allowed, &Daemon::Off).unwrap();
     let text = format!(
         "{}---\n{}",
         render::provider_report(&alone, false),

@@ -66,6 +66,9 @@ pub struct ProviderArgs {
     /// Regenerate an existing provider with the same ID (its apikey, models and other keys are kept unless given).
     #[arg(long)]
     pub replace: bool,
+    /// Admin of a new document (no --config, or one --write creates): your login, or a `group:`/`tag:` source; default: the local Tailscale login, else `*`.
+    #[arg(long, value_name = "LOGIN")]
+    pub admin: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -258,15 +261,19 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
         baseurl: args.baseurl,
         region: args.region,
         apikey: None,
+        // A file `--write` creates starts as the new document a bare `provider` prints.
         source: read
             .as_ref()
+            .filter(|r| r.existed)
             .map(|r| ConfigInput::text(r.text.clone()))
             .unwrap_or_default(),
         replace: args.replace,
         add_models: args.add_models,
         remove_models: args.remove_models,
+        admin: args.admin,
     };
-    let out = tools::provider::generate_provider(&input, PathPolicy::Allowed)
+    let daemon = tools::live_config::Daemon::from_env();
+    let mut out = tools::provider::generate_provider(&input, PathPolicy::Allowed, &daemon)
         .map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let write = match &read {
         Some(read) if args.merge.write => Some(write_back(
@@ -277,6 +284,10 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
         )?),
         _ => None,
     };
+    if read.as_ref().is_some_and(|r| !r.existed) {
+        // The file is the new document: the advice for a printed one does not apply.
+        out.notes.retain(|n| !n.starts_with("no config given"));
+    }
     let written = write.as_ref().is_some_and(|w| w.written);
     if write.is_none() && args.output.format == OutputFormat::Human {
         // stdout is the document (`provider anthropic > gw.hujson`): the rest goes to stderr.

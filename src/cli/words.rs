@@ -32,14 +32,24 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
         "--add-model / --remove-model",
     ),
     ("pass `replace`", "pass --replace"),
+    (
+        "`admin` names the admin of a new document; this config has its own grants: add admins with generate_grants",
+        "--admin names the admin of a new document; this config has its own grants: add admins with `grants --admin SRC --config FILE --write`",
+    ),
+    (
+        "give `admin` to name someone else",
+        "give --admin LOGIN to name someone else",
+    ),
+    ("Give `admin` with your login", "Give --admin LOGIN"),
+    (
+        "to add the provider to an existing config instead, pass `config` (merged, comments kept)",
+        "to add the provider to an existing config instead, use `--config FILE --write` (merged, comments kept)",
+    ),
+    ("no `admin` was given", "no --admin was given"),
     ("`models` sets", "--model sets"),
     ("(`config` or `config_path`)", "(--config FILE)"),
     ("with `id`", "with --id"),
     ("needs `models`:", "needs `--model MODEL` (repeatable):"),
-    (
-        "(pass `config` to merge it for you, comments kept)",
-        "(`--config FILE --write` merges it for you, comments kept)",
-    ),
     // test_endpoint
     ("(send_completion is false)", "(no `--send`)"),
     ("pass send_completion to send", "add `--send` to send"),

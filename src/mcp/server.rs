@@ -296,7 +296,8 @@ impl Server {
     ) -> Result<Json<ProviderOutput>, String> {
         let policy = self.policy;
         run_tool("generate_provider", self.budget, ct, move || {
-            provider::generate_provider(&input, policy)
+            let daemon = crate::tools::live_config::Daemon::from_env();
+            provider::generate_provider(&input, policy, &daemon)
         })
         .await
     }

@@ -1,15 +1,12 @@
-//! `init`: a minimal starting config that Aperture's save accepts: one provider from the
-//! catalog and an admin grant, composed from the provider and grants generators (so it is
-//! exactly what they would merge into an empty document).
+//! `init`: a minimal starting config that Aperture's save accepts: the provider generator's
+//! new document (one provider from the catalog and an admin grant) with the admin named.
 
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use super::grants::{GrantRule, GrantsInput, generate_grants};
 use super::input::{ConfigInput, PathPolicy, ToolError};
+use super::live_config::Daemon;
 use super::provider::{ProviderInput, generate_provider};
-use super::validate::{Mode, validate_bytes};
-use crate::access::Role;
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// What the starting config holds.
@@ -36,51 +33,36 @@ pub fn init_config(input: &InitInput) -> Result<InitOutput, ToolError> {
     let provider = generate_provider(
         &ProviderInput {
             source: ConfigInput::default(),
+            admin: Some(input.admin.clone()),
             ..input.provider.clone()
         },
         PathPolicy::Refused,
+        &Daemon::Off,
     )?;
-    let admin = GrantRule {
-        src: vec![input.admin.clone()],
-        role: Some(Role::Admin),
-        models: Some(vec!["**".into()]),
-        ..GrantRule::default()
-    };
-    let grants = generate_grants(
-        &GrantsInput {
-            rules: vec![admin],
-            source: ConfigInput::text(provider.config),
-            ..GrantsInput::default()
-        },
-        PathPolicy::Refused,
-    )?;
-    let mut config = grants.config.ok_or_else(|| {
-        ToolError::BadArguments("the grants generator returned no document to start from".into())
-    })?;
-    if !config.ends_with('\n') {
-        config.push('\n');
-    }
-    let diagnostics = validate_bytes(config.as_bytes(), Mode::Save).diagnostics;
-    if let Some(error) = diagnostics.iter().find(|d| d.severity == Severity::Error) {
+    if let Some(error) = provider
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+    {
         return Err(ToolError::BadArguments(format!(
             "the starting config would not save: {} {}: {}",
             error.code, error.path, error.message
         )));
     }
-    // Only the notes that hold for the new file: the generators' "no config given" advice
+    // Only the notes that hold for the new file: the generator's "no config given" advice
     // does not apply to a document that is being created.
     let mut notes: Vec<String> = provider
         .notes
         .into_iter()
-        .filter(|n| !n.starts_with("no config given"))
+        .filter(|n| !n.starts_with("no config given") && !n.contains("is admin with every model"))
         .collect();
     notes.push(format!(
         "`{}` is admin with every model; add users with `grants --user 'SRC=GLOB'` and more providers with `provider KIND`, both with `--config FILE --write`",
         input.admin
     ));
     Ok(InitOutput {
-        config,
-        diagnostics,
+        config: provider.config,
+        diagnostics: provider.diagnostics,
         notes,
     })
 }
@@ -103,7 +85,11 @@ mod tests {
     fn every_provider_kind_the_generator_builds_starts_a_config_that_saves() {
         let mut started = 0;
         for kind in crate::catalog::providers::KINDS {
-            let alone = generate_provider(&input(kind.kind).provider, PathPolicy::Refused);
+            let alone = generate_provider(
+                &input(kind.kind).provider,
+                PathPolicy::Refused,
+                &Daemon::Off,
+            );
             let Ok(out) = init_config(&input(kind.kind)) else {
                 // Only a provider that needs more (a baseurl, models) may refuse.
                 assert!(alone.is_err(), "{}", kind.kind);
@@ -111,7 +97,11 @@ mod tests {
             };
             started += 1;
             assert!(out.config.contains("\"role\": \"admin\""), "{}", out.config);
-            assert!(validate_bytes(out.config.as_bytes(), Mode::Save).valid);
+            let check = crate::tools::validate::validate_bytes(
+                out.config.as_bytes(),
+                crate::tools::validate::Mode::Save,
+            );
+            assert!(check.valid);
         }
         assert!(started >= 8, "{started}");
     }

@@ -5,7 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::grants::{GrantRule, GrantsInput, generate_grants};
 use super::input::{ConfigInput, PathPolicy, ToolError};
+use super::live_config::caller::{self, CallerSource, Daemon};
+use crate::access::Role;
 use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self, KEYFILE_PREFIX, KeyForm, ProviderKind, Regional};
 use crate::config::edit::{EditError, Editor, ModelsEdit};
@@ -45,6 +48,9 @@ pub struct ProviderInput {
     // Models to remove.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remove_models: Vec<String>,
+    /// No config: the new document's admin (default: your Tailscale login, else `*`).
+    #[serde(default)]
+    pub admin: Option<String>,
 }
 
 /// The members this tool writes; on `replace`, the others are the user's and stay.
@@ -66,16 +72,19 @@ pub struct ProviderOutput {
     pub provider: Value,
     /// The whole document: `config` with the provider merged in, or a new document.
     pub config: String,
-    /// Validation of the result (load mode), limited to this provider when no config was given.
+    /// Validation of the result: load mode for a merge, save mode for a new document.
     pub diagnostics: Vec<Diagnostic>,
     /// What the user must know: UNCONFIRMED facts, placeholders to replace, next steps.
     pub notes: Vec<String>,
 }
 
-/// Build (and optionally merge) a provider, or edit the models of one in the config.
+/// Build (and optionally merge) a provider, or edit the models of one in the config. With no
+/// config the result is a whole new document that Aperture's save accepts: the provider and an
+/// admin grant (`daemon` names the admin when `admin` is not given).
 pub fn generate_provider(
     input: &ProviderInput,
     policy: PathPolicy,
+    daemon: &Daemon,
 ) -> Result<ProviderOutput, ToolError> {
     let existing = input.source.read_optional(policy)?;
     let kind = providers::kind(&input.kind.replace('-', "_")).ok_or_else(|| {
@@ -125,10 +134,18 @@ pub fn generate_provider(
         }
         let mut notes: Vec<String> = kind.notes.iter().map(|n| (*n).to_owned()).collect();
         let provider = build(input, kind, region, &Kept::default(), &mut notes)?;
-        notes.push("no config given: merge this into `providers` of your config (pass `config` to merge it for you, comments kept)".into());
-        let (config, diagnostics) = standalone(&id, &provider);
+        let admin = start_admin(input.admin.as_deref(), policy, daemon);
+        let config = start_document(&id, &provider, &admin)?;
+        notes.push(admin.note);
+        notes.push("no config given: a new document that Aperture's save accepts; to add the provider to an existing config instead, pass `config` (merged, comments kept)".into());
+        let diagnostics = validate_bytes(config.as_bytes(), Mode::Save).diagnostics;
         return Ok(finish(id, provider, config, diagnostics, notes));
     };
+    if input.admin.is_some() {
+        return Err(ToolError::BadArguments(
+            "`admin` names the admin of a new document; this config has its own grants: add admins with generate_grants".into(),
+        ));
+    }
     let editor = Editor::parse(&text)?;
     let mut notes = Vec::new();
     if !edits_models || input.replace {
@@ -295,32 +312,69 @@ fn finish(
     }
 }
 
-/// The provider on its own, and what validation says about it.
-fn standalone(id: &str, provider: &Value) -> (String, Vec<Diagnostic>) {
-    let text =
+/// Who administers a new document, and the note that says where that came from.
+struct StartAdmin {
+    src: Vec<String>,
+    note: String,
+}
+
+/// `admin` when given; otherwise the local Tailscale login (asked only for a local caller: a
+/// remote one is not this machine's user); otherwise `*`, as a new Aperture instance has it.
+fn start_admin(given: Option<&str>, policy: PathPolicy, daemon: &Daemon) -> StartAdmin {
+    let daemon = match policy {
+        PathPolicy::Allowed => daemon,
+        PathPolicy::Refused => &Daemon::Off,
+    };
+    let caller = caller::resolve(given, daemon);
+    // A tagged node's identity is its tag set, comma-joined: one `src`, as Aperture matches it.
+    let src = |identity: &str| vec![identity.to_owned()];
+    match (&caller.source, caller.identity.as_deref()) {
+        (CallerSource::Given, Some(who)) => StartAdmin {
+            src: src(who),
+            note: format!("`{who}` is admin with every model"),
+        },
+        (CallerSource::LocalDaemon, Some(who)) => StartAdmin {
+            src: src(who),
+            note: format!(
+                "`{who}` is admin with every model: the identity the local Tailscale daemon reports for this machine; give `admin` to name someone else"
+            ),
+        },
+        _ => StartAdmin {
+            src: vec!["*".into()],
+            note: format!(
+                "everyone (`*`) is admin with every model, as on a new Aperture instance: no `admin` was given and the local Tailscale identity is unknown ({}). Give `admin` with your login to start narrower (AP214)",
+                caller.detail.as_deref().unwrap_or("not asked")
+            ),
+        },
+    }
+}
+
+/// A new document: the provider and one grant that makes `admin` admin with every model,
+/// composed by the grants generator (exactly what it would merge into the provider alone).
+fn start_document(id: &str, provider: &Value, admin: &StartAdmin) -> Result<String, ToolError> {
+    let alone =
         serde_json::to_string_pretty(&json!({ "providers": { id: provider } })).unwrap_or_default();
-    // Check the provider inside a document that has the grants every config needs,
-    // and report only what concerns this provider.
-    let probe = json!({
-        "providers": { id: provider },
-        "grants": [
-            { "src": ["admin@example.com"], "app": { "tailscale.com/cap/aperture": [ { "role": "admin" } ] } },
-            { "src": ["*"], "app": { "tailscale.com/cap/aperture": [ { "role": "user" }, { "models": "**" } ] } }
-        ]
-    });
-    let prefix = crate::config::pointer::join("/providers", id);
-    let diagnostics = validate_bytes(probe.to_string().as_bytes(), Mode::Load)
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.path == prefix || d.path.starts_with(&format!("{prefix}/")))
-        .map(|mut d| {
-            // Positions refer to the probe document, not to anything the user has.
-            d.line = None;
-            d.column = None;
-            d
-        })
-        .collect();
-    (text, diagnostics)
+    let rule = GrantRule {
+        src: admin.src.clone(),
+        role: Some(Role::Admin),
+        models: Some(vec!["**".into()]),
+        ..GrantRule::default()
+    };
+    let grants = generate_grants(
+        &GrantsInput {
+            rules: vec![rule],
+            source: ConfigInput::text(alone),
+            ..GrantsInput::default()
+        },
+        PathPolicy::Refused,
+    )?;
+    let mut config = grants.config.ok_or_else(|| {
+        ToolError::BadArguments("the grants generator returned no document to start from".into())
+    })?;
+    if !config.ends_with('\n') {
+        config.push('\n');
+    }
+    Ok(config)
 }
 
 /// Put the key in `apikey` (or a placeholder for it), with the notes the key form calls for.
@@ -419,7 +473,7 @@ mod tests {
     use super::*;
 
     fn generate_provider_text(input: &ProviderInput) -> Result<ProviderOutput, ToolError> {
-        generate_provider(input, PathPolicy::Allowed)
+        generate_provider(input, PathPolicy::Allowed, &Daemon::Off)
     }
 
     fn input(kind: &str) -> ProviderInput {
@@ -427,6 +481,37 @@ mod tests {
             kind: kind.into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_remote_caller_never_gets_this_machines_identity_as_admin() {
+        // Over HTTP the request is not this machine's user: the daemon is not asked at all.
+        let daemon = Daemon::Cli("/nonexistent/tailscale".into());
+        let remote = start_admin(None, PathPolicy::Refused, &daemon);
+        assert_eq!(remote.src, ["*"]);
+        assert!(remote.note.contains("not asked"), "{}", remote.note);
+        let local = start_admin(None, PathPolicy::Allowed, &daemon);
+        assert!(local.note.contains("could not be run"), "{}", local.note);
+        let tagged = start_admin(Some("tag:ci,tag:web"), PathPolicy::Refused, &daemon);
+        assert_eq!(tagged.src, ["tag:ci,tag:web"]);
+    }
+
+    #[test]
+    fn a_new_document_saves_and_admin_with_a_config_is_refused() {
+        let out = generate_provider_text(&ProviderInput {
+            admin: Some("me@example.com".into()),
+            ..input("anthropic")
+        })
+        .unwrap();
+        assert!(validate_bytes(out.config.as_bytes(), Mode::Save).valid);
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+        let err = generate_provider_text(&ProviderInput {
+            admin: Some("me@example.com".into()),
+            source: ConfigInput::text(out.config),
+            ..input("openai")
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("generate_grants"), "{err}");
     }
 
     #[test]

@@ -47,6 +47,21 @@ pub fn bin() -> std::process::Command {
     command
 }
 
+/// A `tailscale` CLI in `dir` whose `status --json` says this machine is `login`'s.
+#[cfg(unix)]
+pub fn fake_tailscale(dir: &Path, login: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("tailscale");
+    let status = serde_json::json!({
+        "BackendState": "Running",
+        "Self": {"UserID": 7},
+        "User": {"7": {"LoginName": login}},
+    });
+    std::fs::write(&script, format!("#!/bin/sh\necho '{status}'\n")).unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
 /// The built binary for tests that must keep their runtime serving (a fake gateway) meanwhile.
 pub fn async_bin() -> tokio::process::Command {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_aperture-orchestrator"));

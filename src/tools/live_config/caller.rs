@@ -100,7 +100,10 @@ fn ask(program: &std::path::Path) -> Result<Value, String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| format!("`{shown}` could not be run ({e})"))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("`{shown}` could not be run: not found"),
+            _ => format!("`{shown}` could not be run ({e})"),
+        })?;
     let mut stdout = child.stdout.take().ok_or("no stdout")?;
     // Read on a thread so a large answer cannot block the child while we wait for it.
     let reader = std::thread::spawn(move || {
