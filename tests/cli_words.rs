@@ -3,7 +3,7 @@
 
 use crate::support;
 
-use aperture_orchestrator::cli::words::{FIELD_PHRASES, cli_words};
+use aperture_orchestrator::cli::words::{FIELD_PHRASES, TOOL_COMMANDS, cli_words};
 use support::bin;
 use support::rust_source::{SourceFile, rust_files};
 
@@ -98,11 +98,73 @@ fn every_phrase_is_still_said_by_some_tool() {
     let sources: String = rust_files(&root)
         .iter()
         .filter(|p| !p.ends_with("src/cli.rs") && !p.to_string_lossy().contains("src/cli/"))
+        .chain(&support::files_in("data/symptoms", &["hujson"]))
         .map(|p| std::fs::read_to_string(p).unwrap())
         .collect();
     for (tool, _) in FIELD_PHRASES {
         assert!(sources.contains(tool), "no tool says {tool:?} any more");
     }
+}
+
+#[test]
+fn every_tool_has_its_command_and_no_tool_text_names_a_tool_on_the_command_line() {
+    use clap::Parser;
+    let tools = aperture_orchestrator::mcp::tool_names(true);
+    for tool in &tools {
+        let command = TOOL_COMMANDS
+            .iter()
+            .find(|(t, _)| t == tool)
+            .unwrap_or_else(|| panic!("`{tool}` has no command in TOOL_COMMANDS"))
+            .1;
+        let mut args = vec!["aperture-orchestrator"];
+        args.extend(command.split(' '));
+        args.push("--help");
+        let help = aperture_orchestrator::cli::Cli::try_parse_from(args).unwrap_err();
+        assert_eq!(
+            help.kind(),
+            clap::error::ErrorKind::DisplayHelp,
+            "{command}"
+        );
+    }
+    // Every text a tool or the symptom catalog says, as the command line prints it.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
+    for path in rust_files(&root.join("src")) {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.starts_with("src/mcp/") || rel.starts_with("src/cli") || rel == "src/reference.rs" {
+            continue;
+        }
+        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
+        texts.extend(
+            file.non_test_literals()
+                .into_iter()
+                .map(|l| (rel.clone(), l)),
+        );
+    }
+    for path in support::files_in("data/symptoms", &["hujson"]) {
+        texts.push((
+            path.display().to_string(),
+            std::fs::read_to_string(&path).unwrap(),
+        ));
+    }
+    let mut named = Vec::new();
+    for (file, text) in &texts {
+        let shown = cli_words(text);
+        for tool in &tools {
+            let word = shown.match_indices(tool.as_str()).any(|(at, _)| {
+                let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+                !shown[..at].ends_with(is_word) && !shown[at + tool.len()..].starts_with(is_word)
+            });
+            if word && text.contains(' ') {
+                named.push(format!("{file}: `{tool}` in {text:?}"));
+            }
+        }
+    }
+    assert!(named.is_empty(), "{}", named.join("\n"));
 }
 
 #[test]

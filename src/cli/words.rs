@@ -1,7 +1,8 @@
 //! Each face its own words: the tools name their input fields (`replace`, `allow_no_admin`),
 //! the command line names its flags (`--replace`, `--allow-no-admin`). One table maps every
 //! tool phrase that names a field with a flag; every tool text the CLI prints as human text
-//! (errors, notes, reports) goes through [`cli_words`]. JSON output stays the MCP result.
+//! (errors, notes, reports) goes through [`cli_words`], which also names the command where a
+//! text names a tool (`validate_config` → `validate`). JSON output stays the MCP result.
 
 /// (what a tool says, what the CLI says instead). Whole phrases, so a config key of the same
 /// name (`models` in a grant) is never rewritten; a longer phrase comes before one it holds.
@@ -88,13 +89,23 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
         "http_status must be an HTTP status code",
         "--status must be an HTTP status code",
     ),
+    ("(give `identity`)", "(give --login or --tag)"),
+    ("pass its `symptom_id`", "pass its id with --symptom-id"),
     (
-        "(`config` or `config_path`; CLI --config FILE)",
-        "(--config FILE)",
+        "pass the chosen `symptom_id`",
+        "pass the chosen id with --symptom-id",
     ),
     (
-        "`url` (e.g. http://ai; CLI --url)",
-        "--url (e.g. http://ai)",
+        "the caller's `identity` (login, or the node's tags; groups) and the `model`",
+        "the caller's --login (or --tag; --group) and the --model",
+    ),
+    (
+        "the gateway's `url` (e.g. http://ai)",
+        "the gateway's --url (e.g. http://ai)",
+    ),
+    (
+        "validate_config with `fix: true` applies it",
+        "`validate --fix` applies it",
     ),
     (
         "run test_endpoint with the model and send_completion",
@@ -134,6 +145,26 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ("pass `config` or `config_path`", "pass FILE"),
 ];
 
+/// (MCP tool, the command that does the same): a tool text that names a tool means the command
+/// on the command line.
+pub const TOOL_COMMANDS: &[(&str, &str)] = &[
+    ("validate_config", "validate"),
+    ("migrate_config", "migrate"),
+    ("generate_provider", "provider"),
+    ("generate_grants", "grants"),
+    ("generate_connector", "connector"),
+    ("generate_client_config", "client"),
+    ("explain_access", "explain"),
+    ("test_endpoint", "test"),
+    ("diagnose_symptom", "diagnose"),
+    ("gateway_status", "status"),
+    ("get_quotas", "quota status"),
+    ("refill_quota", "quota refill"),
+    ("get_config", "config pull"),
+    ("plan_config", "config plan"),
+    ("apply_config", "config push"),
+];
+
 /// `text` in the command line's words.
 pub fn cli_words(text: &str) -> String {
     let mut out = text.to_owned();
@@ -142,6 +173,36 @@ pub fn cli_words(text: &str) -> String {
             out = out.replace(tool, cli);
         }
     }
+    for (tool, command) in TOOL_COMMANDS {
+        if out.contains(tool) {
+            out = name_command(&out, tool, command);
+        }
+    }
+    out
+}
+
+/// Every whole-word `tool` in `text` as `` `command` `` (already quoted: the quotes stay).
+fn name_command(text: &str, tool: &str, command: &str) -> String {
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(tool) {
+        let (before, after) = (&rest[..at], &rest[at + tool.len()..]);
+        out.push_str(before);
+        let whole = !before.ends_with(is_word) && !after.starts_with(is_word);
+        let quoted = before.ends_with('`') && after.starts_with('`');
+        match (whole, quoted) {
+            (false, _) => out.push_str(tool),
+            (true, true) => out.push_str(command),
+            (true, false) => {
+                out.push('`');
+                out.push_str(command);
+                out.push('`');
+            }
+        }
+        rest = after;
+    }
+    out.push_str(rest);
     out
 }
 
@@ -157,6 +218,16 @@ mod tests {
         );
         let key = "give its rule a `models` pattern";
         assert_eq!(cli_words(key), key);
+    }
+
+    #[test]
+    fn tool_names_become_commands_and_other_words_stay() {
+        assert_eq!(
+            cli_words("Run validate_config (save mode); `explain_access` shows it"),
+            "Run `validate` (save mode); `explain` shows it"
+        );
+        let other = "my_validate_config_test and validate_configs";
+        assert_eq!(cli_words(other), other);
     }
 
     #[test]

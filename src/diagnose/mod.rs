@@ -417,7 +417,7 @@ fn config_checks(cause: &Cause, evidence: &Evidence, t: &mut Tally) {
                     t.notes.push(if evidence.caller.is_some() {
                         format!("config: none of {what} applies; the caller's evaluation decides this one")
                     } else {
-                        format!("config: none of {what} applies; the config alone cannot rule this out, it depends on the caller (give `identity`; CLI --login/--tag)")
+                        format!("config: none of {what} applies; the config alone cannot rule this out, it depends on the caller (give `identity`)")
                     });
                     CheckResult::Clean
                 } else {
@@ -629,12 +629,12 @@ fn next_steps(
     let mut steps = Vec::new();
     let Some(top) = top else {
         return vec![
-            "Nothing in the description matches a known Aperture symptom: add the HTTP status and the exact error text, run test_endpoint against the gateway, or pick a symptom from the symptoms resource and pass its `symptom_id` (CLI --symptom-id).".into(),
+            "Nothing in the description matches a known Aperture symptom: add the HTTP status and the exact error text, run test_endpoint against the gateway, or pick a symptom from the symptoms resource and pass its `symptom_id`.".into(),
         ];
     };
     if !legacy.is_empty() {
         steps.push(format!(
-            "The config uses legacy forms ({}): run migrate_config (CLI: migrate) to rewrite them to the current forms, then diagnose again.",
+            "The config uses legacy forms ({}): run migrate_config to rewrite them to the current forms, then diagnose again.",
             legacy.join(", ")
         ));
     }
@@ -649,7 +649,7 @@ fn next_steps(
             .map(|c| format!("{} — {}", c.id, c.question))
             .collect();
         steps.push(format!(
-            "The description fits several symptoms; the answer to each question tells them apart, then pass the chosen `symptom_id` (CLI --symptom-id): {}",
+            "The description fits several symptoms; the answer to each question tells them apart, then pass the chosen `symptom_id`: {}",
             asks.join(" | ")
         ));
     }
@@ -664,16 +664,16 @@ fn next_steps(
         });
     let all_causes = || symptoms.iter().flat_map(|s| &s.causes);
     if evidence.config.is_none() && all_causes().any(|c| !c.rules.is_empty() || c.save_blocking) {
-        steps.push("Pass the gateway's config (`config` or `config_path`; CLI --config FILE) to confirm or rule out the config causes.".into());
+        steps.push("Pass the gateway's config (`config` or `config_path`) to confirm or rule out the config causes.".into());
     }
     if evidence.caller.is_none() && all_causes().any(|c| !c.caller_confirms.is_empty()) {
-        steps.push("Pass the caller's `identity` (login, or the node's tags; groups) and the `model` (CLI --login, --tag, --group, --model) to evaluate its access against the config.".into());
+        steps.push("Pass the caller's `identity` (login, or the node's tags; groups) and the `model` to evaluate its access against the config.".into());
     }
     let probe_would_help = symptoms
         .iter()
         .any(|s| !s.reproduced_by.is_empty() || s.causes.iter().any(|c| !c.probes.is_empty()));
     if evidence.probe.is_none() && probe_would_help {
-        steps.push("Pass the gateway's `url` (e.g. http://ai; CLI --url) to run test_endpoint's free probes, or run test_endpoint with the model and send_completion.".into());
+        steps.push("Pass the gateway's `url` (e.g. http://ai) to run test_endpoint's free probes, or run test_endpoint with the model and send_completion.".into());
     }
     for cause in causes
         .iter()

@@ -9,7 +9,6 @@ use super::input::{ConfigInput, PathPolicy, ToolError};
 use super::test_endpoint::{TestInput, TestOutput};
 use super::validate::{Mode, ValidateOutput, validate_bytes_with};
 use crate::access::{AllGrants, Identity};
-use crate::catalog::apis::Api;
 use crate::config::Document;
 use crate::diagnose::{self, Caller, CallerEvidence, Diagnosis, Evidence, Query};
 
@@ -164,23 +163,11 @@ pub fn diagnose_with(
     })
 }
 
-/// The endpoint a client calls for a model (the API it speaks), when it is one of the
-/// model APIs.
+/// The endpoint a client calls for a model: the first API it speaks (`Client::calls`, the
+/// one place that knows), none for a client that calls no model API.
 fn client_endpoint(client: Client, model: Option<&str>) -> Option<String> {
-    let api = match client {
-        Client::ClaudeCode
-        | Client::ClaudeCodeLegacy
-        | Client::ClaudeCodeSubscription
-        | Client::AnthropicSdk => Api::AnthropicMessages,
-        Client::Codex => Api::OpenaiResponses,
-        Client::Opencode | Client::OpenaiSdk => Api::OpenaiChat,
-        Client::GeminiCli => Api::GeminiGenerateContent,
-        // Their own endpoints (Bedrock, Vertex, MCP): no model API to check.
-        Client::ClaudeCodeBedrock | Client::ClaudeCodeVertex | Client::McpAperture => {
-            return None;
-        }
-    };
-    Some(api.path(model.unwrap_or_default()))
+    let model = model.unwrap_or_default();
+    client.calls(model).first().map(|api| api.path(model))
 }
 
 /// The caller evaluated against the config, when both are given.
@@ -191,7 +178,10 @@ fn caller_evidence(
 ) -> Option<CallerEvidence> {
     let identity = input.identity.as_ref()?;
     let Some(bytes) = bytes else {
-        notes.push("`identity` needs the gateway's config (`config` or `config_path`; CLI --config FILE) to be evaluated".into());
+        notes.push(
+            "`identity` needs the gateway's config (`config` or `config_path`) to be evaluated"
+                .into(),
+        );
         return None;
     };
     let Ok(doc) = Document::from_bytes(bytes) else {
