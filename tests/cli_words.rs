@@ -169,6 +169,26 @@ fn every_tool_has_its_command_and_no_tool_text_names_a_tool_on_the_command_line(
 
 #[test]
 fn cli_messages_name_flags_where_mcp_names_fields() {
+    let oauth: &[&str] = &[
+        "connector",
+        "idp",
+        "--url",
+        "https://mcp.example.com",
+        "--protocol",
+        "mcp",
+        "--auth",
+        "oauth2_client_credentials",
+    ];
+    let oauth_complete = [
+        oauth,
+        &[
+            "--client-id",
+            "c",
+            "--token-url",
+            "https://idp.example.com/token",
+        ],
+    ]
+    .concat();
     let cases: &[(&[&str], &str, &str)] = &[
         (
             &["grants", "--user", "*=**"],
@@ -214,6 +234,13 @@ fn cli_messages_name_flags_where_mcp_names_fields() {
             &["test", "http://127.0.0.1:9", "--timeout-ms", "0"],
             "--timeout-ms",
             "timeout_ms",
+        ),
+        (oauth, "needs `--client-id`, `--token-url`", "input `"),
+        (
+            // The note names the config's own OAuth keys: they stay as the config spells them.
+            &oauth_complete,
+            "(`client_id`, `client_secret`, `auth_url`, `token_url`, `scopes`) are UNCONFIRMED",
+            "`--client-id`",
         ),
         (&["diagnose", " "], "TEXT", "`symptom`"),
         (

@@ -1,6 +1,6 @@
 //! `connector ID --url URL --protocol mcp|http --auth TYPE [--secret-env VAR] [--grant SRC]...`:
-//! the flags of `generate_connector`, its run (with `--config FILE --write`) and the wording of
-//! its messages in flag names.
+//! the flags of `generate_connector` and its run (with `--config FILE --write`); its messages
+//! reach the user in flag names through `cli/words.rs`, as every command's do.
 
 use clap::Args;
 use clap::builder::PossibleValuesParser;
@@ -11,7 +11,7 @@ use crate::catalog::connectors::{PROTOCOLS, auth_words};
 use crate::diagnostic::Severity;
 use crate::render;
 use crate::tools::connector::{ConnectorInput, ConnectorOutput, generate_connector};
-use crate::tools::{ConfigInput, PathPolicy, ToolError};
+use crate::tools::{ConfigInput, PathPolicy};
 
 #[derive(Debug, Args)]
 pub struct ConnectorArgs {
@@ -64,30 +64,6 @@ pub struct ConnectorArgs {
     pub output: OutputArgs,
 }
 
-/// Input fields as the tool names them, and the flags that set them.
-const FLAGS: &[(&str, &str)] = &[
-    ("`secret_env`", "`--secret-env`"),
-    ("(secret_env)", "(--secret-env)"),
-    ("`username`", "`--username`"),
-    ("`key_name`", "`--key-name`"),
-    ("`key_in`", "`--key-in`"),
-    ("`client_id`", "`--client-id`"),
-    ("`auth_url`", "`--auth-url`"),
-    ("`token_url`", "`--token-url`"),
-    ("`scopes`", "`--scope`"),
-    ("`grants`", "`--grant`"),
-    ("`host`", "`--host`"),
-    ("`replace`", "`--replace`"),
-    ("`config`", "`--config`"),
-];
-
-/// A message of the tool in the command line's words.
-fn in_flags(message: &str) -> String {
-    FLAGS.iter().fold(message.to_owned(), |m, (field, flag)| {
-        m.replace(field, flag)
-    })
-}
-
 pub(super) fn run(args: ConnectorArgs) -> anyhow::Result<ExitStatus> {
     let read = args
         .merge
@@ -116,14 +92,7 @@ pub(super) fn run(args: ConnectorArgs) -> anyhow::Result<ExitStatus> {
             .unwrap_or_default(),
         replace: args.replace,
     };
-    let mut out: ConnectorOutput =
-        generate_connector(&input, PathPolicy::Allowed).map_err(|e| match e {
-            ToolError::BadArguments(message) => ToolError::BadArguments(in_flags(&message)),
-            other => other,
-        })?;
-    for note in &mut out.notes {
-        *note = in_flags(note);
-    }
+    let out: ConnectorOutput = generate_connector(&input, PathPolicy::Allowed)?;
     let write = match &read {
         Some(read) if args.merge.write => Some(write_back(
             read,

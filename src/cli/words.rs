@@ -51,6 +51,39 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ("(`config` or `config_path`)", "(--config FILE)"),
     ("with `id`", "with --id"),
     ("needs `models`:", "needs `--model MODEL` (repeatable):"),
+    // generate_connector
+    ("input `username`", "`--username`"),
+    ("input `client_id`", "`--client-id`"),
+    ("input `auth_url`", "`--auth-url`"),
+    ("input `token_url`", "`--token-url`"),
+    ("`key_in` must be", "`--key-in` must be"),
+    ("drop `secret_env`", "drop `--secret-env`"),
+    (
+        "give `key_name` (and `key_in`: `query`)",
+        "give `--key-name` (and `--key-in query`)",
+    ),
+    (
+        "set `replace` to overwrite it",
+        "add `--replace` to overwrite it",
+    ),
+    (
+        "no `grants`: nobody reaches",
+        "no `--grant`: nobody reaches",
+    ),
+    (
+        "`grants` has an empty source",
+        "`--grant` has an empty source",
+    ),
+    ("`grants` source `", "`--grant` source `"),
+    ("give `host` (Aperture's", "give `--host` (Aperture's"),
+    (
+        "run again with `secret_env` naming the variable that holds it (and `replace`)",
+        "run again with `--secret-env VAR` naming the variable that holds it (and `--replace`)",
+    ),
+    (
+        "pass `config` to merge it (comments kept)",
+        "pass `--config FILE --write` to merge it (comments kept)",
+    ),
     // test_endpoint
     ("(send_completion is false)", "(no `--send`)"),
     ("pass send_completion to send", "add `--send` to send"),

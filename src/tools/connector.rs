@@ -211,16 +211,21 @@ fn check_fields(input: &ConnectorInput, auth: Option<AuthType>) -> Result<(), To
             )));
         }
     }
-    let needed: &[&str] = match auth {
-        Some(Basic) => &["username"],
-        Some(Oauth2ClientCredentials) => &["client_id", "token_url"],
-        Some(Oauth2AuthorizationCode) => &["client_id", "auth_url", "token_url"],
+    // (input, how a message names it: the CLI words table turns each into its flag).
+    const USERNAME: (&str, &str) = ("username", "input `username`");
+    const CLIENT_ID: (&str, &str) = ("client_id", "input `client_id`");
+    const AUTH_URL: (&str, &str) = ("auth_url", "input `auth_url`");
+    const TOKEN_URL: (&str, &str) = ("token_url", "input `token_url`");
+    let needed: &[(&str, &str)] = match auth {
+        Some(Basic) => &[USERNAME],
+        Some(Oauth2ClientCredentials) => &[CLIENT_ID, TOKEN_URL],
+        Some(Oauth2AuthorizationCode) => &[CLIENT_ID, AUTH_URL, TOKEN_URL],
         _ => &[],
     };
-    let missing: Vec<String> = needed
+    let missing: Vec<&str> = needed
         .iter()
-        .filter(|n| !fields.iter().any(|(field, given, _)| field == *n && *given))
-        .map(|n| format!("`{n}`"))
+        .filter(|(n, _)| !fields.iter().any(|(field, given, _)| field == n && *given))
+        .map(|(_, named)| *named)
         .collect();
     if !missing.is_empty() {
         return Err(ToolError::BadArguments(format!(
