@@ -319,25 +319,32 @@ fn provider_write_keeps_a_backup_and_the_comments() {
         std::fs::read_to_string(dir.join("aperture.hujson.bak")).unwrap(),
         BASE
     );
-    let again = support::bin()
-        .args([
-            "provider",
-            "anthropic",
-            "--config",
-            path.to_str().unwrap(),
-            "--write",
-        ])
-        .output()
-        .unwrap();
+    let run = |extra: &[&str]| {
+        support::bin()
+            .args(["provider", "anthropic", "--config", path.to_str().unwrap()])
+            .args(extra)
+            .arg("--write")
+            .output()
+            .unwrap()
+    };
+    // The same request again: nothing to do, and it says so.
+    let again = run(&[]);
+    assert_eq!(again.status.code(), Some(0));
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&again.stdout),
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert!(said.contains("nothing changed"), "{said}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
+    // A different one is not written over the existing provider without --replace.
+    let other = run(&["--model", "claude-opus-4-8"]);
     assert_eq!(
-        again.status.code(),
+        other.status.code(),
         Some(2),
         "an existing provider is not overwritten without --replace"
     );
-    assert!(
-        String::from_utf8_lossy(&again.stderr).contains("--replace")
-            || String::from_utf8_lossy(&again.stderr).contains("replace")
-    );
+    assert!(String::from_utf8_lossy(&other.stderr).contains("--replace"));
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         written,

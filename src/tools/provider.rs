@@ -188,6 +188,15 @@ fn merge(
     notes: &mut Vec<String>,
 ) -> Result<(), ToolError> {
     let current = editor.provider(id);
+    if !input.replace
+        && let Some(Value::Object(existing)) = &current
+        && already_as_asked(existing, input, kind, region)?
+    {
+        notes.push(format!(
+            "provider `{id}` is already in the config as asked: nothing changed"
+        ));
+        return Ok(());
+    }
     let Some(Value::Object(current)) = current.filter(|_| input.replace) else {
         let provider = build(input, kind, region, &Kept::default(), notes)?;
         editor.set_provider(id, &provider, input.replace)?;
@@ -231,6 +240,28 @@ fn merge(
         );
     }
     Ok(())
+}
+
+/// The existing provider already has every member this request would write (its key aside
+/// when none is given: a real key is never compared with the placeholder): running the same
+/// request again changes nothing instead of failing.
+fn already_as_asked(
+    existing: &Map<String, Value>,
+    input: &ProviderInput,
+    kind: &ProviderKind,
+    region: &str,
+) -> Result<bool, ToolError> {
+    let kept = Kept {
+        apikey: input.apikey.is_none() && existing.contains_key("apikey"),
+        models: false,
+    };
+    // The notes of a provider that is not written do not apply.
+    let Value::Object(wanted) = build(input, kind, region, &kept, &mut Vec::new())? else {
+        return Ok(false);
+    };
+    Ok(wanted
+        .iter()
+        .all(|(key, value)| existing.get(key) == Some(value)))
 }
 
 /// The provider object for `kind`, without the members `kept` from the existing one.
@@ -512,6 +543,30 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains("generate_grants"), "{err}");
+    }
+
+    #[test]
+    fn the_same_request_again_changes_nothing_and_a_different_one_still_needs_replace() {
+        let first = generate_provider_text(&input("anthropic")).unwrap();
+        // The user puts the real key in; the same request again leaves the file alone.
+        let with_key = first
+            .config
+            .replace("REPLACE_WITH_ANTHROPIC_API_KEY", "sk-ant-real");
+        let again = generate_provider_text(&ProviderInput {
+            source: ConfigInput::text(with_key.clone()),
+            ..input("anthropic")
+        })
+        .unwrap();
+        assert_eq!(again.config, with_key);
+        assert!(again.notes.iter().any(|n| n.contains("nothing changed")));
+        assert!(!again.notes.iter().any(|n| n.contains("REPLACE_WITH")));
+        let other = generate_provider_text(&ProviderInput {
+            models: Some(vec!["claude-opus-4-8".into()]),
+            source: ConfigInput::text(with_key),
+            ..input("anthropic")
+        })
+        .unwrap_err();
+        assert!(other.to_string().contains("replace"), "{other}");
     }
 
     #[test]
