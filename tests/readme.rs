@@ -226,3 +226,17 @@ fn the_block_reader_sees_markers_and_continuations() {
     assert!(shown_in("x...\nz", "xyz\ny\nz").is_ok());
     assert!(shown_in("z\nx...", "xyz\nz").is_err());
 }
+
+#[test]
+fn the_rust_version_it_asks_for_is_the_one_cargo_enforces() {
+    let manifest = include_str!("../Cargo.toml");
+    let version = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("rust-version = "))
+        .map(|v| v.trim_matches('"'))
+        .expect("Cargo.toml sets rust-version");
+    assert!(
+        README.contains(&format!("Needs Rust {version} or newer")),
+        "the README's quick start must ask for Rust {version}"
+    );
+}
