@@ -47,6 +47,7 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
         "to add the provider to an existing config instead, use `--config FILE --write` (merged, comments kept)",
     ),
     ("no `admin` was given", "no --admin was given"),
+    ("is no identity for `admin`", "is no identity for --admin"),
     ("`models` sets", "--model sets"),
     ("(`config` or `config_path`)", "(--config FILE)"),
     ("with `id`", "with --id"),

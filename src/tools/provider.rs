@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 use super::grants::{GrantRule, GrantsInput, generate_grants};
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use super::live_config::caller::{self, CallerSource, Daemon};
-use crate::access::Role;
+use crate::access::{Role, canonical_tags};
 use crate::catalog::apis::Flag;
 use crate::catalog::providers::{self, KEYFILE_PREFIX, KeyForm, ProviderKind, Regional};
 use crate::config::edit::{EditError, Editor, ModelsEdit};
@@ -134,9 +134,9 @@ pub fn generate_provider(
         }
         let mut notes: Vec<String> = kind.notes.iter().map(|n| (*n).to_owned()).collect();
         let provider = build(input, kind, region, &Kept::default(), &mut notes)?;
-        let admin = start_admin(input.admin.as_deref(), policy, daemon);
+        let admin = start_admin(input.admin.as_deref(), policy, daemon)?;
+        notes.push(admin.note.clone());
         let config = start_document(&id, &provider, &admin)?;
-        notes.push(admin.note);
         notes.push("no config given: a new document that Aperture's save accepts; to add the provider to an existing config instead, pass `config` (merged, comments kept)".into());
         let diagnostics = validate_bytes(config.as_bytes(), Mode::Save).diagnostics;
         return Ok(finish(id, provider, config, diagnostics, notes));
@@ -351,7 +351,22 @@ struct StartAdmin {
 
 /// `admin` when given; otherwise the local Tailscale login (asked only for a local caller: a
 /// remote one is not this machine's user); otherwise `*`, as a new Aperture instance has it.
-fn start_admin(given: Option<&str>, policy: PathPolicy, daemon: &Daemon) -> StartAdmin {
+fn start_admin(
+    given: Option<&str>,
+    policy: PathPolicy,
+    daemon: &Daemon,
+) -> Result<StartAdmin, ToolError> {
+    // A tag set as Aperture spells it (sorted, no spaces); no other identity has whitespace,
+    // and an empty one must not fall back to `*` silently.
+    let given = given.map(|g| canonical_tags(g).unwrap_or_else(|| g.to_owned()));
+    if let Some(given) = &given
+        && (given.trim().is_empty() || given.contains(char::is_whitespace))
+    {
+        return Err(ToolError::BadArguments(format!(
+            "{given:?} is no identity for `admin`: give one login, `group:...`, `tag:...` (several tags: `tag:a,tag:b`) or `*`"
+        )));
+    }
+    let given = given.as_deref();
     let daemon = match policy {
         PathPolicy::Allowed => daemon,
         PathPolicy::Refused => &Daemon::Off,
@@ -359,7 +374,7 @@ fn start_admin(given: Option<&str>, policy: PathPolicy, daemon: &Daemon) -> Star
     let caller = caller::resolve(given, daemon);
     // A tagged node's identity is its tag set, comma-joined: one `src`, as Aperture matches it.
     let src = |identity: &str| vec![identity.to_owned()];
-    match (&caller.source, caller.identity.as_deref()) {
+    Ok(match (&caller.source, caller.identity.as_deref()) {
         (CallerSource::Given, Some(who)) => StartAdmin {
             src: src(who),
             note: format!("`{who}` is admin with every model"),
@@ -377,11 +392,12 @@ fn start_admin(given: Option<&str>, policy: PathPolicy, daemon: &Daemon) -> Star
                 caller.detail.as_deref().unwrap_or("not asked")
             ),
         },
-    }
+    })
 }
 
 /// A new document: the provider and one grant that makes `admin` admin with every model,
 /// composed by the grants generator (exactly what it would merge into the provider alone).
+/// What that grant needs to work (a group's visibility) is in the document's diagnostics.
 fn start_document(id: &str, provider: &Value, admin: &StartAdmin) -> Result<String, ToolError> {
     let alone =
         serde_json::to_string_pretty(&json!({ "providers": { id: provider } })).unwrap_or_default();
@@ -518,13 +534,19 @@ mod tests {
     fn a_remote_caller_never_gets_this_machines_identity_as_admin() {
         // Over HTTP the request is not this machine's user: the daemon is not asked at all.
         let daemon = Daemon::Cli("/nonexistent/tailscale".into());
-        let remote = start_admin(None, PathPolicy::Refused, &daemon);
+        let remote = start_admin(None, PathPolicy::Refused, &daemon).unwrap();
         assert_eq!(remote.src, ["*"]);
         assert!(remote.note.contains("not asked"), "{}", remote.note);
-        let local = start_admin(None, PathPolicy::Allowed, &daemon);
+        let local = start_admin(None, PathPolicy::Allowed, &daemon).unwrap();
         assert!(local.note.contains("could not be run"), "{}", local.note);
-        let tagged = start_admin(Some("tag:ci,tag:web"), PathPolicy::Refused, &daemon);
+        let tagged = start_admin(Some("tag:web, tag:ci"), PathPolicy::Refused, &daemon).unwrap();
         assert_eq!(tagged.src, ["tag:ci,tag:web"]);
+        for nobody in ["", "  ", "not a login"] {
+            let Err(err) = start_admin(Some(nobody), PathPolicy::Allowed, &daemon) else {
+                panic!("{nobody:?} became an admin");
+            };
+            assert!(err.to_string().contains("no identity"), "{err}");
+        }
     }
 
     #[test]
