@@ -145,16 +145,17 @@ fn every_tool_has_its_command_and_no_tool_text_names_a_tool_on_the_command_line(
                 .map(|l| (rel.clone(), l)),
         );
     }
-    for path in support::files_in("data/symptoms", &["hujson"]) {
-        texts.push((
-            path.display().to_string(),
-            std::fs::read_to_string(&path).unwrap(),
-        ));
-    }
+    texts.extend(
+        support::symptom_strings()
+            .into_iter()
+            .map(|(path, s)| (path.display().to_string(), s)),
+    );
     let mut named = Vec::new();
     for (file, text) in &texts {
         let shown = cli_words(text);
         for tool in &tools {
+            // A quoted tool name is left alone on the command line (it could be a value):
+            // tool texts name tools bare.
             let word = shown.match_indices(tool.as_str()).any(|(at, _)| {
                 let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
                 !shown[..at].ends_with(is_word) && !shown[at + tool.len()..].starts_with(is_word)
@@ -242,6 +243,15 @@ fn cli_messages_name_flags_where_mcp_names_fields() {
             "(`client_id`, `client_secret`, `auth_url`, `token_url`, `scopes`) are UNCONFIRMED",
             "`--client-id`",
         ),
+        (
+            // A rule's fix names the command; `--format json` keeps the MCP result (below).
+            &[
+                "validate",
+                "tests/fixtures/configs/invalid/AP208-providers-only.hujson",
+            ],
+            "`aperture-orchestrator grants --admin you@example.com --user '*'`",
+            "generate_grants",
+        ),
         (&["diagnose", " "], "TEXT", "`symptom`"),
         (
             &["diagnose", "slow", "--status", "42"],
@@ -249,6 +259,16 @@ fn cli_messages_name_flags_where_mcp_names_fields() {
             "http_status",
         ),
     ];
+    let json = output(&[
+        "validate",
+        "tests/fixtures/configs/invalid/AP208-providers-only.hujson",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        json.contains("(generate_grants with an admin rule"),
+        "{json}"
+    );
     for (args, flag, field) in cases {
         let text = output(args);
         assert!(text.contains(flag), "{args:?} should name {flag}:\n{text}");

@@ -421,18 +421,10 @@ fn every_unconfirmed_statement_says_what_settles_it() {
         }
     }
     // The symptom catalog's texts reach the user as they are.
-    for path in support::files_in("data/symptoms", &["hujson"]) {
-        let doc = aperture_orchestrator::config::Document::parse(
-            &std::fs::read_to_string(&path).unwrap(),
-        )
-        .unwrap();
-        let mut texts = Vec::new();
-        strings(&doc.root.to_json(), &mut texts);
-        for text in texts {
-            let uncertain = text.contains("UNCONFIRMED") || text.contains("UNCERTAIN");
-            if uncertain && !NEXT_STEPS.iter().any(|s| text.contains(s)) {
-                bare.push(format!("{}: {text}", path.display()));
-            }
+    for (path, text) in support::symptom_strings() {
+        let uncertain = text.contains("UNCONFIRMED") || text.contains("UNCERTAIN");
+        if uncertain && !NEXT_STEPS.iter().any(|s| text.contains(s)) {
+            bare.push(format!("{}: {text}", path.display()));
         }
     }
     assert!(
@@ -441,13 +433,4 @@ fn every_unconfirmed_statement_says_what_settles_it() {
         bare.len(),
         bare.join("\n")
     );
-}
-
-fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
-    match value {
-        serde_json::Value::String(s) => out.push(s.clone()),
-        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
-        _ => {}
-    }
 }

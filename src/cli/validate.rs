@@ -6,6 +6,8 @@ use clap::Args;
 
 use super::exit::ExitStatus;
 use super::streams::{read_bytes, write_text};
+use super::words::cli_words;
+use crate::diagnostic::ValidateOutput;
 use crate::render::{self, FixedTo, Format};
 use crate::tools::fix::{Selection, preview_diff};
 use crate::tools::validate::{self, Mode};
@@ -46,10 +48,25 @@ pub(super) fn run_validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     if args.fix {
         return run_fix(&args, &source, &bytes);
     }
-    let output = validate::validate_bytes_with(&bytes, args.mode, args.strict);
+    let output = in_cli_words(
+        validate::validate_bytes_with(&bytes, args.mode, args.strict),
+        args.format,
+    );
     let report = render::validation_report(&output, &bytes, name, args.format)?;
     write_text(&report)?;
     Ok(ExitStatus::clean_if(output.valid))
+}
+
+/// The findings' own words (message, fix) as the command line says them, for every format but
+/// JSON (the MCP result). The quoted source and Aperture's messages are never reworded.
+fn in_cli_words(mut output: ValidateOutput, format: Format) -> ValidateOutput {
+    if format != Format::Json {
+        for d in &mut output.diagnostics {
+            d.message = cli_words(&d.message);
+            d.fix.description = cli_words(&d.fix.description);
+        }
+    }
+    output
 }
 
 fn run_fix(args: &ValidateArgs, source: &str, original: &[u8]) -> anyhow::Result<ExitStatus> {
@@ -63,7 +80,10 @@ fn run_fix(args: &ValidateArgs, source: &str, original: &[u8]) -> anyhow::Result
     } else {
         Selection::Safe
     };
-    let output = validate::validate_fixed(original, args.mode, args.strict, selection)?;
+    let output = in_cli_words(
+        validate::validate_fixed(original, args.mode, args.strict, selection)?,
+        args.format,
+    );
     let fixed = output.config.as_deref().unwrap_or_default();
     let before = String::from_utf8_lossy(original);
     let to = if args.diff {

@@ -52,6 +52,15 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ("(`config` or `config_path`)", "(--config FILE)"),
     ("with `id`", "with --id"),
     ("needs `models`:", "needs `--model MODEL` (repeatable):"),
+    // validate_config's rule fixes
+    (
+        "generate_provider with kind `anthropic` generates one",
+        "`aperture-orchestrator provider anthropic` generates one",
+    ),
+    (
+        "(generate_grants with an admin rule for you and a user rule for `*`)",
+        "(`aperture-orchestrator grants --admin you@example.com --user '*'`)",
+    ),
     // generate_connector
     ("input `username`", "`--username`"),
     ("input `client_id`", "`--client-id`"),
@@ -108,6 +117,10 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ("a larger timeout_ms", "a larger --timeout-ms"),
     ("or raise timeout_ms", "or raise --timeout-ms"),
     // generate_client_config
+    (
+        "run test_endpoint with client `claude-code-vertex`",
+        "run `test URL --client claude-code-vertex`",
+    ),
     ("`model` does not apply to", "`--model` does not apply to"),
     ("give your login as `as`", "give your login with --as"),
     // diagnose_symptom
@@ -215,7 +228,8 @@ pub fn cli_words(text: &str) -> String {
     out
 }
 
-/// Every whole-word `tool` in `text` as `` `command` `` (already quoted: the quotes stay).
+/// Every bare whole-word `tool` in `text` as `` `command` ``. A quoted one is left alone: tool
+/// texts name tools bare, and a quoted name is a value (a provider called `test_endpoint`).
 fn name_command(text: &str, tool: &str, command: &str) -> String {
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::with_capacity(text.len());
@@ -224,15 +238,13 @@ fn name_command(text: &str, tool: &str, command: &str) -> String {
         let (before, after) = (&rest[..at], &rest[at + tool.len()..]);
         out.push_str(before);
         let whole = !before.ends_with(is_word) && !after.starts_with(is_word);
-        let quoted = before.ends_with('`') && after.starts_with('`');
-        match (whole, quoted) {
-            (false, _) => out.push_str(tool),
-            (true, true) => out.push_str(command),
-            (true, false) => {
-                out.push('`');
-                out.push_str(command);
-                out.push('`');
-            }
+        let quoted = before.ends_with(['`', '"']) || after.starts_with(['`', '"']);
+        if whole && !quoted {
+            out.push('`');
+            out.push_str(command);
+            out.push('`');
+        } else {
+            out.push_str(tool);
         }
         rest = after;
     }
@@ -257,22 +269,25 @@ mod tests {
     #[test]
     fn tool_names_become_commands_and_other_words_stay() {
         assert_eq!(
-            cli_words("Run validate_config (save mode); `explain_access` shows it"),
+            cli_words("Run validate_config (save mode); explain_access shows it"),
             "Run `validate` (save mode); `explain` shows it"
         );
+        let value = "provider `test_endpoint` has no models";
+        assert_eq!(cli_words(value), value);
         let other = "my_validate_config_test and validate_configs";
         assert_eq!(cli_words(other), other);
     }
 
     #[test]
-    fn every_cli_phrase_names_a_flag_or_an_argument() {
+    fn every_cli_phrase_names_a_flag_an_argument_or_a_command() {
         for (tool, cli) in FIELD_PHRASES {
             assert_ne!(tool, cli);
             assert!(
                 cli.contains("--")
                     || cli.contains("TEXT")
                     || cli.contains("FILE")
-                    || cli.contains("`-`"),
+                    || cli.contains("`-`")
+                    || cli.contains("`aperture-orchestrator "),
                 "{cli}"
             );
         }

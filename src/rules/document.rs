@@ -47,7 +47,7 @@ pub fn check(ctx: &mut Context, index: &Index) {
                 "no providers (and no MCP servers or connectors) are defined: users cannot reach any model",
             )
             .aperture(&[])
-            .fix("add a provider, e.g. `aperture-orchestrator provider anthropic` generates one"),
+            .fix("add a provider: generate_provider with kind `anthropic` generates one"),
         );
     }
     if let Some(member) = root.member("tailnet") {

@@ -813,7 +813,7 @@ fn global(ctx: &mut Context, index: &Index, grants: &[GrantRef]) {
         ctx.push(
             Finding::new(&catalog::NO_GRANTS, anchor.0.clone(), anchor.1, "providers are configured but there are no grants: every request gets 403")
                 .aperture(&[])
-                .fix("add grants: an admin grant for yourself, a `role: user` grant and a `models` grant (`aperture-orchestrator grants --admin you@example.com --user '*'`)"),
+                .fix("add grants: an admin grant for yourself, a `role: user` grant and a `models` grant (generate_grants with an admin rule for you and a user rule for `*`)"),
         );
     }
     if !has_admin {

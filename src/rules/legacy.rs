@@ -30,7 +30,7 @@ pub fn check(ctx: &mut Context, _index: &Index) {
                         entry.span,
                         format!("temp_grants entry {i} cannot be migrated mechanically: {reason}"),
                     )
-                    .fix("rewrite it by hand as `{\"src\": [...], \"app\": {\"tailscale.com/cap/aperture\": [...]}}` (see `aperture-orchestrator grants`)"),
+                    .fix("rewrite it by hand as `{\"src\": [...], \"app\": {\"tailscale.com/cap/aperture\": [...]}}` (generate_grants writes the new form)"),
                 );
             }
         }

@@ -440,7 +440,7 @@ fn claude_code_vertex(gateway: &Gateway<'_>, out: &mut ClientOutput) {
     ));
     set_env(out, &vars);
     out.notes.push("the gateway needs a Vertex provider with `google_raw_predict` and a `keyfile::` service-account key; Aperture fills `_aperture_auto_vertex_project_id_` from the key file (or set your real project ID)".into());
-    out.notes.push("the Apr-2026 doc uses the bare host as ANTHROPIC_VERTEX_BASE_URL; the later aperture-cli launcher uses `<host>/v1`: check which your gateway version expects (UNCONFIRMED: run `test_endpoint` with client `claude-code-vertex`, or send one request and look for it on the dashboard's Logs page)".into());
+    out.notes.push("the Apr-2026 doc uses the bare host as ANTHROPIC_VERTEX_BASE_URL; the later aperture-cli launcher uses `<host>/v1`: check which your gateway version expects (UNCONFIRMED: run test_endpoint with client `claude-code-vertex`, or send one request and look for it on the dashboard's Logs page)".into());
 }
 
 fn claude_code_subscription(gateway: &Gateway<'_>, out: &mut ClientOutput) {

@@ -172,7 +172,7 @@ pub fn merge(
             .and_then(Node::as_array)
             .is_some_and(|a| !a.is_empty())
     {
-        notes.push("the config also has legacy `temp_grants`, which Aperture still applies and this edit does not touch: migrate them (`migrate_config`) to edit one set of grants".into());
+        notes.push("the config also has legacy `temp_grants`, which Aperture still applies and this edit does not touch: migrate them (migrate_config) to edit one set of grants".into());
     }
     let summary = |n: usize, what: &str| (n > 0).then(|| format!("{n} {what}"));
     let parts: Vec<String> = [

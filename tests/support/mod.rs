@@ -201,3 +201,25 @@ impl Drop for TempDir {
         let _ = std::fs::remove_dir_all(&self.path);
     }
 }
+
+/// Every string in the symptom catalog (`data/symptoms/*.hujson`), with its file: the texts
+/// that reach the user as they are.
+pub fn symptom_strings() -> Vec<(PathBuf, String)> {
+    fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::String(s) => out.push(s.clone()),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for path in files_in("data/symptoms", &["hujson"]) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc = aperture_orchestrator::config::Document::parse(&text).unwrap();
+        let mut found = Vec::new();
+        strings(&doc.root.to_json(), &mut found);
+        out.extend(found.into_iter().map(|s| (path.clone(), s)));
+    }
+    out
+}
