@@ -345,7 +345,8 @@ fn finish(
 
 /// Who administers a new document, and the note that says where that came from.
 struct StartAdmin {
-    src: Vec<String>,
+    /// One `src`: a tagged node's identity is its tag set, comma-joined, as Aperture matches it.
+    src: String,
     note: String,
 }
 
@@ -372,21 +373,19 @@ fn start_admin(
         PathPolicy::Refused => &Daemon::Off,
     };
     let caller = caller::resolve(given, daemon);
-    // A tagged node's identity is its tag set, comma-joined: one `src`, as Aperture matches it.
-    let src = |identity: &str| vec![identity.to_owned()];
     Ok(match (&caller.source, caller.identity.as_deref()) {
         (CallerSource::Given, Some(who)) => StartAdmin {
-            src: src(who),
+            src: who.to_owned(),
             note: format!("`{who}` is admin with every model"),
         },
         (CallerSource::LocalDaemon, Some(who)) => StartAdmin {
-            src: src(who),
+            src: who.to_owned(),
             note: format!(
                 "`{who}` is admin with every model: the identity the local Tailscale daemon reports for this machine; give `admin` to name someone else"
             ),
         },
         _ => StartAdmin {
-            src: vec!["*".into()],
+            src: "*".into(),
             note: format!(
                 "everyone (`*`) is admin with every model, as on a new Aperture instance: no `admin` was given and the local Tailscale identity is unknown ({}). Give `admin` with your login to start narrower (AP214)",
                 caller.detail.as_deref().unwrap_or("not asked")
@@ -402,7 +401,7 @@ fn start_document(id: &str, provider: &Value, admin: &StartAdmin) -> Result<Stri
     let alone =
         serde_json::to_string_pretty(&json!({ "providers": { id: provider } })).unwrap_or_default();
     let rule = GrantRule {
-        src: admin.src.clone(),
+        src: vec![admin.src.clone()],
         role: Some(Role::Admin),
         models: Some(vec!["**".into()]),
         ..GrantRule::default()
@@ -535,12 +534,12 @@ mod tests {
         // Over HTTP the request is not this machine's user: the daemon is not asked at all.
         let daemon = Daemon::Cli("/nonexistent/tailscale".into());
         let remote = start_admin(None, PathPolicy::Refused, &daemon).unwrap();
-        assert_eq!(remote.src, ["*"]);
+        assert_eq!(remote.src, "*");
         assert!(remote.note.contains("not asked"), "{}", remote.note);
         let local = start_admin(None, PathPolicy::Allowed, &daemon).unwrap();
         assert!(local.note.contains("could not be run"), "{}", local.note);
         let tagged = start_admin(Some("tag:web, tag:ci"), PathPolicy::Refused, &daemon).unwrap();
-        assert_eq!(tagged.src, ["tag:ci,tag:web"]);
+        assert_eq!(tagged.src, "tag:ci,tag:web");
         for nobody in ["", "  ", "not a login"] {
             let Err(err) = start_admin(Some(nobody), PathPolicy::Allowed, &daemon) else {
                 panic!("{nobody:?} became an admin");
