@@ -52,7 +52,11 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ("(`config` or `config_path`)", "(--config FILE)"),
     ("with `id`", "with --id"),
     ("needs `models`:", "needs `--model MODEL` (repeatable):"),
-    // validate_config's rule fixes
+    // validate_config's rule fixes, migrate_config
+    (
+        "review them in diagnostics (each `fix.patch` applies one)",
+        "review with `validate --fix --unsafe-fixes --diff`",
+    ),
     (
         "generate_provider with kind `anthropic` generates one",
         "`aperture-orchestrator provider anthropic` generates one",
@@ -105,7 +109,6 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
         "unless api_key_env is given",
         "unless --api-key-env is given",
     ),
-    ("(api_key_env / --api-key-env)", "(--api-key-env)"),
     (
         "environment variable in api_key_env",
         "environment variable with --api-key-env",

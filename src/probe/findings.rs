@@ -72,7 +72,7 @@ findings! {
         fix: "Nothing to fix if this is not Aperture; otherwise update the gateway.";
     KEY_REQUIRED = "TE120" "key-required" Error "The gateway asked for an API key (401)",
         cause: "Aperture never asks clients for a key: it identifies callers by their Tailscale identity. A 401 here comes from another gateway, or a proxy in front of Aperture.",
-        fix: "Point the client at Aperture itself on the tailnet. For a key-based gateway, give the key through an environment variable (api_key_env / --api-key-env).";
+        fix: "Point the client at Aperture itself on the tailnet. For a key-based gateway, give the key through an environment variable (`api_key_env`).";
     NO_ROLE = "TE121" "no-role" Error "403: access denied, no role granted",
         cause: "Aperture knows who is calling but no grant gives that identity a role: no `tailscale.com/cap/aperture` grant matches, or `src` does not match exactly (login typo, several tags must be the sorted comma-joined string such as `tag:a,tag:b`, `group:` without visible groups, a policy-file grant without `dst`).",
         fix: "Add a grant with `{\"role\": \"user\"}` (and `models`) whose `src` is the caller's exact identity; use explain_access to check, and generate_grants to write it.";

@@ -70,7 +70,7 @@ pub fn migrate_text(original: &str) -> Result<MigrateOutput, ToolError> {
         .count();
     if review > 0 {
         notes.push(format!(
-            "{} left change what the gateway does: review with `validate --fix --unsafe-fixes --diff`",
+            "{} left change what the gateway does: review them in diagnostics (each `fix.patch` applies one)",
             if review == 1 { "1 fix".to_owned() } else { format!("{review} fixes") }
         ));
     }
