@@ -91,6 +91,53 @@ fn strip_placeholders(text: &str) -> String {
     out + rest
 }
 
+/// Flags an MCP result may name: the server's own (a remote caller is told why it is
+/// refused) and other programs' (curl, tailscale, claude).
+const NOT_OURS_OR_SERVER_FLAGS: &[&str] = &[
+    "--allow-paths",
+    "--json",
+    "--peers",
+    "--transport",
+    "--scope",
+    "--connect-timeout",
+    "--data",
+];
+
+#[test]
+fn tool_texts_name_no_cli_flag() {
+    // The library's texts are the MCP results; the CLI rewords them (FIELD_PHRASES), never
+    // the other way round. The CLI's own: its adapter and renderers, `init`, the writer, the
+    // skill installer and the generated references (which document both faces).
+    const CLI_OWN: &[&str] = &[
+        "src/cli",
+        "src/main.rs",
+        "src/render/",
+        "src/mcp/",
+        "src/tools/init.rs",
+        "src/tools/write.rs",
+        "src/skill.rs",
+        "src/reference.rs",
+    ];
+    let mut flagged = Vec::new();
+    for (rel, literal) in source_literals("src") {
+        if CLI_OWN.iter().any(|own| rel.starts_with(own)) {
+            continue;
+        }
+        for word in literal.split(|c: char| c.is_whitespace() || "`(/".contains(c)) {
+            let flag = word.trim_end_matches(|c: char| !c.is_ascii_alphanumeric());
+            let is_flag = flag.starts_with("--")
+                && flag.len() > 2
+                && flag[2..]
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-');
+            if is_flag && !NOT_OURS_OR_SERVER_FLAGS.contains(&flag) {
+                flagged.push(format!("{rel}: {flag} in {literal:?}"));
+            }
+        }
+    }
+    assert!(flagged.is_empty(), "{}", flagged.join("\n"));
+}
+
 #[test]
 fn every_phrase_is_still_said_by_some_tool() {
     // A phrase no tool says any more would hide a message that changed its words.
@@ -127,24 +174,14 @@ fn every_tool_has_its_command_and_no_tool_text_names_a_tool_on_the_command_line(
         );
     }
     // Every text a tool or the symptom catalog says, as the command line prints it.
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut texts = Vec::new();
-    for path in rust_files(&root.join("src")) {
-        let rel = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        if rel.starts_with("src/mcp/") || rel.starts_with("src/cli") || rel == "src/reference.rs" {
-            continue;
-        }
-        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
-        texts.extend(
-            file.non_test_literals()
-                .into_iter()
-                .map(|l| (rel.clone(), l)),
-        );
-    }
+    let mut texts: Vec<(String, String)> = source_literals("src")
+        .into_iter()
+        .filter(|(rel, _)| {
+            !(rel.starts_with("src/mcp/")
+                || rel.starts_with("src/cli")
+                || rel == "src/reference.rs")
+        })
+        .collect();
     texts.extend(
         support::symptom_strings()
             .into_iter()
@@ -291,4 +328,25 @@ fn mcp_results_keep_the_field_names() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("`allow_no_admin`"), "{err}");
+}
+
+/// Every string literal outside tests in the Rust files under `dir`, with the file (relative
+/// to the crate root).
+fn source_literals(dir: &str) -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for path in rust_files(&root.join(dir)) {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
+        out.extend(
+            file.non_test_literals()
+                .into_iter()
+                .map(|l| (rel.clone(), l)),
+        );
+    }
+    out
 }

@@ -4,7 +4,7 @@
 
 use crate::access::Role;
 use crate::tools::grants::{
-    Budget, BudgetScope, EditMode, GrantRule, GrantsOutput, admin_models_fix,
+    ADMIN_MODELS_FIX, Budget, BudgetScope, EditMode, GrantRule, GrantsOutput,
 };
 
 /// The repeatable flags that make rules.
@@ -136,10 +136,12 @@ fn parse_budget(value: &str) -> anyhow::Result<(String, Budget)> {
 pub fn cli_notes(out: &mut GrantsOutput) {
     for note in &mut out.notes {
         for src in &out.admins_without_models {
-            let tool_fix = admin_models_fix(src, false);
-            if note.starts_with(&format!("admin `{src}` ")) && note.ends_with(&tool_fix) {
-                let keep = note.len() - tool_fix.len();
-                *note = format!("{}{}", &note[..keep], admin_models_fix(src, true));
+            if note.starts_with(&format!("admin `{src}` ")) && note.ends_with(ADMIN_MODELS_FIX) {
+                let keep = note.len() - ADMIN_MODELS_FIX.len();
+                *note = format!(
+                    "{}Give models with `--admin '{src}=**'` (or narrower globs)",
+                    &note[..keep]
+                );
             }
         }
     }

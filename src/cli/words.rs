@@ -167,6 +167,14 @@ pub const FIELD_PHRASES: &[(&str, &str)] = &[
     ),
     // live config
     (
+        "dry run: nothing was written",
+        "dry run: nothing was written (pass --apply to write)",
+    ),
+    (
+        " (a result never carries the secret); the command line's connector command writes the value into the file",
+        "; with --write the value goes into the file",
+    ),
+    (
         "pass `confirm` to apply anyway",
         "add `--confirm` to apply anyway",
     ),

@@ -521,7 +521,7 @@ fn general_notes(
     match (auth.secret_field(), secret) {
         (Some(field), None) => notes.push(format!("`auth.{field}` is a placeholder: set it, or run again with `secret_env` naming the variable that holds it (and `replace`)")),
         (Some(field), Some(s)) if s.kept => notes.push(format!("kept the existing `auth.{field}` (masked in this output)")),
-        (Some(field), Some(_)) => notes.push(format!("`auth.{field}` comes from ${}: this output shows it masked; the CLI's `connector ... --write` writes the value into the file", input.secret_env.as_deref().unwrap_or_default())),
+        (Some(field), Some(_)) => notes.push(format!("`auth.{field}` comes from ${}: this output shows it masked (a result never carries the secret); the command line's connector command writes the value into the file", input.secret_env.as_deref().unwrap_or_default())),
         (None, _) => {}
     }
     if auth.oauth() {

@@ -128,14 +128,8 @@ pub struct GrantsOutput {
     pub notes: Vec<String>,
 }
 
-/// How to give an admin models: in a rule's field, or (`cli`) in the command's flags.
-pub fn admin_models_fix(src: &str, cli: bool) -> String {
-    if cli {
-        format!("Give models with `--admin '{src}=**'` (or narrower globs)")
-    } else {
-        "Give models with `models` in its rule (e.g. `[\"**\"]`)".to_owned()
-    }
-}
+/// How to give an admin models: in its rule's field (the CLI says its flag instead).
+pub const ADMIN_MODELS_FIX: &str = "Give models with `models` in its rule (e.g. `[\"**\"]`)";
 
 /// The note for an admin rule without models, naming the admin and how to give models.
 pub fn admin_without_models_note(src: &str, elsewhere: &[String]) -> String {
@@ -149,7 +143,7 @@ pub fn admin_without_models_note(src: &str, elsewhere: &[String]) -> String {
     };
     format!(
         "admin `{src}` is given no models: `role: admin` manages the gateway but calls no model by itself; {now}. {}",
-        admin_models_fix(src, false)
+        ADMIN_MODELS_FIX
     )
 }
 

@@ -323,10 +323,7 @@ fn refusal_before_write(plan: &Plan, confirm: bool, dry_run: bool) -> Option<(Re
         ));
     }
     if dry_run {
-        return Some((
-            Refusal::DryRun,
-            "dry run: nothing was written (pass --apply to write)".into(),
-        ));
+        return Some((Refusal::DryRun, "dry run: nothing was written".into()));
     }
     None
 }
