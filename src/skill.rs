@@ -148,11 +148,11 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, InstallError> 
     let entry = serde_json::json!({ "command": options.command, "args": ["serve"] });
     let (mcp_json, register_command) = match &options.project_mcp_json {
         Some(path) => {
-            let text = if path.exists() {
-                std::fs::read_to_string(path).map_err(io(path))?
-            } else {
-                "{}\n".to_owned()
-            };
+            let read = path
+                .exists()
+                .then(|| std::fs::read_to_string(path).map_err(io(path)))
+                .transpose()?;
+            let text = read.clone().unwrap_or_else(|| "{}\n".to_owned());
             let mut editor = Editor::parse(&text).map_err(mcp_json_error(path))?;
             let has_servers = crate::config::Document::parse(&text)
                 .is_ok_and(|d| d.root.get("mcpServers").is_some());
@@ -165,8 +165,17 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, InstallError> 
                 )
             };
             editor.apply(&[op]).map_err(mcp_json_error(path))?;
-            crate::tools::write::write_with_backup(&path.display().to_string(), &editor.text())
-                .map_err(io(path))?;
+            // Refused if the file changed since it was read: nobody's edit is lost.
+            let options = crate::tools::write::WriteOptions {
+                expected: read.as_deref().map(str::as_bytes),
+                force: false,
+            };
+            crate::tools::write::write_config(
+                &path.display().to_string(),
+                &editor.text(),
+                &options,
+            )
+            .map_err(|e| io(path)(std::io::Error::other(e)))?;
             (Some(path.display().to_string()), None)
         }
         None => (

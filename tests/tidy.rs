@@ -184,6 +184,25 @@ fn layer_violations(files: &[SourceFile]) -> Vec<String> {
     out
 }
 
+/// A write that does not check what the file held (`write_with_backup`) may only create a
+/// new file (`init`) or replace one by request (`config pull --out`); every edit of a file it
+/// read passes the bytes it read, so an edit made meanwhile is refused, never lost.
+#[test]
+fn every_edit_of_a_file_checks_it_is_unchanged() {
+    let allowed = ["cli/init.rs", "cli/live.rs", "tools/write.rs"];
+    let unchecked: Vec<String> = sources()
+        .into_iter()
+        .filter(|(rel, code)| {
+            code.contains("write_with_backup(") && !allowed.contains(&rel.as_str())
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(
+        unchecked.is_empty(),
+        "pass WriteOptions::expected instead: {unchecked:?}"
+    );
+}
+
 #[test]
 fn layers_only_point_down() {
     let violations = layer_violations(&source_files());

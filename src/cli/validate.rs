@@ -92,7 +92,12 @@ fn run_fix(args: &ValidateArgs, source: &str, original: &[u8]) -> anyhow::Result
         FixedTo::File(source)
     };
     if let (FixedTo::File(path), false) = (to, output.fixed.is_empty()) {
-        crate::tools::write::write_with_backup(path, fixed)?;
+        // Refused if the file changed while the fixes ran: a colleague's edit is never lost.
+        let options = crate::tools::write::WriteOptions {
+            expected: Some(original),
+            force: false,
+        };
+        crate::tools::write::write_config(path, fixed, &options)?;
     }
     let name = if source == "-" { "<stdin>" } else { source };
     let summary = render::fix_report(&output, to, &preview_diff(&before, fixed));
