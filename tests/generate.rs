@@ -616,7 +616,7 @@ fn a_hostile_model_name_sets_only_itself_in_every_output() {
             gateway: Default::default(),
         };
         let out = generate_client_config(&input).unwrap();
-        let report = aperture_orchestrator::render::client_report(&out);
+        let report = aperture_orchestrator::render::client_report(&out).to_string();
         let exports: String = report
             .lines()
             .filter(|l| l.starts_with("export "))

@@ -437,6 +437,33 @@ async fn cli(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, Strin
     )
 }
 
+#[tokio::test]
+async fn a_pulled_document_on_stdout_is_the_served_text_byte_for_byte() {
+    // Words the CLI would reword in its own prose: in the user's document they stay.
+    let commented = format!(
+        "// checked with validate_config; pass `replace` to overwrite it\n{}",
+        live()
+    );
+    let fake = FakeAperture::start(Spec {
+        grants: vec![Grant {
+            role: Some(Role::Admin),
+            ..Grant::user("alice@example.com", &["**"])
+        }],
+        config_api: Some(ConfigApiSpec {
+            initial: commented,
+            ..current()
+        }),
+        ..Spec::default()
+    })
+    .await;
+    let (code, stdout, stderr) = cli(&["config", "pull", &fake.url()], &[]).await;
+    assert_eq!(code, Some(0), "{stderr}");
+    let (_, json, _) = cli(&["config", "pull", &fake.url(), "--format", "json"], &[]).await;
+    let served: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(stdout, served["config"].as_str().unwrap());
+    assert!(stdout.starts_with("// checked with validate_config; pass `replace`"));
+}
+
 /// Pull into a file, add a user grant to it, as a person editing the pulled text would.
 async fn pull_and_edit(fake: &FakeAperture, file: &std::path::Path) {
     let (code, _, stderr) = cli(

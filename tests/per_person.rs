@@ -471,7 +471,7 @@ fn a_bucket_added_to_everyone_reaches_every_identity_in_the_plan() {
             "{src}"
         );
     }
-    let text = aperture_orchestrator::render::plan_report(&plan);
+    let text = aperture_orchestrator::render::plan_report(&plan).to_string();
     assert!(
         text.contains("access bob@example.com: buckets + [team]"),
         "{text}"

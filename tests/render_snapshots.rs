@@ -132,6 +132,7 @@ fn apply_and_pull_render_what_was_done() {
         render::apply_report(&applied),
         render::pulled_config(&live, Some("live.hujson")),
         render::pulled_config(&live, None)
+            .to_string()
             .lines()
             .take(3)
             .collect::<Vec<_>>()

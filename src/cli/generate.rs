@@ -231,11 +231,11 @@ struct WithWrite<'a, T: Serialize> {
 }
 
 /// Print a result, and what `--write` did when it was given.
-pub(super) fn print_written<T: Serialize>(
+pub(super) fn print_written<T: Serialize, H: Into<render::HumanText>>(
     out: &T,
     write: Option<&WriteReport>,
     output: &OutputArgs,
-    human: impl FnOnce() -> String,
+    human: impl FnOnce() -> H,
 ) -> anyhow::Result<()> {
     match (write, output.format) {
         (Some(write), OutputFormat::Json) => write_json(&WithWrite { result: out, write }),

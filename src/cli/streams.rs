@@ -64,17 +64,19 @@ pub(super) fn read_text(path: &str) -> anyhow::Result<String> {
 }
 
 /// Print a tool's result: JSON, or the readable parts.
-pub(super) fn print_result(
+pub(super) fn print_result<H: Into<crate::render::HumanText>>(
     value: &impl serde::Serialize,
     output: &OutputArgs,
-    human: impl FnOnce() -> String,
+    human: impl FnOnce() -> H,
 ) -> anyhow::Result<()> {
     match output.format {
         OutputFormat::Json => write_json(value),
-        // Config keys, comments and gateway answers end up in reports: no escape sequences.
-        OutputFormat::Human => write_text(&crate::render::terminal_text(&super::words::cli_words(
-            &human(),
-        ))),
+        // In the CLI's words, but a document or diff in the report stays as it is; config keys,
+        // comments and gateway answers end up in reports: no escape sequences.
+        OutputFormat::Human => {
+            let text = human().into().reworded(super::words::cli_words);
+            write_text(&crate::render::terminal_text(&text))
+        }
     }
 }
 

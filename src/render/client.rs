@@ -3,19 +3,17 @@
 
 use super::blocks::notes_block;
 use super::terminal::visible;
+use super::text::HumanText;
 use crate::tools::client::{ClientOutput, shell_quote};
 
-pub fn client_report(out: &ClientOutput) -> String {
-    let mut text = String::new();
+pub fn client_report(out: &ClientOutput) -> HumanText {
+    let mut report = HumanText::new();
     for f in &out.files {
-        text.push_str(&format!(
-            "# {} ({}; {})\n{}\n",
-            f.path,
-            f.format,
-            f.source,
-            f.content.trim_end()
-        ));
+        report = report
+            .prose(format!("# {} ({}; {})\n", f.path, f.format, f.source))
+            .verbatim(format!("{}\n", f.content.trim_end()));
     }
+    let mut text = String::new();
     if !out.env.is_empty() {
         text.push_str("\n# environment\n");
         for (k, v) in &out.env {
@@ -30,5 +28,5 @@ pub fn client_report(out: &ClientOutput) -> String {
         text.push('\n');
     }
     let notes: Vec<String> = out.notes.iter().map(|n| visible(n).into_owned()).collect();
-    format!("{text}\n{}", notes_block(&notes))
+    report.prose(format!("{text}\n{}", notes_block(&notes)))
 }

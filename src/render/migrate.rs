@@ -2,9 +2,10 @@
 //! diagnostics and notes.
 
 use super::blocks::{diagnostics_block, notes_block};
+use super::text::HumanText;
 use crate::tools::migrate::MigrateOutput;
 
-pub fn migrate_report(out: &MigrateOutput) -> String {
+pub fn migrate_report(out: &MigrateOutput) -> HumanText {
     let body = if out.changed {
         out.diff.clone()
     } else {
@@ -15,9 +16,9 @@ pub fn migrate_report(out: &MigrateOutput) -> String {
         .iter()
         .map(|c| format!("migrated {} {}: {}\n", c.code, c.path, c.description))
         .collect();
-    format!(
-        "{body}{changes}{}{}",
+    HumanText::new().verbatim(body).prose(format!(
+        "{changes}{}{}",
         diagnostics_block(&out.diagnostics),
         notes_block(&out.notes)
-    )
+    ))
 }

@@ -24,6 +24,7 @@ mod rules;
 mod sarif;
 mod skill;
 mod terminal;
+mod text;
 
 pub use client::client_report;
 pub use connector::connector_report;
@@ -44,6 +45,7 @@ pub use rules::rules_table;
 pub use sarif::sarif;
 pub use skill::install_report;
 pub use terminal::{terminal_text, visible};
+pub use text::HumanText;
 
 use crate::diagnostic::ValidateOutput;
 

@@ -2,6 +2,7 @@
 //! diff, access changes, lockout) and an apply result.
 
 use super::blocks::notes_block;
+use super::text::HumanText;
 use crate::access::Role;
 use crate::tools::live_config::{ApplyOutput, BaseRecord, ConfigApi, LiveConfig, Plan};
 
@@ -19,19 +20,21 @@ fn list(items: &[String]) -> String {
 }
 
 /// A pulled config: the document itself, or where it was written.
-pub fn pulled_config(live: &LiveConfig, written_to: Option<&str>) -> String {
+pub fn pulled_config(live: &LiveConfig, written_to: Option<&str>) -> HumanText {
     match written_to {
-        Some(path) => format!(
+        Some(path) => HumanText::new().prose(format!(
             "wrote {path} ({} API, version {}); the version is recorded in {} (never sent to the gateway)\n",
             api_name(live.api),
             live.version,
             BaseRecord::path_for(std::path::Path::new(path)).display()
-        ),
-        None => live.config.clone(),
+        )),
+        // The document exactly as served: `config pull URL > gw.hujson` keeps its bytes.
+        None => HumanText::new().verbatim(live.config.clone()),
     }
 }
 
-pub fn plan_report(plan: &Plan) -> String {
+pub fn plan_report(plan: &Plan) -> HumanText {
+    let mut out = HumanText::new();
     let mut text = format!(
         "{} ({} API, live version {})\n",
         plan.url,
@@ -48,9 +51,12 @@ pub fn plan_report(plan: &Plan) -> String {
     });
     if let Some(drift) = &plan.stale {
         text.push_str(&format!(
-            "STALE: the gateway moved from your base version {} to {} since you read it:\n{}",
-            drift.base_version, drift.live_version, drift.diff
+            "STALE: the gateway moved from your base version {} to {} since you read it:\n",
+            drift.base_version, drift.live_version
         ));
+        out = out
+            .prose(std::mem::take(&mut text))
+            .verbatim(drift.diff.clone());
     }
     for key in &plan.supplied_keys {
         text.push_str(&format!(
@@ -69,11 +75,13 @@ pub fn plan_report(plan: &Plan) -> String {
             text.push_str(&format!("error[{}] {} ({})\n", e.code, e.message, e.path));
         }
     }
-    text.push_str(if plan.changed {
-        &plan.diff
+    if plan.changed {
+        out = out
+            .prose(std::mem::take(&mut text))
+            .verbatim(plan.diff.clone());
     } else {
-        "no change\n"
-    });
+        text.push_str("no change\n");
+    }
     for change in &plan.access {
         let role = |r: Option<Role>| match r {
             Some(role) => role.as_str(),
@@ -109,12 +117,12 @@ pub fn plan_report(plan: &Plan) -> String {
     if let Some(lockout) = &plan.lockout {
         text.push_str(&format!("LOCKOUT: {lockout}\n"));
     }
-    format!("{text}{}", notes_block(&plan.notes))
+    out.prose(format!("{text}{}", notes_block(&plan.notes)))
 }
 
 /// The plan, then what the push did (refusal, backup, new version, re-read).
-pub fn apply_report(out: &ApplyOutput) -> String {
-    let mut text = plan_report(&out.plan);
+pub fn apply_report(out: &ApplyOutput) -> HumanText {
+    let mut text = String::new();
     if let Some(answer) = &out.answer {
         text.push_str(&format!("the gateway's answer: {answer}\n"));
     }
@@ -133,5 +141,5 @@ pub fn apply_report(out: &ApplyOutput) -> String {
     if let Some(reread) = &out.reread {
         text.push_str(&format!("re-read: {reread}\n"));
     }
-    text
+    plan_report(&out.plan).prose(text)
 }

@@ -2,6 +2,7 @@
 //! written back; the command says where), then diagnostics and notes.
 
 use super::blocks::{diagnostics_block, notes_block};
+use super::text::HumanText;
 use crate::tools::provider::ProviderOutput;
 
 /// The diagnostics and notes alone: what goes to stderr when stdout carries the document.
@@ -15,15 +16,15 @@ pub fn provider_notes(out: &ProviderOutput) -> String {
 
 /// `written`: the config was written back to its file (the write itself is reported on
 /// stderr), so it is not repeated here.
-pub fn provider_report(out: &ProviderOutput, written: bool) -> String {
+pub fn provider_report(out: &ProviderOutput, written: bool) -> HumanText {
     let body = if written {
         String::new()
     } else {
         format!("{}\n", out.config.trim_end())
     };
-    format!(
-        "{body}{}{}",
+    HumanText::new().verbatim(body).prose(format!(
+        "{}{}",
         diagnostics_block(&out.diagnostics),
         notes_block(&out.notes)
-    )
+    ))
 }
