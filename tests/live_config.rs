@@ -439,9 +439,10 @@ async fn cli(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, Strin
 
 #[tokio::test]
 async fn a_pulled_document_on_stdout_is_the_served_text_byte_for_byte() {
-    // Words the CLI would reword in its own prose: in the user's document they stay.
+    // Words the CLI would reword in its own prose, and a bidirectional override a terminal
+    // would be shown escaped: into a pipe or a file the document keeps them.
     let commented = format!(
-        "// checked with validate_config; pass `replace` to overwrite it\n{}",
+        "// checked with validate_config; pass `replace` to overwrite it \u{202e}rtl\n{}",
         live()
     );
     let fake = FakeAperture::start(Spec {
@@ -462,6 +463,24 @@ async fn a_pulled_document_on_stdout_is_the_served_text_byte_for_byte() {
     let served: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(stdout, served["config"].as_str().unwrap());
     assert!(stdout.starts_with("// checked with validate_config; pass `replace`"));
+
+    // On a terminal (util-linux `script` gives the command one) the override is escaped.
+    if std::path::Path::new("/usr/bin/script").exists() {
+        let command = format!(
+            "{} config pull {}",
+            env!("CARGO_BIN_EXE_aperture-orchestrator"),
+            fake.url()
+        );
+        let shown = tokio::process::Command::new("/usr/bin/script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("APERTURE_ORCHESTRATOR_TAILSCALE", "")
+            .output()
+            .await
+            .unwrap();
+        let shown = String::from_utf8_lossy(&shown.stdout);
+        assert!(shown.contains("\\u{202e}rtl"), "{shown}");
+        assert!(!shown.contains('\u{202e}'), "{shown}");
+    }
 }
 
 /// Pull into a file, add a user grant to it, as a person editing the pulled text would.

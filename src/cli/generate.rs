@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::grants;
 use super::streams::{
-    OutputArgs, OutputFormat, print_result, read_bytes, write_json, write_stderr, write_text,
+    OutputArgs, OutputFormat, print_result, read_bytes, write_document, write_json, write_stderr,
 };
 use crate::render;
 use crate::tools::write::{WriteOptions, write_config};
@@ -291,7 +291,7 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
     let written = write.as_ref().is_some_and(|w| w.written);
     if write.is_none() && args.output.format == OutputFormat::Human {
         // stdout is the document (`provider anthropic > gw.hujson`): the rest goes to stderr.
-        write_text(&(out.config.trim_end().to_owned() + "\n"))?;
+        write_document(&(out.config.trim_end().to_owned() + "\n"))?;
         return write_stderr(&render::provider_notes(&out));
     }
     print_written(&out, write.as_ref(), &args.output, || {

@@ -4,7 +4,7 @@
 use clap::Args;
 
 use super::exit::ExitStatus;
-use super::streams::{OutputArgs, OutputFormat, print_result, write_stderr, write_text};
+use super::streams::{OutputArgs, OutputFormat, print_result, write_document, write_stderr};
 use crate::catalog::providers::Kind;
 use crate::render;
 use crate::tools::init::{InitInput, init_config};
@@ -60,7 +60,7 @@ pub(super) fn run_init(args: InitArgs) -> anyhow::Result<ExitStatus> {
     match (&args.file, args.output.format) {
         // stdout is the document (`init --admin me > gw.hujson`): the notes go to stderr.
         (None, OutputFormat::Human) => {
-            write_text(&out.config)?;
+            write_document(&out.config)?;
             write_stderr(&render::init_report(&out, None))?;
         }
         (file, _) => print_result(&out, &args.output, || {

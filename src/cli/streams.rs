@@ -1,6 +1,6 @@
 //! The command line's I/O: config files or stdin in, a tool's result (JSON or human text) out.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 
 use clap::Args;
 
@@ -21,12 +21,29 @@ pub struct OutputArgs {
     pub format: OutputFormat,
 }
 
+use crate::render::terminal_text;
 use crate::tools::input;
 
 pub(super) fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     // Serialize first: serde_json hides a write's io::Error from the error chain, so a closed
     // pipe would not be recognised as one.
     write_text(&(serde_json::to_string_pretty(value)? + "\n"))
+}
+
+/// A document (the user's or the gateway's text) as stdout shows it: its bytes as they are
+/// into a file or a pipe (`config pull URL > gw.hujson`), escaped on a terminal, where a
+/// comment could hold escape sequences or bidirectional overrides.
+fn shown_document(text: &str) -> std::borrow::Cow<'_, str> {
+    if std::io::stdout().is_terminal() {
+        terminal_text(text)
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A document alone on stdout (see [`shown_document`]).
+pub(super) fn write_document(text: &str) -> anyhow::Result<()> {
+    write_text(&shown_document(text))
 }
 
 pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
@@ -73,10 +90,10 @@ pub(super) fn print_result<H: Into<crate::render::HumanText>>(
         OutputFormat::Json => write_json(value),
         // In the CLI's words, but a document or diff in the report stays as it is; config keys,
         // comments and gateway answers end up in reports: no escape sequences.
-        OutputFormat::Human => {
-            let text = human().into().reworded(super::words::cli_words);
-            write_text(&crate::render::terminal_text(&text))
-        }
+        OutputFormat::Human => write_text(&human().into().rendered(
+            |prose| terminal_text(&super::words::cli_words(prose)).into_owned(),
+            |document| shown_document(document).into_owned(),
+        )),
     }
 }
 

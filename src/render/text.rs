@@ -31,13 +31,18 @@ impl HumanText {
         self
     }
 
-    /// The whole text with every prose piece passed through `words`.
-    pub fn reworded(&self, words: impl Fn(&str) -> String) -> String {
+    /// The whole text, each prose piece through `prose` (a face's words, escaping) and each
+    /// verbatim piece through `verbatim` (escaping only where the place needs it).
+    pub fn rendered(
+        &self,
+        prose: impl Fn(&str) -> String,
+        verbatim: impl Fn(&str) -> String,
+    ) -> String {
         self.0
             .iter()
             .map(|piece| match piece {
-                Piece::Prose(text) => words(text),
-                Piece::Verbatim(text) => text.clone(),
+                Piece::Prose(text) => prose(text),
+                Piece::Verbatim(text) => verbatim(text),
             })
             .collect()
     }
@@ -70,7 +75,7 @@ mod tests {
             .verbatim("// checked with validate_config\n")
             .prose("run validate_config\n");
         assert_eq!(
-            text.reworded(|t| t.replace("validate_config", "validate")),
+            text.rendered(|t| t.replace("validate_config", "validate"), str::to_owned),
             "// checked with validate_config\nrun validate\n"
         );
         assert_eq!(
