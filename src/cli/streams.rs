@@ -4,6 +4,9 @@ use std::io::{IsTerminal, Read, Write};
 
 use clap::Args;
 
+use crate::render::terminal_text;
+use crate::tools::input;
+
 /// Output of the generator commands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
@@ -20,9 +23,6 @@ pub struct OutputArgs {
     #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
     pub format: OutputFormat,
 }
-
-use crate::render::terminal_text;
-use crate::tools::input;
 
 pub(super) fn write_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     // Serialize first: serde_json hides a write's io::Error from the error chain, so a closed
