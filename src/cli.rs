@@ -225,7 +225,11 @@ pub fn run(cli: Cli) -> ExitStatus {
         Ok(status) => status,
         Err(e) if is_broken_pipe(&e) => ExitStatus::Success,
         Err(e) => {
-            let message = crate::redact::mask_text(&words::cli_words(&error_text(&e)));
+            // An error quotes what the user gave (a kind, a path): escaped for the terminal.
+            let message = render::terminal_text(&crate::redact::mask_text(&words::cli_words(
+                &error_text(&e),
+            )))
+            .into_owned();
             let _ = writeln!(std::io::stderr().lock(), "error: {message}");
             ExitStatus::Error
         }

@@ -235,3 +235,31 @@ fn checking_references_outside_the_repository_says_so() {
     );
     assert!(!stderr(&out).contains("stale"), "{}", stderr(&out));
 }
+
+#[test]
+fn what_the_user_gave_reaches_stderr_escaped() {
+    let dir = TempDir::new("stderr-escape");
+    // An error quoting the argument, and a note quoting the admin: no escape sequence gets
+    // through to the terminal, and the document on stdout keeps the value (JSON-escaped).
+    let error = run(&["provider", "evil\u{1b}[2J"], &dir);
+    assert_eq!(error.status.code(), Some(2));
+    let admin = run(
+        &[
+            "provider",
+            "anthropic",
+            "--admin",
+            "a\u{1b}]0;x\u{7}@example.com",
+        ],
+        &dir,
+    );
+    assert!(admin.status.success(), "{}", stderr(&admin));
+    for said in [stderr(&error), stderr(&admin)] {
+        assert!(said.contains("\\u{1b}"), "{said}");
+        assert!(!said.contains(['\u{1b}', '\u{7}']), "{said:?}");
+    }
+    let document = String::from_utf8_lossy(&admin.stdout);
+    assert!(
+        document.contains("a\\u001b]0;x\\u0007@example.com"),
+        "{document}"
+    );
+}

@@ -56,7 +56,8 @@ pub(super) fn write_text(text: &str) -> anyhow::Result<()> {
 /// words.
 pub(super) fn write_stderr(text: &str) -> anyhow::Result<()> {
     let mut stderr = std::io::stderr().lock();
-    stderr.write_all(super::words::cli_words(text).as_bytes())?;
+    // Notes and findings quote the user's values: no escape sequences reach the terminal.
+    stderr.write_all(terminal_text(&super::words::cli_words(text)).as_bytes())?;
     Ok(stderr.flush()?)
 }
 
