@@ -16,7 +16,9 @@ pub use live::ConfigCommand;
 pub use serve::ServeArgs;
 use serve::run_serve;
 pub use streams::{OutputArgs, OutputFormat};
-use streams::{block_on, is_broken_pipe, print_result, read_text, write_json, write_text};
+use streams::{
+    block_on, is_broken_pipe, print_result, read_text, write_json, write_stderr, write_text,
+};
 
 mod connector;
 mod day2;
@@ -328,26 +330,26 @@ fn run_test(args: TestArgs) -> anyhow::Result<ExitStatus> {
 fn run_skill_references(dir: &Path, check: bool) -> anyhow::Result<ExitStatus> {
     if check && !dir.is_dir() {
         // Outside the repository there is nothing to compare: say so, not "stale".
-        writeln!(
-            std::io::stderr().lock(),
-            "no reference directory at {} (outside the repository?): nothing to check; run in the repository, or pass --dir DIR",
+        write_stderr(&format!(
+            "no reference directory at {} (outside the repository?): nothing to check; run in the repository, or pass --dir DIR\n",
             dir.display()
-        )?;
+        ))?;
         return Ok(ExitStatus::Findings);
     }
     let stale = crate::skill::sync_references(dir, check)?;
-    let mut stderr = std::io::stderr().lock();
     match (check, stale.is_empty()) {
-        (_, true) => writeln!(stderr, "the references in {} are current", dir.display())?,
+        (_, true) => write_stderr(&format!(
+            "the references in {} are current\n",
+            dir.display()
+        ))?,
         (true, false) => {
             let stale = stale.join(", ");
-            writeln!(
-                stderr,
-                "stale (run `aperture-orchestrator skill references`): {stale}"
-            )?;
+            write_stderr(&format!(
+                "stale (run `aperture-orchestrator skill references`): {stale}\n"
+            ))?;
             return Ok(ExitStatus::Findings);
         }
-        (false, false) => writeln!(stderr, "regenerated: {}", stale.join(", "))?,
+        (false, false) => write_stderr(&format!("regenerated: {}\n", stale.join(", ")))?,
     }
     Ok(ExitStatus::Success)
 }

@@ -253,7 +253,19 @@ fn what_the_user_gave_reaches_stderr_escaped() {
         &dir,
     );
     assert!(admin.status.success(), "{}", stderr(&admin));
-    for said in [stderr(&error), stderr(&admin)] {
+    // The line saying what was written quotes the path the user gave.
+    let wrote = run(
+        &[
+            "provider",
+            "anthropic",
+            "--config",
+            "new\u{1b}[1m.hujson",
+            "--write",
+        ],
+        &dir,
+    );
+    assert!(wrote.status.success(), "{}", stderr(&wrote));
+    for said in [stderr(&error), stderr(&admin), stderr(&wrote)] {
         assert!(said.contains("\\u{1b}"), "{said}");
         assert!(!said.contains(['\u{1b}', '\u{7}']), "{said:?}");
     }

@@ -2,8 +2,6 @@
 //! the refusals (stdin, the policy target), the write itself (checked against the bytes that
 //! were read) and the line saying what was written, or why nothing was.
 
-use std::io::Write as _;
-
 use clap::Args;
 use serde::Serialize;
 
@@ -241,7 +239,7 @@ pub(super) fn print_written<T: Serialize, H: Into<render::HumanText>>(
         (Some(write), OutputFormat::Json) => write_json(&WithWrite { result: out, write }),
         (Some(write), OutputFormat::Human) => {
             print_result(out, output, human)?;
-            Ok(writeln!(std::io::stderr().lock(), "{}", write.line())?)
+            write_stderr(&format!("{}\n", write.line()))
         }
         (None, _) => print_result(out, output, human),
     }

@@ -109,7 +109,9 @@ fn run_fix(args: &ValidateArgs, source: &str, original: &[u8]) -> anyhow::Result
         Format::Json => write_text(&report)?,
         // SARIF and workflow commands stay machine-readable on stdout.
         Format::Sarif | Format::Github => {
-            std::io::stderr().lock().write_all(summary.as_bytes())?;
+            std::io::stderr()
+                .lock()
+                .write_all(render::terminal_text(&summary).as_bytes())?;
             write_text(&report)?;
         }
     }
