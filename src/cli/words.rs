@@ -231,16 +231,36 @@ pub fn cli_words(text: &str) -> String {
             out = out.replace(tool, cli);
         }
     }
-    for (tool, command) in TOOL_COMMANDS {
-        if out.contains(tool) {
-            out = name_command(&out, tool, command);
-        }
+    if TOOL_COMMANDS.iter().any(|(tool, _)| out.contains(tool)) {
+        out = name_commands(&out);
     }
     out
 }
 
-/// Every bare whole-word `tool` in `text` as `` `command` ``. A quoted one is left alone: tool
-/// texts name tools bare, and a quoted name is a value (a provider called `test_endpoint`).
+/// Every bare tool name as its command. Tool texts name tools bare; whatever is between
+/// backticks is a value (a provider called `test_endpoint`, a URL) and is never touched.
+fn name_commands(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, segment) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(segment);
+            continue;
+        }
+        let mut bare = segment.to_owned();
+        for (tool, command) in TOOL_COMMANDS {
+            if bare.contains(tool) {
+                bare = name_command(&bare, tool, command);
+            }
+        }
+        out.push_str(&bare);
+    }
+    out
+}
+
+/// Every whole-word `tool` in `text` (not in double quotes) as `` `command` ``.
 fn name_command(text: &str, tool: &str, command: &str) -> String {
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::with_capacity(text.len());
@@ -249,7 +269,7 @@ fn name_command(text: &str, tool: &str, command: &str) -> String {
         let (before, after) = (&rest[..at], &rest[at + tool.len()..]);
         out.push_str(before);
         let whole = !before.ends_with(is_word) && !after.starts_with(is_word);
-        let quoted = before.ends_with(['`', '"']) || after.starts_with(['`', '"']);
+        let quoted = before.ends_with('"') || after.starts_with('"');
         if whole && !quoted {
             out.push('`');
             out.push_str(command);
@@ -285,6 +305,11 @@ mod tests {
         );
         let value = "provider `test_endpoint` has no models";
         assert_eq!(cli_words(value), value);
+        let url = "baseurl `https://test_endpoint.example.com` ends in /v1; see validate_config";
+        assert_eq!(
+            cli_words(url),
+            "baseurl `https://test_endpoint.example.com` ends in /v1; see `validate`"
+        );
         let other = "my_validate_config_test and validate_configs";
         assert_eq!(cli_words(other), other);
     }
