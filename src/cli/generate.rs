@@ -284,7 +284,8 @@ pub(super) fn run_provider(args: ProviderArgs) -> anyhow::Result<()> {
     };
     if read.as_ref().is_some_and(|r| !r.existed) {
         // The file is the new document: the advice for a printed one does not apply.
-        out.notes.retain(|n| !n.starts_with("no config given"));
+        out.notes
+            .retain(|n| n != tools::provider::NEW_DOCUMENT_NOTE);
     }
     let written = write.as_ref().is_some_and(|w| w.written);
     if write.is_none() && args.output.format == OutputFormat::Human {

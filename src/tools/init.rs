@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::input::{ConfigInput, PathPolicy, ToolError};
 use super::live_config::Daemon;
-use super::provider::{ProviderInput, generate_provider};
+use super::provider::{NEW_DOCUMENT_NOTE, ProviderInput, generate_provider};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// What the starting config holds.
@@ -49,12 +49,12 @@ pub fn init_config(input: &InitInput) -> Result<InitOutput, ToolError> {
             error.code, error.path, error.message
         )));
     }
-    // Only the notes that hold for the new file: the generator's "no config given" advice
-    // does not apply to a document that is being created.
+    // Only the notes that hold for the new file: the generator's advice for a printed document
+    // does not apply to one that is being created, and the admin note is said below.
     let mut notes: Vec<String> = provider
         .notes
         .into_iter()
-        .filter(|n| !n.starts_with("no config given") && !n.contains("is admin with every model"))
+        .filter(|n| n != NEW_DOCUMENT_NOTE && !n.contains("is admin with every model"))
         .collect();
     notes.push(format!(
         "`{}` is admin with every model; add users with `grants --user 'SRC=GLOB'` and more providers with `provider KIND`, both with `--config FILE --write`",

@@ -53,6 +53,10 @@ pub struct ProviderInput {
     pub admin: Option<String>,
 }
 
+/// The note on a new document: advice for a printed one, which a caller that creates the file
+/// (`init`, a `--write` to a missing file) drops.
+pub const NEW_DOCUMENT_NOTE: &str = "no config given: a new document that Aperture's save accepts; to add the provider to an existing config instead, pass `config` (merged, comments kept)";
+
 /// The members this tool writes; on `replace`, the others are the user's and stay.
 const GENERATED_KEYS: &[&str] = &[
     "baseurl",
@@ -137,7 +141,7 @@ pub fn generate_provider(
         let admin = start_admin(input.admin.as_deref(), policy, daemon)?;
         notes.push(admin.note.clone());
         let config = start_document(&id, &provider, &admin)?;
-        notes.push("no config given: a new document that Aperture's save accepts; to add the provider to an existing config instead, pass `config` (merged, comments kept)".into());
+        notes.push(NEW_DOCUMENT_NOTE.into());
         let diagnostics = validate_bytes(config.as_bytes(), Mode::Save).diagnostics;
         return Ok(finish(id, provider, config, diagnostics, notes));
     };
