@@ -152,9 +152,9 @@ pub fn install(options: &InstallOptions) -> Result<InstallReport, InstallError> 
                 .exists()
                 .then(|| std::fs::read_to_string(path).map_err(io(path)))
                 .transpose()?;
-            let text = read.clone().unwrap_or_else(|| "{}\n".to_owned());
-            let mut editor = Editor::parse(&text).map_err(mcp_json_error(path))?;
-            let has_servers = crate::config::Document::parse(&text)
+            let text = read.as_deref().unwrap_or("{}\n");
+            let mut editor = Editor::parse(text).map_err(mcp_json_error(path))?;
+            let has_servers = crate::config::Document::parse(text)
                 .is_ok_and(|d| d.root.get("mcpServers").is_some());
             let op = if has_servers {
                 crate::diagnostic::PatchOp::add("/mcpServers/aperture-orchestrator", entry)
