@@ -5,7 +5,7 @@ use crate::support;
 
 use aperture_orchestrator::cli::words::{FIELD_PHRASES, TOOL_COMMANDS, cli_words};
 use support::bin;
-use support::rust_source::{SourceFile, rust_files};
+use support::rust_source::{rust_files, source_literals};
 
 /// Input fields whose names are never config keys: any mention in a tool's text is the field.
 const FIELDS: &[&str] = &[
@@ -42,29 +42,20 @@ fn output(args: &[&str]) -> String {
 
 #[test]
 fn every_tool_text_naming_a_field_with_a_flag_has_cli_words() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut missing = Vec::new();
-    for path in rust_files(&root) {
-        let rel = path
-            .strip_prefix(&root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (rel, literal) in source_literals("src") {
         // The adapters speak their own words already; the tools' inputs define the fields.
-        if rel.starts_with("mcp/") || rel == "cli.rs" || rel.starts_with("cli/") {
+        if rel.starts_with("src/mcp/") || rel.starts_with("src/cli") {
             continue;
         }
-        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
-        for literal in file.non_test_literals() {
-            if !literal.contains(' ') || MCP_ONLY.iter().any(|m| literal.contains(m)) {
-                continue;
-            }
-            // `{timeout_ms}` is a format argument, not a word the user reads.
-            let shown = strip_placeholders(&cli_words(&literal));
-            for field in FIELDS {
-                if shown.contains(field) {
-                    missing.push(format!("{rel}: `{field}` in {literal:?}"));
-                }
+        if !literal.contains(' ') || MCP_ONLY.iter().any(|m| literal.contains(m)) {
+            continue;
+        }
+        // `{timeout_ms}` is a format argument, not a word the user reads.
+        let shown = strip_placeholders(&cli_words(&literal));
+        for field in FIELDS {
+            if shown.contains(field) {
+                missing.push(format!("{rel}: `{field}` in {literal:?}"));
             }
         }
     }
@@ -328,25 +319,4 @@ fn mcp_results_keep_the_field_names() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("`allow_no_admin`"), "{err}");
-}
-
-/// Every string literal outside tests in the Rust files under `dir`, with the file (relative
-/// to the crate root).
-fn source_literals(dir: &str) -> Vec<(String, String)> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
-    for path in rust_files(&root.join(dir)) {
-        let rel = path
-            .strip_prefix(root)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
-        out.extend(
-            file.non_test_literals()
-                .into_iter()
-                .map(|l| (rel.clone(), l)),
-        );
-    }
-    out
 }

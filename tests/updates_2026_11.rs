@@ -16,7 +16,7 @@ use aperture_orchestrator::tools::client::{Client, ClientInput, generate_client_
 use aperture_orchestrator::tools::explain::{ExplainInput, explain_access};
 use aperture_orchestrator::tools::migrate::migrate_text;
 use aperture_orchestrator::tools::validate::{Mode, validate_bytes, validate_bytes_with};
-use support::rust_source::{SourceFile, rust_files};
+use support::rust_source::source_literals;
 
 /// A config with these providers, hooks and extra top-level members, and grants using them.
 fn config(providers: &str, hooks: &str, extra: &str) -> String {
@@ -371,13 +371,9 @@ const PRIVATE_FILES: &[&str] = &[
 #[test]
 fn no_output_points_to_files_the_user_does_not_have() {
     let mut found = Vec::new();
-    for path in rust_files(std::path::Path::new("src")) {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let file = SourceFile::new(&path.to_string_lossy(), &text);
-        for literal in file.non_test_literals() {
-            if let Some(name) = PRIVATE_FILES.iter().find(|p| literal.contains(**p)) {
-                found.push(format!("{}: {name}", path.display()));
-            }
+    for (rel, literal) in source_literals("src") {
+        if let Some(name) = PRIVATE_FILES.iter().find(|p| literal.contains(**p)) {
+            found.push(format!("{rel}: {name}"));
         }
     }
     for dir in ["prompts", "tools", "skill/reference"] {
@@ -408,16 +404,12 @@ const NEXT_STEPS: &[&str] = &[
 #[test]
 fn every_unconfirmed_statement_says_what_settles_it() {
     let mut bare = Vec::new();
-    for path in rust_files(std::path::Path::new("src")) {
-        let text = std::fs::read_to_string(&path).unwrap();
-        let file = SourceFile::new(&path.to_string_lossy(), &text);
-        for literal in file.non_test_literals() {
-            let uncertain = literal.contains("UNCONFIRMED") || literal.contains("UNCERTAIN");
-            // A bare marker (`" UNCONFIRMED"`) is a label its caller completes.
-            let statement = literal.split_whitespace().count() > 3;
-            if uncertain && statement && !NEXT_STEPS.iter().any(|s| literal.contains(s)) {
-                bare.push(format!("{}: {literal}", path.display()));
-            }
+    for (rel, literal) in source_literals("src") {
+        let uncertain = literal.contains("UNCONFIRMED") || literal.contains("UNCERTAIN");
+        // A bare marker (`" UNCONFIRMED"`) is a label its caller completes.
+        let statement = literal.split_whitespace().count() > 3;
+        if uncertain && statement && !NEXT_STEPS.iter().any(|s| literal.contains(s)) {
+            bare.push(format!("{rel}: {literal}"));
         }
     }
     // The symptom catalog's texts reach the user as they are.

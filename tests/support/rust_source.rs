@@ -23,6 +23,27 @@ pub fn rust_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every string literal outside tests in the Rust files under `dir` (relative to the crate
+/// root), with its file's path relative to the crate root (`src/tools/x.rs`).
+pub fn source_literals(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for path in rust_files(&root.join(dir)) {
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let file = SourceFile::new(&rel, &std::fs::read_to_string(&path).unwrap());
+        out.extend(
+            file.non_test_literals()
+                .into_iter()
+                .map(|l| (rel.clone(), l)),
+        );
+    }
+    out
+}
+
 /// One source file: its path under `src/`, its module path and its code skeleton.
 pub struct SourceFile {
     /// Path relative to `src/`, e.g. `config/tree.rs`.
